@@ -1,0 +1,6 @@
+"""Allow ``python -m sigaudit``."""
+
+from sigaudit.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""sigaudit stage: aggregate."""

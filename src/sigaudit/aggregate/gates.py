@@ -1,0 +1,41 @@
+"""Gates for scheduled runs: conditions under which the audit exits with code 1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model import DocumentResult, Verdict
+from .kpi import Summary
+
+
+@dataclass(frozen=True)
+class Gates:
+    """``fail_on``: verdicts that fail the run if any document has one.
+    ``fail_under``: minimum valid share (percent) that every level with documents must reach."""
+
+    fail_on: frozenset[Verdict] = frozenset()
+    fail_under: float | None = None
+
+
+def evaluate(gates: Gates, documents: Iterable[DocumentResult], summary: Summary) -> list[str]:
+    """Return one message per failed gate (empty: all gates passed)."""
+    failures: list[str] = []
+    if gates.fail_on:
+        counts = {v: 0 for v in gates.fail_on}
+        for doc in documents:
+            if doc.verdict in counts:
+                counts[doc.verdict] += 1
+        for verdict in sorted(counts, key=list(Verdict).index):
+            if counts[verdict]:
+                failures.append(
+                    f"--fail-on {verdict.value}: {counts[verdict]} document(s) are {verdict.value}"
+                )
+    if gates.fail_under is not None:
+        for level in summary.levels_with_documents():
+            share = summary.by_level[level].share_valid or 0.0
+            if share * 100 < gates.fail_under:
+                failures.append(
+                    f"--fail-under {gates.fail_under:g}: level {level.value} has {share * 100:.1f}% valid"
+                )
+    return failures

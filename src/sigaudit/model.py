@@ -1,0 +1,208 @@
+"""The values that travel between sigaudit's stages.
+
+Every value is a frozen dataclass or an enum so a stage can never change what an earlier one produced.
+Enum values are the exact strings written to JSON and CSV reports: scheduled jobs parse them, so they
+are part of the public interface and must stay stable.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class Verdict(enum.StrEnum):
+    """The one verdict each document gets (README, "Verdicts")."""
+
+    VALID = "valid"
+    INVALID = "invalid"
+    INDETERMINATE = "indeterminate"
+    UNSIGNED = "unsigned"
+    UNREADABLE = "unreadable"
+
+
+class Level(enum.StrEnum):
+    """Administrative level of the issuing agency; ``unknown`` is never replaced by a guess."""
+
+    CENTRAL = "central"
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+    UNKNOWN = "unknown"
+
+
+class Indication(enum.StrEnum):
+    """Main status indication of ETSI EN 319 102-1 (clause 5.1.3)."""
+
+    TOTAL_PASSED = "TOTAL_PASSED"
+    TOTAL_FAILED = "TOTAL_FAILED"
+    INDETERMINATE = "INDETERMINATE"
+
+
+class SubIndication(enum.StrEnum):
+    """Sub-indications of ETSI EN 319 102-1 used by sigaudit (names as in the standard)."""
+
+    # under TOTAL_FAILED
+    FORMAT_FAILURE = "FORMAT_FAILURE"
+    HASH_FAILURE = "HASH_FAILURE"
+    SIG_CRYPTO_FAILURE = "SIG_CRYPTO_FAILURE"
+    REVOKED = "REVOKED"
+    # under INDETERMINATE (NOT_YET_VALID may also occur under TOTAL_FAILED)
+    NOT_YET_VALID = "NOT_YET_VALID"
+    SIG_CONSTRAINTS_FAILURE = "SIG_CONSTRAINTS_FAILURE"
+    CHAIN_CONSTRAINTS_FAILURE = "CHAIN_CONSTRAINTS_FAILURE"
+    CERTIFICATE_CHAIN_GENERAL_FAILURE = "CERTIFICATE_CHAIN_GENERAL_FAILURE"
+    CRYPTO_CONSTRAINTS_FAILURE = "CRYPTO_CONSTRAINTS_FAILURE"
+    EXPIRED = "EXPIRED"
+    POLICY_PROCESSING_ERROR = "POLICY_PROCESSING_ERROR"
+    TIMESTAMP_ORDER_FAILURE = "TIMESTAMP_ORDER_FAILURE"
+    NO_SIGNING_CERTIFICATE_FOUND = "NO_SIGNING_CERTIFICATE_FOUND"
+    NO_CERTIFICATE_CHAIN_FOUND = "NO_CERTIFICATE_CHAIN_FOUND"
+    REVOKED_NO_POE = "REVOKED_NO_POE"
+    REVOKED_CA_NO_POE = "REVOKED_CA_NO_POE"
+    OUT_OF_BOUNDS_NO_POE = "OUT_OF_BOUNDS_NO_POE"
+    OUT_OF_BOUNDS_NOT_REVOKED = "OUT_OF_BOUNDS_NOT_REVOKED"
+    REVOCATION_OUT_OF_BOUNDS_NO_POE = "REVOCATION_OUT_OF_BOUNDS_NO_POE"
+    CRYPTO_CONSTRAINTS_FAILURE_NO_POE = "CRYPTO_CONSTRAINTS_FAILURE_NO_POE"
+    NO_POE = "NO_POE"
+    TRY_LATER = "TRY_LATER"
+    SIGNED_DATA_NOT_FOUND = "SIGNED_DATA_NOT_FOUND"
+    GENERIC = "GENERIC"
+
+
+class Coverage(enum.StrEnum):
+    """How much of the file a signature's ByteRange covers."""
+
+    ENTIRE_FILE = "entire_file"
+    ENTIRE_REVISION = "entire_revision"
+    PARTIAL = "partial"
+
+
+class Changes(enum.StrEnum):
+    """What later revisions changed after a signature was applied."""
+
+    NONE = "none"
+    PERMITTED = "permitted"
+    DISALLOWED = "disallowed"
+
+
+class RevocationStatus(enum.StrEnum):
+    """Revocation of the signer's certificate, as far as the evidence at hand tells."""
+
+    GOOD = "good"  # evidence was found and says the certificate was not revoked
+    REVOKED = "revoked"
+    UNKNOWN = "unknown"  # no usable evidence (soft-fail policy: does not by itself fail the signature)
+    NOT_CHECKED = "not_checked"  # the chain could not be built or the signature failed earlier
+
+
+class SignerRole(enum.StrEnum):
+    """Whose signature it is under Decree 30/2020: a competent person's or the agency's."""
+
+    PERSONAL = "personal"
+    AGENCY = "agency"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    """What an auditor needs to recognise a certificate; names are NFC-normalised."""
+
+    subject: str
+    common_name: str | None
+    organization: str | None
+    organizational_unit: str | None
+    uid: tuple[str, ...]
+    issuer: str
+    serial: str  # hexadecimal, lower case
+    sha256: str  # of the DER encoding, lower-case hex
+    not_before: datetime
+    not_after: datetime
+
+
+@dataclass(frozen=True)
+class SignatureResult:
+    """The validation of one filled signature field."""
+
+    field: str
+    subfilter: str | None
+    signer: CertificateInfo | None
+    role: SignerRole
+    claimed_signing_time: datetime | None
+    timestamp_time: datetime | None
+    digest_algorithm: str | None
+    signature_algorithm: str | None
+    intact: bool
+    crypto_valid: bool
+    trusted: bool
+    revocation: RevocationStatus
+    revocation_evidence: tuple[str, ...]  # where revocation data was found: cms, dss, local
+    coverage: Coverage
+    changes: Changes
+    changes_reason: str
+    indication: Indication
+    sub_indication: SubIndication | None
+    reason: str
+    chain: tuple[str, ...] = ()  # subjects from the trust anchor down to the signer, when built
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    """What the validation stage says about one file's bytes."""
+
+    verdict: Verdict
+    reason: str
+    signatures: tuple[SignatureResult, ...] = ()
+    empty_signature_fields: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Agency:
+    """The issuing agency a document is attributed to, and how that was decided."""
+
+    code: str | None
+    name: str | None
+    level: Level
+    source: str  # "manifest", "registry", "manifest+registry" or "none"
+
+
+UNKNOWN_AGENCY = Agency(code=None, name=None, level=Level.UNKNOWN, source="none")
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """One document's line in the audit: identity, attribution and validation outcome."""
+
+    path: str  # path inside the scan; ZIP members as "batch.zip!/2020/cv-12.pdf"
+    sha256: str
+    size: int
+    agency: Agency
+    outcome: ValidationOutcome
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.outcome.verdict
+
+    @property
+    def signed(self) -> bool:
+        """True when the document carries at least one filled signature field."""
+        return bool(self.outcome.signatures)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file found in the archive that is not a document (or could not be opened as a container)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AuditRun:
+    """Everything one scan produced, ready for aggregation and reporting."""
+
+    documents: tuple[DocumentResult, ...]
+    skipped: tuple[Skipped, ...]
+    warnings: tuple[str, ...]
+    manifest: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,19 @@
+"""Report formatters. Each is pure (data in, text out) and chosen from ``FORMATTERS``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..aggregate.kpi import Summary
+from ..model import AuditRun
+from .csv_report import render_csv
+from .json_report import render_json
+from .table import render_table
+
+Formatter = Callable[[AuditRun, Summary, list[str]], str]
+
+FORMATTERS: dict[str, Formatter] = {
+    "table": render_table,
+    "json": render_json,
+    "csv": render_csv,
+}

@@ -1,0 +1,98 @@
+"""CSV evidence: one row per signature, plus one row per document without a signature.
+
+Every row carries the document's path and SHA-256 so anyone can find the file and re-check the row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ..aggregate.kpi import Summary
+from ..model import AuditRun, DocumentResult, SignatureResult
+
+COLUMNS = (
+    "path",
+    "sha256",
+    "verdict",
+    "document_reason",
+    "agency_code",
+    "agency_name",
+    "level",
+    "field",
+    "signer_cn",
+    "signer_o",
+    "signer_uid",
+    "role",
+    "issuer",
+    "serial",
+    "cert_sha256",
+    "claimed_signing_time",
+    "timestamp_time",
+    "digest_algorithm",
+    "signature_algorithm",
+    "intact",
+    "trusted",
+    "revocation",
+    "revocation_evidence",
+    "coverage",
+    "changes",
+    "changes_reason",
+    "indication",
+    "sub_indication",
+    "signature_reason",
+)
+
+
+def _row(doc: DocumentResult, sig: SignatureResult | None) -> dict[str, str]:
+    row = {c: "" for c in COLUMNS}
+    row.update(
+        path=doc.path,
+        sha256=doc.sha256,
+        verdict=doc.verdict.value,
+        document_reason=doc.outcome.reason,
+        agency_code=doc.agency.code or "",
+        agency_name=doc.agency.name or "",
+        level=doc.agency.level.value,
+    )
+    if sig is None:
+        return row
+    signer = sig.signer
+    row.update(
+        field=sig.field,
+        signer_cn=(signer.common_name or "") if signer else "",
+        signer_o=(signer.organization or "") if signer else "",
+        signer_uid=";".join(signer.uid) if signer else "",
+        role=sig.role.value,
+        issuer=signer.issuer if signer else "",
+        serial=signer.serial if signer else "",
+        cert_sha256=signer.sha256 if signer else "",
+        claimed_signing_time=sig.claimed_signing_time.isoformat() if sig.claimed_signing_time else "",
+        timestamp_time=sig.timestamp_time.isoformat() if sig.timestamp_time else "",
+        digest_algorithm=sig.digest_algorithm or "",
+        signature_algorithm=sig.signature_algorithm or "",
+        intact=str(sig.intact).lower(),
+        trusted=str(sig.trusted).lower(),
+        revocation=sig.revocation.value,
+        revocation_evidence=";".join(sig.revocation_evidence),
+        coverage=sig.coverage.value,
+        changes=sig.changes.value,
+        changes_reason=sig.changes_reason,
+        indication=sig.indication.value,
+        sub_indication=sig.sub_indication.value if sig.sub_indication else "",
+        signature_reason=sig.reason,
+    )
+    return row
+
+
+def render_csv(run: AuditRun, summary: Summary, gate_failures: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for doc in run.documents:
+        if doc.outcome.signatures:
+            for sig in doc.outcome.signatures:
+                writer.writerow(_row(doc, sig))
+        else:
+            writer.writerow(_row(doc, None))
+    return out.getvalue()

@@ -1,0 +1,24 @@
+"""JSON report: the whole audit for machines (field names are stable; see README)."""
+
+from __future__ import annotations
+
+import json
+
+from ..aggregate.kpi import Summary
+from ..model import AuditRun
+from .serialize import document_dict, summary_dict
+
+SCHEMA_VERSION = 1
+
+
+def render_json(run: AuditRun, summary: Summary, gate_failures: list[str]) -> str:
+    payload = {
+        "schema_version": SCHEMA_VERSION,
+        "manifest": run.manifest,
+        "summary": summary_dict(summary),
+        "gates": {"failed": gate_failures},
+        "documents": [document_dict(d) for d in run.documents],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in run.skipped],
+        "warnings": list(run.warnings),
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

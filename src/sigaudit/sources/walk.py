@@ -1,0 +1,248 @@
+"""Walk folders, ZIP files (nested too) and single files, and yield what they hold.
+
+The archive is only ever read: files are opened read-only, ZIP members are read into memory and never
+extracted, symbolic links are not followed. What a file is, is decided by its content (PDF and ZIP
+magic numbers), with the name used only to tell documents in other formats from unrelated files.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path, PurePosixPath
+
+from ..model import Skipped
+from .manifest import MANIFEST_NAME, ManifestEntry, parse_manifest
+
+PDF_MAGIC = b"%PDF-"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+# Formats in which state documents are also exchanged; they cannot carry a PDF signature, so they are
+# audited as documents (verdict "unreadable", reason "not a PDF") rather than silently ignored.
+OTHER_DOCUMENT_SUFFIXES = {
+    ".doc": "Word document",
+    ".docx": "Word document",
+    ".odt": "OpenDocument text",
+    ".rtf": "RTF document",
+    ".xls": "Excel workbook",
+    ".xlsx": "Excel workbook",
+    ".tif": "TIFF image",
+    ".tiff": "TIFF image",
+}
+OFFICE_ZIP_SUFFIXES = {".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp"}
+
+
+@dataclass(frozen=True)
+class WalkLimits:
+    """Bounds that keep a hostile archive from exhausting the machine."""
+
+    max_file_bytes: int = 512 * 1024 * 1024
+    max_zip_depth: int = 4  # ZIPs inside ZIPs beyond this depth are reported, not opened
+    max_zip_ratio: int = 200  # uncompressed/compressed size above which a big member is a bomb
+    max_zip_members: int = 100_000
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to validate: its path inside the scan and its bytes, or why they could not be read."""
+
+    path: str
+    data: bytes | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ManifestFound:
+    """Rows of a manifest.csv, with ``file`` already resolved to scan paths."""
+
+    path: str
+    entries: tuple[ManifestEntry, ...]
+    problems: tuple[str, ...]
+
+
+WalkEvent = Candidate | Skipped | ManifestFound
+
+
+def display_root(path: Path) -> str:
+    """Name under which a scan argument's contents are reported."""
+    name = path.name or path.resolve().name
+    return name or str(path)
+
+
+def walk(paths: list[Path], limits: WalkLimits | None = None) -> Iterator[WalkEvent]:
+    """Yield every candidate document, skipped file and manifest under ``paths``, in a stable order."""
+    limits = limits or WalkLimits()
+    for root in paths:
+        shown = display_root(root)
+        if root.is_dir() and not root.is_symlink():
+            yield from _walk_dir(root, shown, limits)
+        else:
+            yield from _from_file(root, shown, limits)
+
+
+def _walk_dir(directory: Path, shown: str, limits: WalkLimits) -> Iterator[WalkEvent]:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as exc:
+        yield Skipped(shown, f"folder cannot be listed: {exc.strerror or exc}")
+        return
+    # A folder's manifest is read before its files so that every file can be attributed as it passes.
+    entries.sort(key=lambda e: e.name != MANIFEST_NAME)
+    for entry in entries:
+        child = f"{shown}/{entry.name}"
+        if entry.is_symlink():
+            yield Skipped(child, "symbolic link not followed")
+        elif entry.is_dir(follow_symlinks=False):
+            yield from _walk_dir(Path(entry.path), child, limits)
+        elif entry.is_file(follow_symlinks=False):
+            yield from _from_file(Path(entry.path), child, limits)
+        else:
+            yield Skipped(child, "not a regular file")
+
+
+def _read_file(path: Path, limits: WalkLimits) -> bytes:
+    # O_RDONLY only: the archive under audit is never written to.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError("not a regular file")
+        if info.st_size > limits.max_file_bytes:
+            raise _TooLarge(info.st_size)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limits.max_file_bytes + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limits.max_file_bytes:
+        raise _TooLarge(len(data))
+    return data
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def _from_file(path: Path, shown: str, limits: WalkLimits) -> Iterator[WalkEvent]:
+    try:
+        data = _read_file(path, limits)
+    except _TooLarge as exc:
+        yield from _classify_unreadable(shown, f"file too large ({exc.size} bytes)")
+        return
+    except OSError as exc:
+        yield from _classify_unreadable(shown, f"cannot read file: {exc.strerror or exc}")
+        return
+    yield from _classify(shown, data, limits, depth=0)
+
+
+def _classify_unreadable(shown: str, reason: str) -> Iterator[WalkEvent]:
+    if _looks_like_document_name(shown):
+        yield Candidate(shown, None, reason)
+    else:
+        yield Skipped(shown, reason)
+
+
+def _looks_like_document_name(shown: str) -> bool:
+    suffix = PurePosixPath(shown).suffix.lower()
+    return suffix == ".pdf" or suffix in OTHER_DOCUMENT_SUFFIXES
+
+
+def _classify(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterator[WalkEvent]:
+    """Decide from content (and, for non-PDFs, the name) what one file is."""
+    name = PurePosixPath(shown.rsplit("!/", 1)[-1]).name
+    suffix = PurePosixPath(name).suffix.lower()
+    head = data[:1024]
+    if PDF_MAGIC in head:
+        yield Candidate(shown, data)
+    elif data[:4] in ZIP_MAGICS and suffix not in OFFICE_ZIP_SUFFIXES:
+        yield from _walk_zip(shown, data, limits, depth + 1)
+    elif name.lower() == MANIFEST_NAME:
+        entries, problems = parse_manifest(data, base=_parent(shown))
+        yield ManifestFound(shown, tuple(entries), tuple(problems))
+    elif suffix == ".pdf":
+        yield Candidate(shown, data, f"not a PDF: named .pdf but the content is {_describe(data)}")
+    elif suffix in OTHER_DOCUMENT_SUFFIXES:
+        kind = OTHER_DOCUMENT_SUFFIXES[suffix]
+        yield Candidate(shown, data, f"not a PDF: {kind}; only PDF signatures can be validated")
+    else:
+        yield Skipped(shown, f"not a document ({_describe(data)})")
+
+
+def _parent(shown: str) -> str:
+    if "/" not in shown:
+        return ""
+    return shown.rsplit("/", 1)[0]
+
+
+def _describe(data: bytes) -> str:
+    if not data:
+        return "empty"
+    if data[:4] in ZIP_MAGICS:
+        return "a ZIP container"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "an OLE2 (old Office) file"
+    if data[:5] == b"<?xml" or (data[:3] == b"\xef\xbb\xbf" and data[3:8] == b"<?xml"):
+        return "XML"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "a PNG image"
+    if data[:3] == b"\xff\xd8\xff":
+        return "a JPEG image"
+    sample = data[:512]
+    if all(32 <= b < 127 or b in (9, 10, 13) or b >= 0x80 for b in sample):
+        return "text"
+    return "binary data of unknown type"
+
+
+def _walk_zip(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterator[WalkEvent]:
+    if depth > limits.max_zip_depth:
+        yield Skipped(shown, f"ZIP nested deeper than {limits.max_zip_depth} levels; not opened")
+        return
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        yield Skipped(shown, f"corrupt ZIP: {exc}")
+        return
+    if len(infos) > limits.max_zip_members:
+        yield Skipped(shown, f"ZIP holds {len(infos)} members, over the limit {limits.max_zip_members}")
+        return
+    members = [i for i in infos if not i.is_dir()]
+    members.sort(key=lambda i: (PurePosixPath(i.filename).name.lower() != MANIFEST_NAME, i.filename))
+    with archive:
+        for info in members:
+            # Member names are shown, never used as paths on disk, so ".." or "/x" cannot escape.
+            member = info.filename.replace("\\", "/").lstrip("/")
+            child = f"{shown}!/{member}"
+            problem = _member_problem(info, limits)
+            if problem:
+                yield from _classify_unreadable(child, problem)
+                continue
+            try:
+                with archive.open(info) as handle:
+                    content = handle.read(limits.max_file_bytes + 1)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
+                yield from _classify_unreadable(child, f"cannot read ZIP member: {exc}")
+                continue
+            except NotImplementedError as exc:
+                yield from _classify_unreadable(child, f"unsupported ZIP compression: {exc}")
+                continue
+            if len(content) > limits.max_file_bytes:
+                yield from _classify_unreadable(child, "ZIP member too large (limit exceeded)")
+                continue
+            yield from _classify(child, content, limits, depth)
+
+
+def _member_problem(info: zipfile.ZipInfo, limits: WalkLimits) -> str | None:
+    if info.flag_bits & 0x1:
+        return "encrypted ZIP member"
+    if info.file_size > limits.max_file_bytes:
+        return f"ZIP member too large ({info.file_size} bytes)"
+    if info.compress_size and info.file_size > 10 * 1024 * 1024:
+        ratio = info.file_size / info.compress_size
+        if ratio > limits.max_zip_ratio:
+            return f"ZIP member looks like a decompression bomb (ratio {ratio:.0f}:1)"
+    return None

@@ -1,0 +1,533 @@
+"""Validate the signatures of one PDF with pyHanko and turn pyHanko's answers into sigaudit's values.
+
+This is the only module that imports pyHanko. It
+- recognises a PDF by content, parses it strictly and, failing that, leniently (and says so);
+- enumerates signature fields itself, so a signature whose SubFilter pyHanko does not support is
+  reported as signed-but-unsupported instead of disappearing;
+- builds one offline validation context per document from the configured roots and helper
+  certificates plus the revocation data the file carries (CMS adbe-revocationInfoArchival, DSS);
+- maps every pyHanko status and exception to an ETSI EN 319 102-1 indication, a sub-indication,
+  a change classification and a reason in words.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO
+from typing import Any
+
+from asn1crypto import cms, crl, ocsp, x509
+from pyhanko.pdf_utils import misc
+from pyhanko.pdf_utils.crypt import AuthStatus
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
+from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
+from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.sign.general import NonexistentAttributeError, find_unique_cms_attribute
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from ..model import (
+    Changes,
+    Coverage,
+    Indication,
+    RevocationStatus,
+    SignatureResult,
+    SubIndication,
+    ValidationOutcome,
+    Verdict,
+)
+from .roles import certificate_info, signer_role
+from .trust import TrustConfig
+
+# pyHanko logs expected validation failures at WARNING/ERROR; the verdicts carry them instead.
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+SUPPORTED_SUBFILTERS = {"/adbe.pkcs7.detached", "/ETSI.CAdES.detached"}
+# Vietnamese certificates carry digitalSignature and nonRepudiation; accept either.
+KEY_USAGE = KeyUsageConstraints(
+    key_usage={"non_repudiation", "digital_signature"}, match_all_key_usages=False
+)
+
+MODIFICATION_WORDS = {
+    ModificationLevel.NONE: "no changes",
+    ModificationLevel.LTA_UPDATES: "validation data (DSS/LTV) or document timestamps added",
+    ModificationLevel.FORM_FILLING: "form fields filled or later signatures added",
+    ModificationLevel.ANNOTATIONS: "annotations (comments) added",
+    ModificationLevel.OTHER: "content or structure changed",
+}
+
+INDETERMINATE_WORDS = {
+    SubIndication.NO_CERTIFICATE_CHAIN_FOUND: "no chain to a configured trust root",
+    SubIndication.EXPIRED: "signer certificate expired at validation time",
+    SubIndication.OUT_OF_BOUNDS_NO_POE: "signer certificate outside its validity period "
+    "and no proof the signature existed before",
+    SubIndication.NOT_YET_VALID: "signer certificate not yet valid",
+    SubIndication.CHAIN_CONSTRAINTS_FAILURE: "certificate chain or key usage constraints not met",
+    SubIndication.CRYPTO_CONSTRAINTS_FAILURE: "algorithm not allowed by the policy",
+    SubIndication.REVOKED_NO_POE: "signer certificate revoked; no proof of signing before revocation",
+    SubIndication.REVOKED_CA_NO_POE: "a CA certificate in the chain was revoked",
+    SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE: "the certificate chain could not be validated",
+    SubIndication.TRY_LATER: "revocation information not available yet",
+}
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """Revocation data and certificates carried by the document."""
+
+    crls: tuple[crl.CertificateList, ...]
+    ocsps: tuple[ocsp.OCSPResponse, ...]
+    certs: tuple[x509.Certificate, ...]
+    sources: tuple[str, ...]
+
+
+class _TrustCache:
+    """asn1crypto certificates for a TrustConfig, parsed once per process."""
+
+    def __init__(self) -> None:
+        self._key: str | None = None
+        self.roots: list[x509.Certificate] = []
+        self.others: list[x509.Certificate] = []
+
+    def get(self, trust: TrustConfig) -> tuple[list[x509.Certificate], list[x509.Certificate]]:
+        key = trust.fingerprint()
+        if key != self._key:
+            self.roots = [x509.Certificate.load(a.der) for a in trust.roots]
+            self.others = [x509.Certificate.load(a.der) for a in trust.other_certs]
+            self._key = key
+        return self.roots, self.others
+
+
+_TRUST_CACHE = _TrustCache()
+
+
+def validate_pdf(data: bytes, trust: TrustConfig, moment: datetime | None = None) -> ValidationOutcome:
+    """Validate every signature in ``data`` and give the document its verdict.
+
+    Never raises for anything the file contains: a file that cannot be handled is ``unreadable``
+    with the reason. ``moment`` is the validation time (default: now).
+    """
+    if b"%PDF-" not in data[:1024]:
+        return ValidationOutcome(Verdict.UNREADABLE, "not a PDF: no %PDF- header")
+    notes: list[str] = []
+    reader, problem = _open(data, notes)
+    if reader is None:
+        return ValidationOutcome(Verdict.UNREADABLE, problem or "unreadable", notes=tuple(notes))
+    try:
+        fields = list(enumerate_sig_fields(reader, filled_status=None))
+    except Exception as exc:  # a broken AcroForm is a property of the file, not a crash
+        return ValidationOutcome(
+            Verdict.UNREADABLE, f"cannot read the form fields: {_words(exc)}", notes=tuple(notes)
+        )
+    empty = tuple(str(name) for name, value, _ in fields if value is None)
+    filled = [(str(name), value, ref) for name, value, ref in fields if value is not None]
+    if not filled:
+        reason = "no signature"
+        if empty:
+            reason += f" (empty signature field(s): {', '.join(empty)})"
+        return ValidationOutcome(Verdict.UNSIGNED, reason, empty_signature_fields=empty, notes=tuple(notes))
+
+    roots, others = _TRUST_CACHE.get(trust)
+    evidence = _document_evidence(reader, filled)
+    context = ValidationContext(
+        trust_roots=roots,
+        other_certs=others + list(evidence.certs),
+        crls=list(evidence.crls),
+        ocsps=list(evidence.ocsps),
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+        moment=moment,
+    )
+    results: list[SignatureResult] = []
+    for name, value, ref in filled:
+        try:
+            sig_obj = value.get_object()
+            sig_type = str(sig_obj.get("/Type", "/Sig"))
+        except Exception as exc:
+            results.append(
+                _failed(
+                    name,
+                    None,
+                    SubIndication.FORMAT_FAILURE,
+                    f"unreadable signature dictionary: {_words(exc)}",
+                )
+            )
+            continue
+        if sig_type == "/DocTimeStamp":
+            notes.append(f"document timestamp in field {name} (not a signer's signature)")
+            continue
+        results.append(_validate_one(reader, name, ref, sig_obj, context, evidence))
+    if not results:
+        return ValidationOutcome(
+            Verdict.UNSIGNED,
+            "no signature (document timestamps only)",
+            empty_signature_fields=empty,
+            notes=tuple(notes),
+        )
+    verdict, reason = _document_verdict(results)
+    return ValidationOutcome(verdict, reason, tuple(results), empty, tuple(notes))
+
+
+def _open(data: bytes, notes: list[str]) -> tuple[PdfFileReader | None, str | None]:
+    """Parse strictly, then leniently; decrypt with the empty password if the file is encrypted."""
+    reader: PdfFileReader | None = None
+    strict_error: Exception | None = None
+    for strict in (True, False):
+        try:
+            candidate = PdfFileReader(BytesIO(data), strict=strict)
+            if candidate.encrypted:
+                result = candidate.decrypt("")
+                if result.status == AuthStatus.FAILED:
+                    return None, "password-protected: the file cannot be opened without a password"
+            _ = candidate.root  # force reading the catalogue
+            reader = candidate
+            break
+        except Exception as exc:
+            if strict:
+                strict_error = exc
+                continue
+            return None, f"corrupt PDF: {_words(strict_error or exc)}"
+    if reader is not None and strict_error is not None:
+        notes.append(f"strict parsing failed ({_words(strict_error)}); parsed leniently")
+    return reader, None
+
+
+def _document_evidence(reader: PdfFileReader, filled: list[tuple[str, Any, Any]]) -> _Evidence:
+    crls: list[crl.CertificateList] = []
+    ocsps: list[ocsp.OCSPResponse] = []
+    certs: list[x509.Certificate] = []
+    sources: list[str] = []
+    try:
+        dss = reader.root.get("/DSS")
+        if dss is not None:
+            dss = dss.get_object()
+            for key, target, loader in (
+                ("/CRLs", crls, crl.CertificateList.load),
+                ("/OCSPs", ocsps, ocsp.OCSPResponse.load),
+                ("/Certs", certs, x509.Certificate.load),
+            ):
+                for item in dss.get(key, []):
+                    target.append(loader(item.get_object().data))
+            if crls or ocsps:
+                sources.append("dss")
+    except Exception:  # a damaged DSS is simply not used as evidence
+        pass
+    for _, value, _ in filled:
+        try:
+            contents = value.get_object().get("/Contents")
+            signed_data = cms.ContentInfo.load(bytes(contents.original_bytes))["content"]
+            signer_info = signed_data["signer_infos"][0]
+            archival = find_unique_cms_attribute(
+                signer_info["signed_attrs"], "adobe_revocation_info_archival"
+            )
+            found = False
+            for item in archival["crl"] or []:
+                crls.append(item)
+                found = True
+            for item in archival["ocsp"] or []:
+                ocsps.append(item)
+                found = True
+            if found and "cms" not in sources:
+                sources.append("cms")
+        except (NonexistentAttributeError, Exception):
+            continue
+    return _Evidence(tuple(crls), tuple(ocsps), tuple(certs), tuple(sources))
+
+
+def _validate_one(
+    reader: PdfFileReader,
+    name: str,
+    ref: Any,
+    sig_obj: Any,
+    context: ValidationContext,
+    evidence: _Evidence,
+) -> SignatureResult:
+    subfilter = sig_obj.get("/SubFilter")
+    subfilter_s = str(subfilter) if subfilter is not None else None
+    if subfilter_s not in SUPPORTED_SUBFILTERS:
+        return _unsupported(name, subfilter_s, sig_obj)
+    try:
+        embedded = EmbeddedPdfSignature(reader, ref, name)
+        signer_der = embedded.signer_cert.dump()
+    except Exception as exc:
+        return _failed(
+            name,
+            subfilter_s,
+            SubIndication.FORMAT_FAILURE,
+            f"signature container cannot be parsed: {_words(exc)}",
+        )
+    info = certificate_info(signer_der)
+    try:
+        status = validate_pdf_signature(
+            embedded, signer_validation_context=context, key_usage_settings=KEY_USAGE
+        )
+    except SignatureValidationError as exc:
+        sub = _sub_from_pyhanko(getattr(exc, "ades_subindication", None)) or SubIndication.FORMAT_FAILURE
+        return _failed(name, subfilter_s, sub, _words(exc), info=info)
+    except Exception as exc:
+        return SignatureResult(
+            field=name,
+            subfilter=subfilter_s,
+            signer=info,
+            role=signer_role(info),
+            claimed_signing_time=None,
+            timestamp_time=None,
+            digest_algorithm=None,
+            signature_algorithm=None,
+            intact=False,
+            crypto_valid=False,
+            trusted=False,
+            revocation=RevocationStatus.NOT_CHECKED,
+            revocation_evidence=evidence.sources,
+            coverage=Coverage.PARTIAL,
+            changes=Changes.DISALLOWED,
+            changes_reason="not analysed: validation error",
+            indication=Indication.INDETERMINATE,
+            sub_indication=SubIndication.GENERIC,
+            reason=f"validation error: {_words(exc)}",
+        )
+    return _from_status(name, subfilter_s, info, status, context, evidence)
+
+
+def _from_status(
+    name: str,
+    subfilter: str | None,
+    info: Any,
+    status: PdfSignatureStatus,
+    context: ValidationContext,
+    evidence: _Evidence,
+) -> SignatureResult:
+    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        coverage = Coverage.ENTIRE_FILE
+    elif status.coverage == SignatureCoverageLevel.ENTIRE_REVISION:
+        coverage = Coverage.ENTIRE_REVISION
+    else:
+        coverage = Coverage.PARTIAL
+    changes, changes_reason = _changes(status, coverage)
+    revocation = _revocation(status, context, evidence)
+    ts = status.timestamp_validity
+    ts_ok = ts is None or (ts.intact and ts.valid and ts.trusted)
+
+    indication = Indication.TOTAL_PASSED
+    sub: SubIndication | None = None
+    if not status.intact:
+        indication, sub = Indication.TOTAL_FAILED, SubIndication.HASH_FAILURE
+        reason = "the signed bytes were changed (digest does not match)"
+    elif not status.valid:
+        indication, sub = Indication.TOTAL_FAILED, SubIndication.SIG_CRYPTO_FAILURE
+        reason = "the signature value does not verify with the signer's public key"
+    elif status.revoked:
+        indication, sub = Indication.TOTAL_FAILED, SubIndication.REVOKED
+        details = status.revocation_details
+        when = details.revocation_date.isoformat() if details else "unknown date"
+        why = details.revocation_reason.native if details else "unspecified"
+        reason = f"signer certificate revoked on {when} (reason: {why})"
+    elif changes == Changes.DISALLOWED:
+        # EU DSS treats a ByteRange/modification failure in its format-checking block.
+        indication, sub = Indication.TOTAL_FAILED, SubIndication.FORMAT_FAILURE
+        reason = f"disallowed change after signing: {changes_reason}"
+    elif status.trust_problem_indic is not None:
+        sub = _sub_from_pyhanko(status.trust_problem_indic) or SubIndication.GENERIC
+        indication = (
+            Indication.TOTAL_FAILED
+            if isinstance(status.trust_problem_indic, AdESFailure)
+            else Indication.INDETERMINATE
+        )
+        reason = INDETERMINATE_WORDS.get(sub, sub.value.lower().replace("_", " "))
+        if sub in (SubIndication.EXPIRED, SubIndication.OUT_OF_BOUNDS_NO_POE) and info is not None:
+            reason += f" (valid until {info.not_after.isoformat()})"
+        elif sub == SubIndication.NO_CERTIFICATE_CHAIN_FOUND and info is not None:
+            reason += f" (issuer: {info.issuer})"
+    elif not ts_ok:
+        indication, sub = Indication.INDETERMINATE, SubIndication.SIG_CONSTRAINTS_FAILURE
+        reason = "the signature timestamp token is not valid or not trusted"
+    else:
+        reason = "intact, verified, chain to a trusted root"
+        if changes == Changes.PERMITTED:
+            reason += f"; later changes permitted ({changes_reason})"
+
+    chain: tuple[str, ...] = ()
+    if status.validation_path is not None:
+        try:
+            chain = tuple(
+                c.subject.human_friendly for c in status.validation_path.iter_certs(include_root=True)
+            )
+        except Exception:
+            chain = ()
+    return SignatureResult(
+        field=name,
+        subfilter=subfilter,
+        signer=info,
+        role=signer_role(info),
+        claimed_signing_time=status.signer_reported_dt,
+        timestamp_time=ts.timestamp if ts is not None else None,
+        digest_algorithm=status.md_algorithm,
+        signature_algorithm=status.pkcs7_signature_mechanism,
+        intact=status.intact,
+        crypto_valid=status.valid,
+        trusted=status.trusted,
+        revocation=revocation,
+        revocation_evidence=evidence.sources,
+        coverage=coverage,
+        changes=changes,
+        changes_reason=changes_reason,
+        indication=indication,
+        sub_indication=sub,
+        reason=reason,
+        chain=chain,
+    )
+
+
+def _changes(status: PdfSignatureStatus, coverage: Coverage) -> tuple[Changes, str]:
+    if coverage == Coverage.ENTIRE_FILE:
+        return Changes.NONE, "the signature covers the entire file"
+    if coverage == Coverage.PARTIAL:
+        return Changes.DISALLOWED, "the ByteRange does not cover a complete revision"
+    diff = status.diff_result
+    if isinstance(diff, SuspiciousModification):
+        return Changes.DISALLOWED, _words(diff)
+    level = status.modification_level
+    if level is None or status.docmdp_ok is None:
+        return Changes.DISALLOWED, "later revisions could not be analysed"
+    words = MODIFICATION_WORDS.get(level, str(level))
+    if not status.docmdp_ok:
+        return Changes.DISALLOWED, f"{words}, beyond what the signature permits"
+    if level == ModificationLevel.NONE:
+        return Changes.NONE, "later revisions change nothing"
+    return Changes.PERMITTED, words
+
+
+def _revocation(
+    status: PdfSignatureStatus, context: ValidationContext, evidence: _Evidence
+) -> RevocationStatus:
+    if status.revoked:
+        return RevocationStatus.REVOKED
+    if not status.trusted or status.validation_path is None:
+        return RevocationStatus.NOT_CHECKED
+    if not (evidence.crls or evidence.ocsps):
+        return RevocationStatus.UNKNOWN
+    cert = status.signing_cert
+    covered = any(c["tbs_cert_list"]["issuer"] == cert.issuer for c in evidence.crls) or any(
+        _ocsp_covers(r, cert) for r in evidence.ocsps
+    )
+    failed_soft = any(True for _ in context.soft_fail_exceptions)
+    return RevocationStatus.GOOD if covered and not failed_soft else RevocationStatus.UNKNOWN
+
+
+def _ocsp_covers(response: ocsp.OCSPResponse, cert: x509.Certificate) -> bool:
+    try:
+        basic = response["response_bytes"]["response"].parsed
+        return any(
+            r["cert_id"]["serial_number"].native == cert.serial_number
+            for r in basic["tbs_response_data"]["responses"]
+        )
+    except Exception:
+        return False
+
+
+def _unsupported(name: str, subfilter: str | None, sig_obj: Any) -> SignatureResult:
+    info = None
+    try:
+        content = cms.ContentInfo.load(bytes(sig_obj.get("/Contents").original_bytes))
+        certs = content["content"]["certificates"]
+        if certs:
+            info = certificate_info(certs[0].chosen.dump())
+    except Exception:
+        info = None
+    return SignatureResult(
+        field=name,
+        subfilter=subfilter,
+        signer=info,
+        role=signer_role(info),
+        claimed_signing_time=None,
+        timestamp_time=None,
+        digest_algorithm=None,
+        signature_algorithm=None,
+        intact=False,
+        crypto_valid=False,
+        trusted=False,
+        revocation=RevocationStatus.NOT_CHECKED,
+        revocation_evidence=(),
+        coverage=Coverage.PARTIAL,
+        changes=Changes.NONE,
+        changes_reason="not analysed: unsupported signature format",
+        indication=Indication.INDETERMINATE,
+        sub_indication=SubIndication.SIG_CONSTRAINTS_FAILURE,
+        reason=f"signed, but the signature format (SubFilter {subfilter or 'missing'}) is not supported",
+    )
+
+
+def _failed(
+    name: str, subfilter: str | None, sub: SubIndication, reason: str, info: Any = None
+) -> SignatureResult:
+    failed_subs = {
+        SubIndication.FORMAT_FAILURE,
+        SubIndication.HASH_FAILURE,
+        SubIndication.SIG_CRYPTO_FAILURE,
+        SubIndication.REVOKED,
+    }
+    indication = Indication.TOTAL_FAILED if sub in failed_subs else Indication.INDETERMINATE
+    return SignatureResult(
+        field=name,
+        subfilter=subfilter,
+        signer=info,
+        role=signer_role(info),
+        claimed_signing_time=None,
+        timestamp_time=None,
+        digest_algorithm=None,
+        signature_algorithm=None,
+        intact=False,
+        crypto_valid=False,
+        trusted=False,
+        revocation=RevocationStatus.NOT_CHECKED,
+        revocation_evidence=(),
+        coverage=Coverage.PARTIAL,
+        changes=Changes.DISALLOWED if sub == SubIndication.FORMAT_FAILURE else Changes.NONE,
+        changes_reason="not analysed: the signature could not be processed",
+        indication=indication,
+        sub_indication=sub,
+        reason=reason,
+    )
+
+
+def _sub_from_pyhanko(indic: object) -> SubIndication | None:
+    if isinstance(indic, (AdESFailure, AdESIndeterminate)):
+        try:
+            return SubIndication(indic.name)
+        except ValueError:
+            return SubIndication.GENERIC
+    return None
+
+
+def _document_verdict(results: Iterable[SignatureResult]) -> tuple[Verdict, str]:
+    """Invalid outranks indeterminate, which outranks valid; the reason names the first culprit."""
+    results = list(results)
+    for indication, verdict in (
+        (Indication.TOTAL_FAILED, Verdict.INVALID),
+        (Indication.INDETERMINATE, Verdict.INDETERMINATE),
+    ):
+        culprits = [r for r in results if r.indication == indication]
+        if culprits:
+            first = culprits[0]
+            more = f" (+{len(culprits) - 1} more)" if len(culprits) > 1 else ""
+            return verdict, f"{first.field}: {first.reason}{more}"
+    names = ", ".join(r.field for r in results)
+    return Verdict.VALID, f"{len(results)} signature(s) valid: {names}"
+
+
+def _words(exc: BaseException | None) -> str:
+    if exc is None:
+        return "unknown error"
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, misc.PdfError) and text:
+        return text
+    return text or type(exc).__name__
