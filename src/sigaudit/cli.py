@@ -40,6 +40,7 @@ def _write(target: str, text: str, bom: bool = False) -> None:
         return
     path = Path(target)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8-sig" if bom else "utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from exc

@@ -56,7 +56,7 @@ def build_table(summary: Summary) -> Table:
     return table
 
 
-def render_table(run: AuditRun, summary: Summary, gate_failures: list[str], width: int = 120) -> str:
+def render_table(run: AuditRun, summary: Summary, gate_failures: list[str], width: int = 150) -> str:
     """The table plus its definitions and the run's warnings, as plain text."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, no_color=True, highlight=False, soft_wrap=False)

@@ -158,13 +158,14 @@ def _classify(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterat
     head = data[:1024]
     if PDF_MAGIC in head:
         yield Candidate(shown, data)
+    elif suffix == ".pdf":
+        # Named as a PDF, so the archive presents it as a document: audit it, do not open it as a ZIP.
+        yield Candidate(shown, data, f"not a PDF: named .pdf but the content is {_describe(data)}")
     elif data[:4] in ZIP_MAGICS and suffix not in OFFICE_ZIP_SUFFIXES:
         yield from _walk_zip(shown, data, limits, depth + 1)
     elif name.lower() == MANIFEST_NAME:
         entries, problems = parse_manifest(data, base=_parent(shown))
         yield ManifestFound(shown, tuple(entries), tuple(problems))
-    elif suffix == ".pdf":
-        yield Candidate(shown, data, f"not a PDF: named .pdf but the content is {_describe(data)}")
     elif suffix in OTHER_DOCUMENT_SUFFIXES:
         kind = OTHER_DOCUMENT_SUFFIXES[suffix]
         yield Candidate(shown, data, f"not a PDF: {kind}; only PDF signatures can be validated")

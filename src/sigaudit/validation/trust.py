@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from cryptography import x509
@@ -83,9 +84,12 @@ def load_certificates(path: Path) -> list[Anchor]:
     return _certs_from_bytes(data, str(path))
 
 
-def shipped_anchors() -> tuple[list[Anchor], list[Anchor]]:
-    """The shipped roots and intermediates, each verified against its pinned fingerprint."""
-    base = resources.files("sigaudit") / "trust_roots"
+def shipped_anchors(base: Traversable | None = None) -> tuple[list[Anchor], list[Anchor]]:
+    """The shipped roots and intermediates, each verified against its pinned fingerprint.
+
+    ``base`` is the folder holding ``anchors.toml``; by default the one inside the package.
+    """
+    base = base or resources.files("sigaudit") / "trust_roots"
     pins = tomllib.loads((base / "anchors.toml").read_text(encoding="utf-8"))
     roots: list[Anchor] = []
     others: list[Anchor] = []

@@ -1,0 +1,201 @@
+"""The command line end to end on the sample archive: table, JSON, CSV and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from sigaudit.cli import main
+
+LEVELS = ("central", "province", "district", "commune", "unknown")
+VERDICTS = ("valid", "invalid", "indeterminate", "unsigned", "unreadable")
+
+
+def _scan(sample_docs: Path, demo_pki: Path, *extra: str) -> Result:
+    args = [
+        "scan",
+        str(sample_docs),
+        "--trust-roots",
+        str(demo_pki / "demo-root.pem"),
+        "--other-certs",
+        str(demo_pki / "demo-intermediate.pem"),
+        "--agencies",
+        str(demo_pki.parent / "agencies.csv"),
+        "--jobs",
+        "1",
+        *extra,
+    ]
+    return CliRunner().invoke(main, args, catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def report(sample_docs: Path, demo_pki: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("out")
+    result = _scan(sample_docs, demo_pki, "--json", str(out / "r.json"), "--csv", str(out / "e.csv"))
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads((out / "r.json").read_text(encoding="utf-8"))
+    data["_table"] = result.output
+    data["_csv"] = (out / "e.csv").read_text(encoding="utf-8-sig")
+    return data
+
+
+def _rel(path: str) -> str:
+    return path.split("/", 1)[1]  # drop the scanned folder's name
+
+
+def test_per_level_numbers_match_the_declared_sample(report: dict[str, Any], expected: dict[str, Any]) -> None:
+    want = {lv: Counter() for lv in LEVELS}
+    for exp in expected.values():
+        c = want[exp["level"]]
+        c["documents"] += 1
+        c[exp["expected_verdict"]] += 1
+        c["signed"] += exp["expected_verdict"] in ("valid", "invalid", "indeterminate")
+    by_level = report["summary"]["by_level"]
+    assert list(by_level) == list(LEVELS)
+    for lv in LEVELS:
+        got = by_level[lv]
+        assert got == {k: want[lv][k] for k in ("documents", "signed", *VERDICTS)}, lv
+    assert report["summary"]["total"]["documents"] == len(expected) >= 30
+    assert {lv for lv in LEVELS if by_level[lv]["documents"]} >= {"province", "district", "commune", "unknown"}
+
+
+def test_every_document_is_reported_once_with_its_hash(
+    report: dict[str, Any], expected: dict[str, Any], sample_docs: Path
+) -> None:
+    docs = {_rel(d["path"]): d for d in report["documents"]}
+    assert set(docs) == set(expected)
+    for rel, doc in docs.items():
+        assert doc["verdict"] == expected[rel]["expected_verdict"], (rel, doc["reason"])
+        assert doc["agency"]["level"] == expected[rel]["level"], rel
+        assert doc["reason"]
+        if "!/" not in rel:
+            assert doc["sha256"] == hashlib.sha256((sample_docs / rel).read_bytes()).hexdigest()
+
+
+def test_json_signature_fields(report: dict[str, Any]) -> None:
+    signed = [d for d in report["documents"] if d["signatures"]]
+    sig = signed[0]["signatures"][0]
+    for key in (
+        "field", "signer", "role", "claimed_signing_time", "timestamp_time", "digest_algorithm",
+        "signature_algorithm", "intact", "trusted", "revocation", "coverage", "changes",
+        "changes_reason", "indication", "sub_indication", "reason",
+    ):
+        assert key in sig
+    assert {"cn", "o", "uid", "issuer", "serial", "sha256"} <= set(sig["signer"])
+    roles = {s["role"] for d in signed for s in d["signatures"]}
+    assert {"personal", "agency"} <= roles
+    manifest = report["manifest"]
+    assert manifest["pyhanko_version"].startswith("0.38")
+    assert any("DEMO RootCA" in r["subject"] for r in manifest["trust_roots"])
+    assert report["skipped"], "the sample's non-document files must be listed as skipped"
+
+
+def test_csv_evidence_rows(report: dict[str, Any], sample_docs: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(report["_csv"])))
+    expected_rows = sum(max(1, len(d["signatures"])) for d in report["documents"])
+    assert len(rows) == expected_rows
+    by_path = Counter(r["path"] for r in rows)
+    for doc in report["documents"]:
+        assert by_path[doc["path"]] == max(1, len(doc["signatures"]))
+    unsigned = [r for r in rows if r["verdict"] in ("unsigned", "unreadable")]
+    assert unsigned and all(r["field"] == "" and r["sha256"] or r["verdict"] == "unreadable" for r in unsigned)
+    plain = next(r for r in rows if "!/" not in r["path"] and r["sha256"])
+    data = (sample_docs / _rel(plain["path"])).read_bytes()
+    assert plain["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_table_shows_levels_shares_and_definitions(report: dict[str, Any]) -> None:
+    table = report["_table"]
+    for word in ("province", "district", "commune", "unknown", "total", "% signed", "% valid"):
+        assert word in table
+    assert "signed = documents with at least one signature / documents" in table
+
+
+def test_exit_1_when_a_gate_fails_and_0_otherwise(sample_docs: Path, demo_pki: Path) -> None:
+    assert _scan(sample_docs, demo_pki, "-q", "--fail-on", "invalid").exit_code == 1
+    assert _scan(sample_docs, demo_pki, "-q", "--fail-under", "100").exit_code == 1
+    assert _scan(sample_docs, demo_pki, "-q", "--fail-under", "0").exit_code == 0
+
+
+def test_fail_on_passes_when_no_document_has_the_verdict(tmp_path: Path, sample_docs: Path, demo_pki: Path,
+                                                         expected: dict[str, Any]) -> None:
+    rel = next(p for p, e in expected.items() if e["kind"] == "two_signature" and "!/" not in p)
+    (tmp_path / "one.pdf").write_bytes((sample_docs / rel).read_bytes())
+    result = _scan(tmp_path, demo_pki, "--fail-on", "invalid", "--fail-on", "unreadable", "--fail-under", "100")
+    assert result.exit_code == 0, result.output
+
+
+def test_exit_2_on_usage_and_configuration_errors(tmp_path: Path, sample_docs: Path, demo_pki: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["scan", str(tmp_path / "missing")]).exit_code == 2
+    assert runner.invoke(main, ["scan", str(sample_docs), "--fail-on", "bogus"]).exit_code == 2
+    bad_registry = tmp_path / "agencies.csv"
+    bad_registry.write_text("code,name\nX,Y\n", encoding="utf-8")
+    result = runner.invoke(main, ["scan", str(sample_docs), "--agencies", str(bad_registry)])
+    assert result.exit_code == 2 and "lacks column" in result.output
+    result = runner.invoke(main, ["scan", str(sample_docs), "--no-shipped-roots"])
+    assert result.exit_code == 2 and "no trust root" in result.output
+
+
+def test_exit_3_on_internal_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sigaudit.cli as cli
+
+    def explode(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "run_audit", explode)
+    result = CliRunner().invoke(main, ["scan", str(tmp_path)])
+    assert result.exit_code == 3 and "internal failure" in result.output
+
+
+def test_json_to_stdout_stays_parseable(sample_docs: Path, demo_pki: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["scan", str(sample_docs / "tinh"), "--trust-roots", str(demo_pki / "demo-root.pem"), "--json", "-"],
+    )
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["summary"]["total"]["documents"] > 0
+
+
+def test_results_do_not_depend_on_the_number_of_workers(
+    sample_docs: Path, demo_pki: Path, tmp_path: Path
+) -> None:
+    outputs = []
+    for jobs in ("1", "2"):
+        target = tmp_path / f"j{jobs}.json"
+        args = ["scan", str(sample_docs), "--trust-roots", str(demo_pki / "demo-root.pem"), "-q",
+                "--jobs", jobs, "--json", str(target)]
+        assert CliRunner().invoke(main, args).exit_code == 0
+        outputs.append(json.loads(target.read_text(encoding="utf-8"))["documents"])
+    assert outputs[0] == outputs[1]
+
+
+def test_scan_never_modifies_the_archive(sample_docs: Path, demo_pki: Path) -> None:
+    def tree_hash() -> dict[str, str]:
+        return {
+            str(p.relative_to(sample_docs)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(sample_docs.rglob("*"))
+            if p.is_file()
+        }
+
+    before = tree_hash()
+    assert _scan(sample_docs, demo_pki, "-q").exit_code == 0
+    assert tree_hash() == before
+
+
+def test_python_dash_m_entry_point(sample_docs: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "sigaudit", "--version"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0 and "sigaudit" in proc.stdout

@@ -1,0 +1,107 @@
+"""Walking folders, ZIPs and nested ZIPs; recognising PDFs by content; never writing to the archive."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+from sigaudit.model import Skipped
+from sigaudit.sources.walk import Candidate, ManifestFound, WalkLimits, walk
+
+PDF = b"%PDF-1.7\n% minimal stand-in: the walker only looks at the header\n"
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _events(*paths: Path, limits: WalkLimits | None = None) -> list[object]:
+    return list(walk(list(paths), limits))
+
+
+def test_folder_zip_and_nested_zip_members_are_found_with_bang_paths(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    (root / "2024").mkdir(parents=True)
+    (root / "2024" / "cv-12.pdf").write_bytes(PDF)
+    inner = _zip({"deep/x.pdf": PDF})
+    (root / "batch.zip").write_bytes(_zip({"2020/cv-1.pdf": PDF, "inner.zip": inner, "readme.txt": b"hi"}))
+    events = _events(root)
+    docs = [e.path for e in events if isinstance(e, Candidate)]
+    assert docs == [
+        "archive/2024/cv-12.pdf",
+        "archive/batch.zip!/2020/cv-1.pdf",
+        "archive/batch.zip!/inner.zip!/deep/x.pdf",
+    ]
+    assert [e.path for e in events if isinstance(e, Skipped)] == ["archive/batch.zip!/readme.txt"]
+
+
+def test_pdf_recognised_by_content_not_by_name(tmp_path: Path) -> None:
+    (tmp_path / "scan.bin").write_bytes(PDF)
+    (tmp_path / "fake.pdf").write_bytes(b"just some text, not a pdf\n")
+    (tmp_path / "letter.docx").write_bytes(_zip({"[Content_Types].xml": b"<x/>"}))
+    (tmp_path / "notes.txt").write_bytes(b"notes")
+    events = {e.path.split("/")[-1]: e for e in _events(tmp_path) if not isinstance(e, ManifestFound)}
+    assert isinstance(events["scan.bin"], Candidate) and events["scan.bin"].error is None
+    fake = events["fake.pdf"]
+    assert isinstance(fake, Candidate) and fake.error is not None and "not a PDF" in fake.error
+    docx = events["letter.docx"]
+    assert isinstance(docx, Candidate) and docx.error is not None and "Word document" in docx.error
+    assert isinstance(events["notes.txt"], Skipped)
+
+
+def test_zip_member_names_are_never_used_on_disk(tmp_path: Path) -> None:
+    archive = tmp_path / "evil.zip"
+    archive.write_bytes(_zip({"../../escaped.pdf": PDF, "/abs/x.pdf": PDF}))
+    docs = [e.path for e in _events(archive) if isinstance(e, Candidate)]
+    assert docs == ["evil.zip!/../../escaped.pdf", "evil.zip!/abs/x.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["evil.zip"]
+    assert not (tmp_path.parent / "escaped.pdf").exists()
+
+
+def test_symlinks_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.pdf").write_bytes(PDF)
+    root = tmp_path / "root"
+    root.mkdir()
+    os.symlink(outside, root / "link")
+    os.symlink(root, root / "loop")
+    events = _events(root)
+    assert not any(isinstance(e, Candidate) for e in events)
+    assert {e.reason for e in events if isinstance(e, Skipped)} == {"symbolic link not followed"}
+
+
+def test_corrupt_zip_and_depth_limit_are_reported_not_fatal(tmp_path: Path) -> None:
+    (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04" + b"\x00" * 50)
+    nested = PDF
+    for _ in range(3):
+        nested = _zip({"n.zip" if nested is not PDF else "x.pdf": nested})
+    (tmp_path / "deep.zip").write_bytes(nested)
+    (tmp_path / "ok.pdf").write_bytes(PDF)
+    events = _events(tmp_path, limits=WalkLimits(max_zip_depth=2))
+    reasons = {e.path.split("/")[-1]: e.reason for e in events if isinstance(e, Skipped)}
+    assert reasons["broken.zip"].startswith("corrupt ZIP")
+    assert any("nested deeper" in r for r in reasons.values())
+    assert [e.path for e in events if isinstance(e, Candidate)][-1].endswith("ok.pdf")
+
+
+def test_oversized_file_is_an_unreadable_document(tmp_path: Path) -> None:
+    (tmp_path / "big.pdf").write_bytes(PDF + b"0" * 2000)
+    [event] = _events(tmp_path, limits=WalkLimits(max_file_bytes=1000))
+    assert isinstance(event, Candidate) and event.data is None
+    assert event.error is not None and "too large" in event.error
+
+
+def test_manifest_is_read_before_the_files_it_describes(tmp_path: Path) -> None:
+    (tmp_path / "a.pdf").write_bytes(PDF)
+    (tmp_path / "manifest.csv").write_text("file,agency_code,agency_name,level\na.pdf,X,,province\n")
+    events = _events(tmp_path)
+    assert isinstance(events[0], ManifestFound)
+    assert events[0].entries[0].path == f"{tmp_path.name}/a.pdf"
+    assert isinstance(events[1], Candidate)
