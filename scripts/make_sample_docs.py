@@ -24,6 +24,7 @@ database (``certutil``/``pk12util`` from libnss3-tools).
 
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
 import io
@@ -370,12 +371,13 @@ the sample documents. Nothing here is related to the real Government specialised
 | `demo-root.pem` | self-signed demo root (the trust anchor to configure for `sample_docs/`) |
 | `demo-intermediate.pem` | demo intermediate, issues all agency and personal certificates |
 | `demo-intermediate.crl` | DER CRL of the intermediate: lists `person-revoked-gia-cam` as revoked on 2024-01-01 (thisUpdate 2024-06-01, nextUpdate 2045-01-01) |
-| `demo-root.crl` | DER CRL of the root, empty (proves the intermediate is not revoked) |
-| `agency-*.pem` | agency certificates: CN = agency, O = parent People's Committee, UID = MST:… |
-| `person-*.pem` | personal certificates: CN = person, OU = agency, O = parent, UID = CCCD:… |
+| `demo-root.crl` | DER CRL of the root, empty (proves the intermediate is not revoked; needed with revocation_mode hard-fail/require) |
+| `agency-*.pem` | agency certificates: CN = agency, O = parent People's Committee, UID = MST:…; no EKU for `ubnd-tinh` and `viet-tri`, emailProtection + documentSigning for the others |
+| `person-*.pem` | personal certificates: CN = person, OU = agency, O = parent, UID = CCCD:…; EKU emailProtection + documentSigning |
 | `person-expired-so-noi-vu.pem` | expired personal certificate (2019-01-01 … 2020-12-31) |
 | `person-revoked-gia-cam.pem` | revoked personal certificate (see the CRL) |
 | `rogue-root.pem`, `rogue-signer.pem` | an UNTRUSTED root and a signer impersonating UBND huyện Lâm Thao; never give the rogue root to the tool |
+| keys | RSA 2048, except ECDSA P-256 for `vp-ubnd` and `lam-thao` (agency and person) |
 | `index.json` | every certificate: subject, role, agency code, key type, validity, SHA-256 fingerprint |
 
 Certificates carry a CRL distribution point under `crl.sigaudit-demo.invalid` (a reserved
@@ -492,7 +494,7 @@ def letter_content(lt: Letter) -> list[tuple[str, float, float, int, str]]:
     lines.append(("Kính gửi: Các sở, ban, ngành; UBND các huyện, thành, thị.", 110, y, 11, "l"))
     y -= 26
     body = [
-        f"Thực hiện Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác",
+        "Thực hiện Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác",
         f"văn thư, {a.name} đề nghị các cơ quan, đơn vị quan tâm triển khai",
         "các nội dung nêu trên, bảo đảm 100% văn bản điện tử được ký số theo quy định.",
         f"Đề nghị báo cáo kết quả trước ngày {min(d.day + 10, 28):02d}/{d.month:02d}/{d.year}.",
@@ -713,7 +715,8 @@ def plan() -> list[Doc]:
     D = Doc
     return [
         # --- province: UBND tỉnh ---------------------------------------------------------
-        D("tinh/ubnd-tinh/2024/120-UBND-KGVX_2024-02-05.pdf", "two_signature", "ubnd-tinh", 120, "2024-02-05", subject=0),
+        D("tinh/ubnd-tinh/2024/120-UBND-KGVX_2024-02-05.pdf", "two_signature", "ubnd-tinh", 120, "2024-02-05",
+          subject=0),
         D("tinh/ubnd-tinh/2024/245-UBND-NC_2024-04-18.pdf", "two_signature", "ubnd-tinh", 245, "2024-04-18",
           notation="UBND-NC", subject=5, variant="xref_stream"),
         # --- province: Văn phòng UBND tỉnh (ECDSA) ---------------------------------------
@@ -1074,6 +1077,15 @@ def write_expected(docs: list[Doc]) -> None:
 
 
 def main() -> int:
+    global ROOT, DEMO, PKI, DOCS
+    parser = argparse.ArgumentParser(description="Regenerate demo/ (PKI, registry) and sample_docs/.")
+    parser.add_argument("--out", type=Path, default=ROOT, help="folder to write demo/ and sample_docs/ into "
+                        "(default: the repository root)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print pdfsig's check of its signatures")
+    args = parser.parse_args()
+    ROOT = args.out.resolve()
+    DEMO, DOCS = ROOT / "demo", ROOT / "sample_docs"
+    PKI = DEMO / "pki"
     logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "FFTM NOT subset" chatter
     # "embedding validation info without fetching" warnings: offline on purpose
     logging.getLogger("pyhanko.sign.signers.pdf_signer").setLevel(logging.ERROR)
@@ -1084,8 +1096,8 @@ def main() -> int:
     for d in (DEMO, DOCS):
         if d.exists():
             shutil.rmtree(d)
-    DEMO.mkdir()
-    DOCS.mkdir()
+    DEMO.mkdir(parents=True)
+    DOCS.mkdir(parents=True)
     pki = build_pki()
     write_pki(pki)
     write_registry()
@@ -1095,7 +1107,7 @@ def main() -> int:
         write_archive(pki, docs, builder)
         log = "\n".join(builder.pdfsig_log)
     write_expected(docs)
-    if "-v" in sys.argv:
+    if args.verbose:
         print(log)
     print(f"{len(docs)} documents written to {DOCS.relative_to(ROOT)}/, PKI and registry in {DEMO.relative_to(ROOT)}/")
     return 0

@@ -53,7 +53,9 @@ def _rel(path: str) -> str:
     return path.split("/", 1)[1]  # drop the scanned folder's name
 
 
-def test_per_level_numbers_match_the_declared_sample(report: dict[str, Any], expected: dict[str, Any]) -> None:
+def test_per_level_numbers_match_the_declared_sample(
+    report: dict[str, Any], expected: dict[str, Any]
+) -> None:
     want = {lv: Counter() for lv in LEVELS}
     for exp in expected.values():
         c = want[exp["level"]]
@@ -66,7 +68,12 @@ def test_per_level_numbers_match_the_declared_sample(report: dict[str, Any], exp
         got = by_level[lv]
         assert got == {k: want[lv][k] for k in ("documents", "signed", *VERDICTS)}, lv
     assert report["summary"]["total"]["documents"] == len(expected) >= 30
-    assert {lv for lv in LEVELS if by_level[lv]["documents"]} >= {"province", "district", "commune", "unknown"}
+    assert {lv for lv in LEVELS if by_level[lv]["documents"]} >= {
+        "province",
+        "district",
+        "commune",
+        "unknown",
+    }
 
 
 def test_every_document_is_reported_once_with_its_hash(
@@ -86,9 +93,22 @@ def test_json_signature_fields(report: dict[str, Any]) -> None:
     signed = [d for d in report["documents"] if d["signatures"]]
     sig = signed[0]["signatures"][0]
     for key in (
-        "field", "signer", "role", "claimed_signing_time", "timestamp_time", "digest_algorithm",
-        "signature_algorithm", "intact", "trusted", "revocation", "coverage", "changes",
-        "changes_reason", "indication", "sub_indication", "reason",
+        "field",
+        "signer",
+        "role",
+        "claimed_signing_time",
+        "timestamp_time",
+        "digest_algorithm",
+        "signature_algorithm",
+        "intact",
+        "trusted",
+        "revocation",
+        "coverage",
+        "changes",
+        "changes_reason",
+        "indication",
+        "sub_indication",
+        "reason",
     ):
         assert key in sig
     assert {"cn", "o", "uid", "issuer", "serial", "sha256"} <= set(sig["signer"])
@@ -108,7 +128,9 @@ def test_csv_evidence_rows(report: dict[str, Any], sample_docs: Path) -> None:
     for doc in report["documents"]:
         assert by_path[doc["path"]] == max(1, len(doc["signatures"]))
     unsigned = [r for r in rows if r["verdict"] in ("unsigned", "unreadable")]
-    assert unsigned and all(r["field"] == "" and r["sha256"] or r["verdict"] == "unreadable" for r in unsigned)
+    assert unsigned and all(
+        (r["field"] == "" and r["sha256"]) or r["verdict"] == "unreadable" for r in unsigned
+    )
     plain = next(r for r in rows if "!/" not in r["path"] and r["sha256"])
     data = (sample_docs / _rel(plain["path"])).read_bytes()
     assert plain["sha256"] == hashlib.sha256(data).hexdigest()
@@ -127,11 +149,14 @@ def test_exit_1_when_a_gate_fails_and_0_otherwise(sample_docs: Path, demo_pki: P
     assert _scan(sample_docs, demo_pki, "-q", "--fail-under", "0").exit_code == 0
 
 
-def test_fail_on_passes_when_no_document_has_the_verdict(tmp_path: Path, sample_docs: Path, demo_pki: Path,
-                                                         expected: dict[str, Any]) -> None:
+def test_fail_on_passes_when_no_document_has_the_verdict(
+    tmp_path: Path, sample_docs: Path, demo_pki: Path, expected: dict[str, Any]
+) -> None:
     rel = next(p for p, e in expected.items() if e["kind"] == "two_signature" and "!/" not in p)
     (tmp_path / "one.pdf").write_bytes((sample_docs / rel).read_bytes())
-    result = _scan(tmp_path, demo_pki, "--fail-on", "invalid", "--fail-on", "unreadable", "--fail-under", "100")
+    result = _scan(
+        tmp_path, demo_pki, "--fail-on", "invalid", "--fail-on", "unreadable", "--fail-under", "100"
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -174,8 +199,17 @@ def test_results_do_not_depend_on_the_number_of_workers(
     outputs = []
     for jobs in ("1", "2"):
         target = tmp_path / f"j{jobs}.json"
-        args = ["scan", str(sample_docs), "--trust-roots", str(demo_pki / "demo-root.pem"), "-q",
-                "--jobs", jobs, "--json", str(target)]
+        args = [
+            "scan",
+            str(sample_docs),
+            "--trust-roots",
+            str(demo_pki / "demo-root.pem"),
+            "-q",
+            "--jobs",
+            jobs,
+            "--json",
+            str(target),
+        ]
         assert CliRunner().invoke(main, args).exit_code == 0
         outputs.append(json.loads(target.read_text(encoding="utf-8"))["documents"])
     assert outputs[0] == outputs[1]

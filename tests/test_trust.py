@@ -35,9 +35,7 @@ def test_shipped_file_matches_published_fingerprint(rel: str) -> None:
 def test_shipped_anchors_split_roots_from_intermediates() -> None:
     roots, others = shipped_anchors()
     assert {a.sha256 for a in roots} == {PUBLISHED[k] for k in PUBLISHED if k.startswith("roots/")}
-    assert {a.sha256 for a in others} == {
-        PUBLISHED[k] for k in PUBLISHED if k.startswith("intermediates/")
-    }
+    assert {a.sha256 for a in others} == {PUBLISHED[k] for k in PUBLISHED if k.startswith("intermediates/")}
     assert any("RootCA chuyên dùng Chính phủ G2" in a.subject for a in roots)
 
 
