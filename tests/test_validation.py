@@ -11,7 +11,16 @@ from typing import Any
 
 import pytest
 
-from sigaudit.model import Changes, Coverage, Indication, RevocationStatus, SignerRole, SubIndication, Verdict
+from sigaudit.model import (
+    Changes,
+    Coverage,
+    Decree30,
+    Indication,
+    RevocationStatus,
+    SignerRole,
+    SubIndication,
+    Verdict,
+)
 from sigaudit.sources.walk import Candidate, walk
 from sigaudit.validation.engine import validate_pdf
 from sigaudit.validation.trust import TrustConfig
@@ -58,6 +67,9 @@ def test_two_signature_documents_are_personal_then_agency(
         assert outcome.verdict == Verdict.VALID, outcome.reason
         personal, agency = outcome.signatures
         assert personal.role == SignerRole.PERSONAL and agency.role == SignerRole.AGENCY
+        assert personal.revision is not None and agency.revision is not None
+        assert personal.revision < agency.revision
+        assert outcome.decree30 == Decree30.COMPLETE
         # The personal signature covers its revision; the agency one, added later, the whole file.
         assert personal.coverage == Coverage.ENTIRE_REVISION
         assert personal.changes == Changes.PERMITTED
@@ -188,3 +200,28 @@ def test_password_protected_pdf_is_unreadable(
     for rel in _of_kind(expected, "encrypted"):
         outcome = _validate(sample_docs, rel, demo_trust)
         assert outcome.verdict == Verdict.UNREADABLE and "password" in outcome.reason
+
+
+def test_agency_only_copies_are_told_apart_from_complete_originals(
+    sample_docs: Path, expected: dict[str, dict[str, Any]], demo_trust: TrustConfig
+) -> None:
+    for rel in _of_kind(expected, "agency_only"):
+        outcome = _validate(sample_docs, rel, demo_trust)
+        assert outcome.verdict == Verdict.VALID
+        assert outcome.decree30 == Decree30.AGENCY_ONLY
+        assert [s.role for s in outcome.signatures] == [SignerRole.AGENCY]
+
+
+def test_unsupported_subfilter_is_signed_but_indeterminate_never_unsigned(
+    sample_docs: Path, expected: dict[str, dict[str, Any]], demo_trust: TrustConfig
+) -> None:
+    """A legacy adbe.pkcs7.sha1 signature must not vanish (pyHanko itself skips such fields)."""
+    rel = _of_kind(expected, "agency_only")[0]
+    data = _bytes_of(sample_docs, rel)
+    old, new = b"/SubFilter /adbe.pkcs7.detached", b"/SubFilter /adbe.pkcs7.sha1    "
+    assert data.count(old) == 1
+    outcome = validate_pdf(data.replace(old, new), demo_trust)
+    assert outcome.verdict == Verdict.INDETERMINATE
+    [sig] = outcome.signatures
+    assert sig.subfilter == "/adbe.pkcs7.sha1" and "not supported" in sig.reason
+    assert sig.signer is not None and sig.role == SignerRole.AGENCY  # the signer is still named

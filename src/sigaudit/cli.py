@@ -22,7 +22,7 @@ from .aggregate.kpi import summarize
 from .audit import AuditOptions, Progress, default_jobs, run_audit
 from .errors import ConfigError, SigauditError
 from .model import Verdict
-from .report import FORMATTERS
+from .report import FORMATTERS, ReportContext
 from .validation.trust import build_trust
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -168,12 +168,13 @@ def scan(
         summary = summarize(run.documents)
         gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
         failures = evaluate(gates, run.documents, summary)
+        ctx = ReportContext(run, summary, tuple(failures))
         if json_out:
-            _write(json_out, FORMATTERS["json"](run, summary, failures))
+            _write(json_out, FORMATTERS["json"](ctx))
         if csv_out:
-            _write(csv_out, FORMATTERS["csv"](run, summary, failures), bom=csv_out != "-")
+            _write(csv_out, FORMATTERS["csv"](ctx), bom=csv_out != "-")
         if not quiet:
-            table = FORMATTERS["table"](run, summary, failures)
+            table = FORMATTERS["table"](ctx)
             # Keep stdout clean for a machine-readable report written there.
             click.echo(table, nl=False, err=json_out == "-" or csv_out == "-")
         elif failures:

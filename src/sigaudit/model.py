@@ -144,6 +144,23 @@ class SignatureResult:
     sub_indication: SubIndication | None
     reason: str
     chain: tuple[str, ...] = ()  # subjects from the trust anchor down to the signer, when built
+    revision: int | None = None  # the file revision the signature signs (0 = original), when known
+
+
+class Decree30(enum.StrEnum):
+    """Conformance of a document's signatures with Decree 30/2020 (Art. 5, Art. 32, Appendix I).
+
+    Only ``complete`` gives an original electronic document the legal force of paper; ``agency_only`` is
+    right for copies (sao y, sao lục, trích sao) and separate attachments, wrong for an original.
+    """
+
+    COMPLETE = "complete"  # personal signature, then the agency signature covering the whole file
+    AGENCY_ONLY = "agency_only"
+    PERSONAL_ONLY = "personal_only"
+    WRONG_ORDER = "wrong_order"  # the agency signed before the competent person
+    CHANGED_AFTER_AGENCY = "changed_after_agency"  # the agency signature does not cover the whole file
+    ROLES_UNKNOWN = "roles_unknown"  # signed, but no signer could be recognised as person or agency
+    NOT_SIGNED = "not_signed"
 
 
 @dataclass(frozen=True)
@@ -155,6 +172,7 @@ class ValidationOutcome:
     signatures: tuple[SignatureResult, ...] = ()
     empty_signature_fields: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    decree30: Decree30 = Decree30.NOT_SIGNED
 
 
 @dataclass(frozen=True)
@@ -188,6 +206,11 @@ class DocumentResult:
     def signed(self) -> bool:
         """True when the document carries at least one filled signature field."""
         return bool(self.outcome.signatures)
+
+    @property
+    def legally_complete(self) -> bool:
+        """Valid, and signed by the competent person then the agency as Decree 30 requires."""
+        return self.verdict == Verdict.VALID and self.outcome.decree30 == Decree30.COMPLETE
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
-"""Counts and shares per administrative level.
+"""Counts and shares per administrative level, per agency and per month.
 
 Definitions (also printed by the reports):
 - ``documents``: every document found for the level, whatever its verdict (unreadable included);
 - ``signed``: documents that carry at least one filled signature field, whatever its verdict;
+- ``legally_complete``: valid documents signed by the competent person then the agency (Decree 30);
 - ``share_signed`` = signed / documents; ``share_valid`` = valid / documents.
 """
 
@@ -20,12 +21,32 @@ LEVEL_ORDER = (Level.CENTRAL, Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Lev
 class _Tally:
     documents: int = 0
     signed: int = 0
+    complete: int = 0
     verdicts: dict[Verdict, int] = field(default_factory=lambda: dict.fromkeys(Verdict, 0))
+
+    def add(self, doc: DocumentResult) -> None:
+        self.documents += 1
+        self.signed += doc.signed
+        self.complete += doc.legally_complete
+        self.verdicts[doc.verdict] += 1
+
+    def freeze(self) -> LevelCounts:
+        v = self.verdicts
+        return LevelCounts(
+            documents=self.documents,
+            signed=self.signed,
+            valid=v[Verdict.VALID],
+            invalid=v[Verdict.INVALID],
+            indeterminate=v[Verdict.INDETERMINATE],
+            unsigned=v[Verdict.UNSIGNED],
+            unreadable=v[Verdict.UNREADABLE],
+            legally_complete=self.complete,
+        )
 
 
 @dataclass(frozen=True)
 class LevelCounts:
-    """Document counts for one level (or the total)."""
+    """Document counts for one group of documents (a level, an agency, a month, or all)."""
 
     documents: int
     signed: int
@@ -34,6 +55,7 @@ class LevelCounts:
     indeterminate: int
     unsigned: int
     unreadable: int
+    legally_complete: int
 
     @property
     def share_signed(self) -> float | None:
@@ -42,6 +64,10 @@ class LevelCounts:
     @property
     def share_valid(self) -> float | None:
         return self.valid / self.documents if self.documents else None
+
+    @property
+    def share_complete(self) -> float | None:
+        return self.legally_complete / self.documents if self.documents else None
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -52,40 +78,66 @@ class LevelCounts:
             "indeterminate": self.indeterminate,
             "unsigned": self.unsigned,
             "unreadable": self.unreadable,
+            "legally_complete": self.legally_complete,
         }
 
 
-def _freeze(t: _Tally) -> LevelCounts:
-    v = t.verdicts
-    return LevelCounts(
-        documents=t.documents,
-        signed=t.signed,
-        valid=v[Verdict.VALID],
-        invalid=v[Verdict.INVALID],
-        indeterminate=v[Verdict.INDETERMINATE],
-        unsigned=v[Verdict.UNSIGNED],
-        unreadable=v[Verdict.UNREADABLE],
-    )
+@dataclass(frozen=True)
+class AgencyCounts:
+    """Counts for one issuing agency (documents with no agency are grouped under code ``None``)."""
+
+    code: str | None
+    name: str | None
+    level: Level
+    counts: LevelCounts
 
 
 @dataclass(frozen=True)
 class Summary:
-    """Counts per level, in the fixed order central, province, district, commune, unknown."""
+    """Counts per level (fixed order), per agency (best first) and per month of signing."""
 
     by_level: Mapping[Level, LevelCounts]
     total: LevelCounts
+    by_agency: tuple[AgencyCounts, ...] = ()
+    by_month: Mapping[str, LevelCounts] = field(default_factory=dict)
 
     def levels_with_documents(self) -> list[Level]:
         return [lv for lv in LEVEL_ORDER if self.by_level[lv].documents]
 
 
+def document_month(doc: DocumentResult) -> str | None:
+    """``yyyy-mm`` of the document's latest signature (timestamp time, else the claimed time)."""
+    times = [s.timestamp_time or s.claimed_signing_time for s in doc.outcome.signatures]
+    known = [t for t in times if t is not None]
+    return max(known).strftime("%Y-%m") if known else None
+
+
 def summarize(documents: Iterable[DocumentResult]) -> Summary:
-    """Count documents per level; streams, so it works on any iterable of results."""
-    tallies = {lv: _Tally() for lv in LEVEL_ORDER}
+    """Count documents per level, agency and month; streams, so any iterable of results works."""
+    levels = {lv: _Tally() for lv in LEVEL_ORDER}
     total = _Tally()
+    agencies: dict[tuple[str | None, str | None, Level], _Tally] = {}
+    months: dict[str, _Tally] = {}
     for doc in documents:
-        for t in (tallies[doc.agency.level], total):
-            t.documents += 1
-            t.signed += 1 if doc.signed else 0
-            t.verdicts[doc.verdict] += 1
-    return Summary({lv: _freeze(t) for lv, t in tallies.items()}, _freeze(total))
+        levels[doc.agency.level].add(doc)
+        total.add(doc)
+        key = (doc.agency.code, doc.agency.name, doc.agency.level)
+        agencies.setdefault(key, _Tally()).add(doc)
+        month = document_month(doc)
+        if month:
+            months.setdefault(month, _Tally()).add(doc)
+    ranked = sorted(
+        (AgencyCounts(code, name, level, t.freeze()) for (code, name, level), t in agencies.items()),
+        key=lambda a: (
+            -(a.counts.share_valid or 0.0),
+            -(a.counts.share_complete or 0.0),
+            -a.counts.documents,
+            a.code or "~",
+        ),
+    )
+    return Summary(
+        by_level={lv: t.freeze() for lv, t in levels.items()},
+        total=total.freeze(),
+        by_agency=tuple(ranked),
+        by_month={m: months[m].freeze() for m in sorted(months)},
+    )

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..aggregate.kpi import Summary
-from ..model import AuditRun
+from .context import ReportContext
 from .csv_report import render_csv
 from .json_report import render_json
 from .table import render_table
 
-Formatter = Callable[[AuditRun, Summary, list[str]], str]
+Formatter = Callable[[ReportContext], str]
 
 FORMATTERS: dict[str, Formatter] = {
     "table": render_table,
     "json": render_json,
     "csv": render_csv,
 }
+
+__all__ = ["FORMATTERS", "Formatter", "ReportContext"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 import csv
 import io
 
-from ..aggregate.kpi import Summary
-from ..model import AuditRun, DocumentResult, SignatureResult
+from ..model import DocumentResult, SignatureResult
+from .context import ReportContext
 
 COLUMNS = (
     "path",
@@ -19,6 +19,7 @@ COLUMNS = (
     "agency_code",
     "agency_name",
     "level",
+    "decree30",
     "field",
     "signer_cn",
     "signer_o",
@@ -54,6 +55,7 @@ def _row(doc: DocumentResult, sig: SignatureResult | None) -> dict[str, str]:
         agency_code=doc.agency.code or "",
         agency_name=doc.agency.name or "",
         level=doc.agency.level.value,
+        decree30=doc.outcome.decree30.value,
     )
     if sig is None:
         return row
@@ -85,11 +87,11 @@ def _row(doc: DocumentResult, sig: SignatureResult | None) -> dict[str, str]:
     return row
 
 
-def render_csv(run: AuditRun, summary: Summary, gate_failures: list[str]) -> str:
+def render_csv(ctx: ReportContext) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for doc in run.documents:
+    for doc in ctx.run.documents:
         if doc.outcome.signatures:
             for sig in doc.outcome.signatures:
                 writer.writerow(_row(doc, sig))

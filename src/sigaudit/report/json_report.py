@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import json
 
-from ..aggregate.kpi import Summary
-from ..model import AuditRun
+from .context import ReportContext
 from .serialize import document_dict, summary_dict
 
 SCHEMA_VERSION = 1
 
 
-def render_json(run: AuditRun, summary: Summary, gate_failures: list[str]) -> str:
+def render_json(ctx: ReportContext) -> str:
+    run = ctx.run
     payload = {
         "schema_version": SCHEMA_VERSION,
         "manifest": run.manifest,
-        "summary": summary_dict(summary),
-        "gates": {"failed": gate_failures},
+        "summary": summary_dict(ctx.summary, ctx.targets),
+        "gates": {"failed": list(ctx.gate_failures)},
         "documents": [document_dict(d) for d in run.documents],
         "skipped": [{"path": s.path, "reason": s.reason} for s in run.skipped],
         "warnings": list(run.warnings),

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..aggregate.kpi import Summary
-from ..model import AuditRun
+from .context import ReportContext
 
 LEVEL_LABELS = {
     "central": "central (trung ương)",
@@ -56,10 +56,11 @@ def build_table(summary: Summary) -> Table:
     return table
 
 
-def render_table(run: AuditRun, summary: Summary, gate_failures: list[str], width: int = 150) -> str:
+def render_table(ctx: ReportContext, width: int = 150) -> str:
     """The table plus its definitions and the run's warnings, as plain text."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, no_color=True, highlight=False, soft_wrap=False)
+    run, summary = ctx.run, ctx.summary
     console.print(build_table(summary))
     console.print(
         "% signed = documents with at least one signature / documents; "
@@ -71,6 +72,6 @@ def render_table(run: AuditRun, summary: Summary, gate_failures: list[str], widt
         console.print(f"{len(run.skipped)} file(s) skipped as not documents (listed in the JSON report).")
     for warning in run.warnings:
         console.print(f"warning: {warning}")
-    for failure in gate_failures:
+    for failure in ctx.gate_failures:
         console.print(f"GATE FAILED: {failure}")
     return buffer.getvalue()

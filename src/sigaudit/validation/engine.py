@@ -12,6 +12,7 @@ This is the only module that imports pyHanko. It
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ from ..model import (
     ValidationOutcome,
     Verdict,
 )
+from .decree30 import decree30_conformance
 from .roles import certificate_info, signer_role
 from .trust import TrustConfig
 
@@ -174,7 +176,9 @@ def validate_pdf(data: bytes, trust: TrustConfig, moment: datetime | None = None
             notes=tuple(notes),
         )
     verdict, reason = _document_verdict(results)
-    return ValidationOutcome(verdict, reason, tuple(results), empty, tuple(notes))
+    return ValidationOutcome(
+        verdict, reason, tuple(results), empty, tuple(notes), decree30=decree30_conformance(results)
+    )
 
 
 def _open(data: bytes, notes: list[str]) -> tuple[PdfFileReader | None, str | None]:
@@ -295,7 +299,8 @@ def _validate_one(
             sub_indication=SubIndication.GENERIC,
             reason=f"validation error: {_words(exc)}",
         )
-    return _from_status(name, subfilter_s, info, status, context, evidence)
+    result = _from_status(name, subfilter_s, info, status, context, evidence)
+    return dataclasses.replace(result, revision=embedded.signed_revision)
 
 
 def _from_status(

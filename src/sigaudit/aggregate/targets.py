@@ -1,0 +1,29 @@
+"""Per-level targets from the province's reform plan, compared with the measured shares."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..model import Level
+
+# Provincial reform plans (e.g. Phú Thọ 6112/KH-UBND): 100% of documents exchanged between state
+# agencies, province to district to commune, digitally signed.
+PLAN_SIGNED_TARGET = 1.0
+
+
+def _plan_default() -> dict[Level, float]:
+    return {lv: PLAN_SIGNED_TARGET for lv in Level if lv != Level.UNKNOWN}
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Target shares (0..1) per level for the signed share; a level without a target is not judged."""
+
+    signed: Mapping[Level, float] = field(default_factory=_plan_default)
+
+    def signed_target(self, level: Level) -> float | None:
+        return self.signed.get(level)
+
+
+PLAN_TARGETS = Targets()
