@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,3 +37,8 @@ def demo_trust(demo_pki: Path) -> Any:
     from sigaudit.validation.trust import build_trust
 
     return build_trust([demo_pki / "demo-root.pem"], [demo_pki / "demo-intermediate.pem"])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the default result store of CLI runs out of the real user's cache directory."""
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="sigaudit-test-cache-")

@@ -19,10 +19,12 @@ from . import __version__
 from .agencies.registry import EMPTY_REGISTRY, load_registry
 from .aggregate.gates import Gates, evaluate
 from .aggregate.kpi import summarize
-from .audit import AuditOptions, Progress, default_jobs, run_audit
+from .audit import AuditOptions, Progress, run_audit
 from .errors import ConfigError, SigauditError
 from .model import Verdict
 from .report import FORMATTERS, ReportContext
+from .run.pool import Limits, default_jobs
+from .store.results import ResultStore, default_store_path
 from .validation.trust import build_trust
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -71,6 +73,8 @@ def _progress_printer(
     def update(p: Progress) -> None:
         elapsed = bar.tasks[0].elapsed or 0.0
         rate = f"{p.done / elapsed:.1f}/s" if elapsed > 0 else ""
+        if p.reused:
+            rate += f" ({p.reused} from the store)"
         bar.update(task, completed=p.done, description=p.path[-60:], rate=rate)
 
     return update, bar.stop
@@ -132,6 +136,31 @@ def main() -> None:
     default=None,
     help="Worker processes for validation (default: number of CPU cores).",
 )
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Result store (SQLite). Default: $XDG_CACHE_HOME/sigaudit/results.sqlite.",
+)
+@click.option("--no-store", is_flag=True, help="Keep no results: validate everything, record nothing.")
+@click.option("--rescan", is_flag=True, help="Validate every document again, even if already in the store.")
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(min=1),
+    default=120.0,
+    show_default=True,
+    help="Seconds one document may take; past that it is unreadable (timeout).",
+)
+@click.option(
+    "--memory-limit",
+    "memory_mb",
+    type=click.IntRange(min=256),
+    default=2048,
+    show_default=True,
+    help="MB of address space per worker; a document that needs more is unreadable (memory).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print no table and no progress; only errors.")
 def scan(
     paths: tuple[Path, ...],
@@ -144,11 +173,18 @@ def scan(
     fail_on: tuple[str, ...],
     fail_under: float | None,
     jobs: int | None,
+    store_path: Path | None,
+    no_store: bool,
+    rescan: bool,
+    timeout_s: float,
+    memory_mb: int,
     quiet: bool,
 ) -> None:
     """Validate every signed PDF under PATHS (folders, ZIPs, files) and report per level."""
     if json_out == "-" and csv_out == "-":
         _fail("--json - and --csv - cannot both write to stdout", EXIT_USAGE)
+    if no_store and store_path is not None:
+        _fail("--store and --no-store exclude each other", EXIT_USAGE)
     try:
         trust = build_trust(trust_roots, other_certs, use_shipped=not no_shipped_roots)
         registry = load_registry(agencies) if agencies else EMPTY_REGISTRY
@@ -158,13 +194,18 @@ def scan(
             registry=registry,
             jobs=jobs or default_jobs(),
             registry_path=str(agencies) if agencies else None,
+            rescan=rescan,
+            worker_limits=Limits(timeout_s=timeout_s, memory_mb=memory_mb),
         )
         interactive = sys.stderr.isatty() and not os.environ.get("CI") and not quiet
         update, stop = _progress_printer(interactive)
+        store = None if no_store else ResultStore(store_path or default_store_path())
         try:
-            run = run_audit(options, progress=update)
+            run = run_audit(options, progress=update, store=store)
         finally:
             stop()
+            if store is not None:
+                store.close()
         summary = summarize(run.documents)
         gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
         failures = evaluate(gates, run.documents, summary)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+from ..codec import document_to_dict
 from .context import ReportContext
-from .serialize import document_dict, summary_dict
+from .serialize import summary_dict
 
 SCHEMA_VERSION = 1
 
@@ -17,7 +18,7 @@ def render_json(ctx: ReportContext) -> str:
         "manifest": run.manifest,
         "summary": summary_dict(ctx.summary, ctx.targets),
         "gates": {"failed": list(ctx.gate_failures)},
-        "documents": [document_dict(d) for d in run.documents],
+        "documents": [document_to_dict(d) for d in run.documents],
         "skipped": [{"path": s.path, "reason": s.reason} for s in run.skipped],
         "warnings": list(run.warnings),
     }

@@ -53,6 +53,13 @@ from .trust import TrustConfig
 for _name in ("pyhanko", "pyhanko_certvalidator"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
 
+# Names the validation rules in force; part of the result store's verdict fingerprint, so changing
+# how verdicts are decided invalidates stored results. Bump it with any rule change.
+POLICY = (
+    "sigaudit-core/1: offline, embedded revocation evidence, soft-fail on missing evidence; "
+    "validation at run time; key usage nonRepudiation or digitalSignature"
+)
+
 SUPPORTED_SUBFILTERS = {"/adbe.pkcs7.detached", "/ETSI.CAdES.detached"}
 # Vietnamese certificates carry digitalSignature and nonRepudiation; accept either.
 KEY_USAGE = KeyUsageConstraints(

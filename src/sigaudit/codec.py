@@ -1,0 +1,178 @@
+"""Plain-data (JSON-ready) forms of the result values, and their exact inverses.
+
+The same dictionaries are written to JSON reports and to the result store, so a stored result reads
+back into the very values the validation produced. Field names are part of the JSON report's stable
+interface (README, "--json").
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .model import (
+    Agency,
+    CertificateInfo,
+    Changes,
+    Coverage,
+    Decree30,
+    DocumentResult,
+    Indication,
+    Level,
+    RevocationStatus,
+    SignatureResult,
+    SignerRole,
+    SubIndication,
+    ValidationOutcome,
+    Verdict,
+)
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _dt(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def certificate_to_dict(info: CertificateInfo | None) -> dict[str, Any] | None:
+    if info is None:
+        return None
+    return {
+        "subject": info.subject,
+        "cn": info.common_name,
+        "o": info.organization,
+        "ou": info.organizational_unit,
+        "uid": list(info.uid),
+        "issuer": info.issuer,
+        "serial": info.serial,
+        "sha256": info.sha256,
+        "not_before": iso(info.not_before),
+        "not_after": iso(info.not_after),
+    }
+
+
+def certificate_from_dict(d: dict[str, Any] | None) -> CertificateInfo | None:
+    if d is None:
+        return None
+    not_before, not_after = _dt(d["not_before"]), _dt(d["not_after"])
+    assert not_before is not None and not_after is not None
+    return CertificateInfo(
+        subject=d["subject"],
+        common_name=d["cn"],
+        organization=d["o"],
+        organizational_unit=d["ou"],
+        uid=tuple(d["uid"]),
+        issuer=d["issuer"],
+        serial=d["serial"],
+        sha256=d["sha256"],
+        not_before=not_before,
+        not_after=not_after,
+    )
+
+
+def signature_to_dict(sig: SignatureResult) -> dict[str, Any]:
+    return {
+        "field": sig.field,
+        "subfilter": sig.subfilter,
+        "signer": certificate_to_dict(sig.signer),
+        "role": sig.role.value,
+        "claimed_signing_time": iso(sig.claimed_signing_time),
+        "timestamp_time": iso(sig.timestamp_time),
+        "digest_algorithm": sig.digest_algorithm,
+        "signature_algorithm": sig.signature_algorithm,
+        "intact": sig.intact,
+        "crypto_valid": sig.crypto_valid,
+        "trusted": sig.trusted,
+        "revocation": sig.revocation.value,
+        "revocation_evidence": list(sig.revocation_evidence),
+        "coverage": sig.coverage.value,
+        "changes": sig.changes.value,
+        "changes_reason": sig.changes_reason,
+        "indication": sig.indication.value,
+        "sub_indication": sig.sub_indication.value if sig.sub_indication else None,
+        "reason": sig.reason,
+        "chain": list(sig.chain),
+        "revision": sig.revision,
+    }
+
+
+def signature_from_dict(d: dict[str, Any]) -> SignatureResult:
+    return SignatureResult(
+        field=d["field"],
+        subfilter=d["subfilter"],
+        signer=certificate_from_dict(d["signer"]),
+        role=SignerRole(d["role"]),
+        claimed_signing_time=_dt(d["claimed_signing_time"]),
+        timestamp_time=_dt(d["timestamp_time"]),
+        digest_algorithm=d["digest_algorithm"],
+        signature_algorithm=d["signature_algorithm"],
+        intact=d["intact"],
+        crypto_valid=d["crypto_valid"],
+        trusted=d["trusted"],
+        revocation=RevocationStatus(d["revocation"]),
+        revocation_evidence=tuple(d["revocation_evidence"]),
+        coverage=Coverage(d["coverage"]),
+        changes=Changes(d["changes"]),
+        changes_reason=d["changes_reason"],
+        indication=Indication(d["indication"]),
+        sub_indication=SubIndication(d["sub_indication"]) if d["sub_indication"] else None,
+        reason=d["reason"],
+        chain=tuple(d["chain"]),
+        revision=d["revision"],
+    )
+
+
+def outcome_to_dict(outcome: ValidationOutcome) -> dict[str, Any]:
+    return {
+        "verdict": outcome.verdict.value,
+        "reason": outcome.reason,
+        "signatures": [signature_to_dict(s) for s in outcome.signatures],
+        "decree30": outcome.decree30.value,
+        "empty_signature_fields": list(outcome.empty_signature_fields),
+        "notes": list(outcome.notes),
+    }
+
+
+def outcome_from_dict(d: dict[str, Any]) -> ValidationOutcome:
+    return ValidationOutcome(
+        verdict=Verdict(d["verdict"]),
+        reason=d["reason"],
+        signatures=tuple(signature_from_dict(s) for s in d["signatures"]),
+        empty_signature_fields=tuple(d["empty_signature_fields"]),
+        notes=tuple(d["notes"]),
+        decree30=Decree30(d["decree30"]),
+    )
+
+
+def agency_to_dict(agency: Agency) -> dict[str, Any]:
+    return {"code": agency.code, "name": agency.name, "level": agency.level.value, "source": agency.source}
+
+
+def agency_from_dict(d: dict[str, Any]) -> Agency:
+    return Agency(code=d["code"], name=d["name"], level=Level(d["level"]), source=d["source"])
+
+
+def document_to_dict(doc: DocumentResult) -> dict[str, Any]:
+    """A document as the JSON report shows it: identity, agency, then the validation outcome."""
+    outcome = outcome_to_dict(doc.outcome)
+    return {
+        "path": doc.path,
+        "sha256": doc.sha256,
+        "size": doc.size,
+        "verdict": outcome.pop("verdict"),
+        "reason": outcome.pop("reason"),
+        "agency": agency_to_dict(doc.agency),
+        **outcome,
+    }
+
+
+def document_from_dict(d: dict[str, Any]) -> DocumentResult:
+    return DocumentResult(
+        path=d["path"],
+        sha256=d["sha256"],
+        size=d["size"],
+        agency=agency_from_dict(d["agency"]),
+        outcome=outcome_from_dict(d),
+    )

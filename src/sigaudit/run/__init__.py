@@ -1,0 +1,1 @@
+"""Stage: running validation on local worker processes or a Dask cluster."""

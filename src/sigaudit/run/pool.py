@@ -1,0 +1,229 @@
+"""A pool of warm validation worker processes with a time limit and a memory limit per document.
+
+Each worker validates one document at a time and keeps pyHanko and the trust configuration loaded
+between documents. The parent enforces the limits from outside the validating code:
+- a document that runs past its deadline has its worker killed and replaced, and is ``unreadable`` with
+  reason ``timeout``;
+- each worker runs under an address-space limit (RLIMIT_AS); a document that exhausts it is
+  ``unreadable`` with reason ``memory``;
+- a worker that dies for any other reason is replaced and its document is ``unreadable``.
+Results come back in completion order with the caller's key, so callers can order them as they like.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from ..model import ValidationOutcome, Verdict
+from ..validation.engine import validate_pdf
+from ..validation.trust import TrustConfig
+
+WORKER_HASH_SEED = "0"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-document limits. ``None`` disables one (for example in a debugger)."""
+
+    timeout_s: float | None = 120.0
+    memory_mb: int | None = 2048
+
+
+def _memory_outcome(limit_mb: int | None) -> ValidationOutcome:
+    return ValidationOutcome(
+        Verdict.UNREADABLE, f"memory: validation needed more than the {limit_mb} MB limit per document"
+    )
+
+
+def validate_guarded(data: bytes, trust: TrustConfig, memory_mb: int | None) -> ValidationOutcome:
+    """Validate in the current process; a MemoryError anywhere becomes the ``memory`` verdict."""
+    try:
+        outcome = validate_pdf(data, trust)
+    except MemoryError:
+        return _memory_outcome(memory_mb)
+    except Exception as exc:  # validate_pdf should not raise; if it does, the document still gets a verdict
+        return ValidationOutcome(Verdict.UNREADABLE, f"validation failed unexpectedly: {type(exc).__name__}")
+    if "MemoryError" in outcome.reason:  # swallowed inside a parser: still the memory limit
+        return _memory_outcome(memory_mb)
+    return outcome
+
+
+def _worker_main(conn: Connection, trust: TrustConfig, memory_mb: int | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    if memory_mb is not None:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    while True:
+        try:
+            message = conn.recv()
+            if message is None:
+                return
+            key, data = message
+            outcome = validate_guarded(data, trust, memory_mb)
+        except EOFError:
+            return
+        except MemoryError:  # even receiving the document did not fit: the parent knows which one
+            key, data, outcome = None, None, _memory_outcome(memory_mb)
+        conn.send((key, outcome))
+
+
+class _Worker:
+    def __init__(self, ctx: Any, trust: TrustConfig, limits: Limits) -> None:
+        parent, child = ctx.Pipe()
+        self.conn: Connection = parent
+        self.process: BaseProcess = ctx.Process(
+            target=_worker_main, args=(child, trust, limits.memory_mb), daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.key: object = None
+        self.deadline: float | None = None
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """Warm worker processes fed from a stream; use as a context manager."""
+
+    def __init__(self, jobs: int, trust: TrustConfig, limits: Limits | None = None) -> None:
+        self.jobs = max(1, jobs)
+        self.trust = trust
+        self.limits = limits or Limits()
+        # Fresh interpreters with a fixed hash seed: pyHanko's difference analysis reports the first
+        # difference it meets while iterating dictionaries, so the seed decides the reason's wording.
+        # A fixed seed makes reasons identical across runs, machines and numbers of workers.
+        self._ctx = multiprocessing.get_context("spawn")
+        self._workers: list[_Worker] = []
+
+    def __enter__(self) -> WorkerPool:
+        self._workers = [self._spawn() for _ in range(self.jobs)]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for worker in self._workers:
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)
+        for worker in self._workers:
+            worker.process.join(2)
+            worker.kill()
+        self._workers = []
+
+    def _spawn(self) -> _Worker:
+        saved = os.environ.get("PYTHONHASHSEED")
+        os.environ["PYTHONHASHSEED"] = WORKER_HASH_SEED
+        try:
+            return _Worker(self._ctx, self.trust, self.limits)
+        finally:
+            if saved is None:
+                del os.environ["PYTHONHASHSEED"]
+            else:
+                os.environ["PYTHONHASHSEED"] = saved
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        self._workers[self._workers.index(worker)] = self._spawn()
+
+    def map_unordered(
+        self, items: Iterable[tuple[object, bytes]]
+    ) -> Iterator[tuple[object, ValidationOutcome]]:
+        """Validate each ``(key, data)``; yield ``(key, outcome)`` as results arrive."""
+        source = iter(items)
+        exhausted = False
+        while True:
+            for worker in self._workers:
+                if worker.key is None and not exhausted:
+                    item = next(source, None)
+                    if item is None:
+                        exhausted = True
+                        break
+                    key, data = item
+                    if not self._send(worker, key, data):
+                        yield (
+                            key,
+                            ValidationOutcome(
+                                Verdict.UNREADABLE,
+                                "the validating worker process died while receiving this file",
+                            ),
+                        )
+            busy = [w for w in self._workers if w.key is not None]
+            if not busy:
+                if exhausted:
+                    return
+                continue
+            yield from self._collect(busy)
+
+    def _send(self, worker: _Worker, key: object, data: bytes) -> bool:
+        try:
+            worker.conn.send((key, data))
+        except (OSError, BrokenPipeError):
+            self._replace(worker)
+            return False
+        worker.key = key
+        timeout = self.limits.timeout_s
+        worker.deadline = time.monotonic() + timeout if timeout is not None else None
+        return True
+
+    def _collect(self, busy: list[_Worker]) -> Iterator[tuple[object, ValidationOutcome]]:
+        deadlines = [w.deadline for w in busy if w.deadline is not None]
+        wait_s = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+        waitables: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+        ready = multiprocessing.connection.wait(waitables, timeout=wait_s)
+        now = time.monotonic()
+        for worker in busy:
+            key = worker.key
+            if worker.conn in ready:
+                try:
+                    got_key, outcome = worker.conn.recv()
+                except (EOFError, OSError):
+                    outcome = self._death_outcome(worker)
+                    self._replace(worker)
+                    yield key, outcome
+                    continue
+                worker.key, worker.deadline = None, None
+                yield (key if got_key is None else got_key), outcome
+            elif worker.process.sentinel in ready:
+                outcome = self._death_outcome(worker)
+                self._replace(worker)
+                yield key, outcome
+            elif worker.deadline is not None and now >= worker.deadline:
+                self._replace(worker)
+                yield (
+                    key,
+                    ValidationOutcome(
+                        Verdict.UNREADABLE,
+                        f"timeout: validation took longer than {self.limits.timeout_s:g} s; "
+                        "the worker was stopped",
+                    ),
+                )
+
+    def _death_outcome(self, worker: _Worker) -> ValidationOutcome:
+        worker.process.join(1)
+        code = worker.process.exitcode
+        if code is not None and code < 0 and -code == signal.SIGKILL and self.limits.memory_mb:
+            return _memory_outcome(self.limits.memory_mb)
+        return ValidationOutcome(
+            Verdict.UNREADABLE, f"the validating worker process died on this file (exit code {code})"
+        )
+
+
+def default_jobs() -> int:
+    """Number of CPU cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1

@@ -1,0 +1,1 @@
+"""Stage: results on disk (SQLite)."""

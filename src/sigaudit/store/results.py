@@ -1,0 +1,212 @@
+"""The result store: an SQLite file holding every document's validation outcome and every run.
+
+- ``results`` is keyed by the document's SHA-256 *and* a fingerprint of everything that can change a
+  verdict (trust anchors and helper certificates, validation policy, tool and pyHanko versions). A
+  result is reused only under the same fingerprint, and not after the earliest expiry of the document's
+  signer certificates (``recheck_after``), since validation happens at run time.
+- ``runs`` and ``run_documents`` record what each scan saw (paths, hashes, agencies), so reports can be
+  rebuilt and runs compared later without validating again.
+
+Results are committed as they arrive, so a run that is killed loses nothing already validated; the
+database runs in WAL mode with a busy timeout so concurrent runs on one store stay consistent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..codec import agency_from_dict, agency_to_dict, outcome_from_dict, outcome_to_dict
+from ..errors import ConfigError
+from ..model import DocumentResult, ValidationOutcome
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (
+    sha256 TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    recheck_after TEXT,
+    validated_at TEXT NOT NULL,
+    PRIMARY KEY (sha256, fingerprint)
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started TEXT NOT NULL,
+    ended TEXT,
+    fingerprint TEXT NOT NULL,
+    manifest TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS run_documents (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    seq INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    agency TEXT NOT NULL,
+    outcome TEXT,  -- only for documents whose verdict did not come from validation (no bytes, not a PDF)
+    PRIMARY KEY (run_id, seq)
+);
+"""
+
+
+def default_store_path() -> Path:
+    """``$XDG_CACHE_HOME/sigaudit/results.sqlite`` (``~/.cache/...`` by default)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sigaudit" / "results.sqlite"
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One recorded scan."""
+
+    id: int
+    started: str
+    ended: str | None
+    fingerprint: str
+    manifest: dict[str, Any]
+    documents: int
+
+
+def _recheck_after(outcome: ValidationOutcome, now: datetime) -> str | None:
+    """The next signer-certificate expiry after ``now``: validation at run time may then differ."""
+    expiries = [s.signer.not_after for s in outcome.signatures if s.signer is not None]
+    upcoming = [e for e in expiries if e > now]
+    return min(upcoming).astimezone(UTC).isoformat() if upcoming else None
+
+
+class ResultStore:
+    """Access to one store file. Not shared between processes: each opens its own."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), timeout=60, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(f"cannot open the result store {path}: {exc}") from exc
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> ResultStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- results -----------------------------------------------------------------------------------
+    def get(self, sha256: str, fingerprint: str, now: datetime | None = None) -> ValidationOutcome | None:
+        """The stored outcome for these bytes under this fingerprint, unless it must be rechecked."""
+        row = self._db.execute(
+            "SELECT outcome, recheck_after FROM results WHERE sha256 = ? AND fingerprint = ?",
+            (sha256, fingerprint),
+        ).fetchone()
+        if row is None:
+            return None
+        outcome_json, recheck_after = row
+        moment = (now or datetime.now(UTC)).astimezone(UTC)
+        if recheck_after is not None and moment >= datetime.fromisoformat(recheck_after):
+            return None
+        return outcome_from_dict(json.loads(outcome_json))
+
+    def put(self, sha256: str, fingerprint: str, outcome: ValidationOutcome) -> None:
+        """Record one outcome now (autocommit), so a killed run keeps it."""
+        now = datetime.now(UTC)
+        self._db.execute(
+            "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
+            (
+                sha256,
+                fingerprint,
+                json.dumps(outcome_to_dict(outcome), ensure_ascii=False),
+                _recheck_after(outcome, now),
+                now.isoformat(),
+            ),
+        )
+
+    def count_results(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0])
+
+    # --- runs --------------------------------------------------------------------------------------
+    def begin_run(self, fingerprint: str, manifest: dict[str, Any]) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO runs (started, fingerprint, manifest) VALUES (?, ?, ?)",
+            (str(manifest.get("started", "")), fingerprint, json.dumps(manifest, ensure_ascii=False)),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def end_run(
+        self, run_id: int, documents: Iterable[tuple[DocumentResult, bool]], manifest: dict[str, Any]
+    ) -> None:
+        """Record the documents a run saw, in order, and its final manifest, in one transaction.
+
+        Each document comes with ``validated``: False when its verdict came from the walker (no bytes,
+        not a PDF), in which case the outcome is kept with the run rather than in ``results``.
+        """
+        rows = (
+            (
+                run_id,
+                seq,
+                d.path,
+                d.sha256,
+                d.size,
+                json.dumps(agency_to_dict(d.agency), ensure_ascii=False),
+                None if validated else json.dumps(outcome_to_dict(d.outcome), ensure_ascii=False),
+            )
+            for seq, (d, validated) in enumerate(documents)
+        )
+        with self._transaction():
+            self._db.executemany("INSERT INTO run_documents VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self._db.execute(
+                "UPDATE runs SET ended = ?, manifest = ? WHERE id = ?",
+                (str(manifest.get("ended", "")), json.dumps(manifest, ensure_ascii=False), run_id),
+            )
+
+    def _transaction(self) -> Any:
+        store = self
+
+        class _Tx:
+            def __enter__(self) -> None:
+                store._db.execute("BEGIN IMMEDIATE")
+
+            def __exit__(self, exc_type: object, *_: object) -> None:
+                store._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+        return _Tx()
+
+    def runs(self) -> list[RunInfo]:
+        """Completed runs, oldest first."""
+        rows = self._db.execute(
+            "SELECT r.id, r.started, r.ended, r.fingerprint, r.manifest, COUNT(d.seq) FROM runs r "
+            "LEFT JOIN run_documents d ON d.run_id = r.id WHERE r.ended IS NOT NULL "
+            "GROUP BY r.id ORDER BY r.id"
+        ).fetchall()
+        return [RunInfo(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+
+    def run_documents(self, run: RunInfo) -> Iterator[DocumentResult]:
+        """The documents of a recorded run with their stored outcomes, streamed in scan order."""
+        cursor = self._db.execute(
+            "SELECT d.path, d.sha256, d.size, d.agency, COALESCE(d.outcome, r.outcome) FROM run_documents d "
+            "LEFT JOIN results r ON r.sha256 = d.sha256 AND r.fingerprint = ? "
+            "WHERE d.run_id = ? ORDER BY d.seq",
+            (run.fingerprint, run.id),
+        )
+        for path, sha256, size, agency, outcome in cursor:
+            if outcome is None:
+                raise ConfigError(f"run {run.id}: the stored result for {path} is missing from the store")
+            yield DocumentResult(
+                path=path,
+                sha256=sha256,
+                size=size,
+                agency=agency_from_dict(json.loads(agency)),
+                outcome=outcome_from_dict(json.loads(outcome)),
+            )

@@ -1,0 +1,72 @@
+"""The worker pool enforces per-document limits from outside the validating code."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from sigaudit.model import Verdict
+from sigaudit.run.pool import Limits, WorkerPool
+from sigaudit.validation.trust import TrustConfig
+
+
+def _signed_pdf(sample_docs: Path, expected: dict[str, Any]) -> bytes:
+    rel = next(p for p, e in expected.items() if e["kind"] == "two_signature" and "!/" not in p)
+    return (sample_docs / rel).read_bytes()
+
+
+def test_documents_get_the_same_verdicts_through_the_pool(
+    sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
+) -> None:
+    data = _signed_pdf(sample_docs, expected)
+    with WorkerPool(2, demo_trust) as pool:
+        results = dict(pool.map_unordered((i, data) for i in range(6)))
+    assert sorted(results) == list(range(6))
+    assert {o.verdict for o in results.values()} == {Verdict.VALID}
+
+
+def test_a_document_past_its_deadline_is_a_timeout_and_the_pool_goes_on(
+    sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
+) -> None:
+    data = _signed_pdf(sample_docs, expected)
+    with WorkerPool(1, demo_trust, Limits(timeout_s=0.001)) as pool:
+        results = dict(pool.map_unordered((i, data) for i in range(3)))
+    assert len(results) == 3
+    assert all(o.verdict == Verdict.UNREADABLE and o.reason.startswith("timeout") for o in results.values())
+
+
+def test_a_document_over_the_memory_limit_is_unreadable_with_reason_memory(
+    sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
+) -> None:
+    # A loaded worker already maps far more than 48 MB, so validating anything must trip this limit;
+    # the worker must say so rather than crash, and a normal limit must then validate the same file.
+    data = _signed_pdf(sample_docs, expected)
+    with WorkerPool(1, demo_trust, Limits(memory_mb=48)) as pool:
+        results = dict(pool.map_unordered([(0, data)]))
+    assert results[0].verdict == Verdict.UNREADABLE and results[0].reason.startswith("memory"), results[0]
+    with WorkerPool(1, demo_trust, Limits(memory_mb=2048)) as pool:
+        assert dict(pool.map_unordered([(0, data)]))[0].verdict == Verdict.VALID
+
+
+def test_a_worker_that_dies_is_replaced_and_its_document_reported(
+    sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
+) -> None:
+    data = _signed_pdf(sample_docs, expected)
+    with WorkerPool(1, demo_trust, Limits(timeout_s=60)) as pool:
+        victim = pool._workers[0].process.pid
+        assert victim is not None
+
+        def kill_soon() -> None:
+            time.sleep(0.05)
+            os.kill(victim, signal.SIGKILL)
+
+        # The first document is slowed by a large padding so the kill lands while it is being read.
+        slow = data + b"\n%" + b"x" * (200 * 1024 * 1024)
+        threading.Thread(target=kill_soon).start()
+        results = dict(pool.map_unordered([(0, slow), (1, data)]))
+    assert results[0].verdict == Verdict.UNREADABLE and "died" in results[0].reason
+    assert results[1].verdict == Verdict.VALID

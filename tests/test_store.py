@@ -1,0 +1,140 @@
+"""The result store: reuse across runs, invalidation, resumption after a kill, concurrent runs."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from sigaudit.cli import main
+from sigaudit.codec import document_to_dict
+from sigaudit.store.results import ResultStore
+
+
+def _args(sample_docs: Path, demo_pki: Path, store: Path, out: Path, *extra: str) -> list[str]:
+    return [
+        "scan", str(sample_docs), "--trust-roots", str(demo_pki / "demo-root.pem"),
+        "--agencies", str(demo_pki.parent / "agencies.csv"),
+        "--store", str(store), "--json", str(out), "-q", "--jobs", "2", *extra,
+    ]  # fmt: skip
+
+
+def _scan(sample_docs: Path, demo_pki: Path, store: Path, out: Path, *extra: str) -> dict[str, Any]:
+    result = CliRunner().invoke(main, _args(sample_docs, demo_pki, store, out, *extra))
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return data
+
+
+def test_second_scan_reuses_every_result_and_reports_the_same(
+    sample_docs: Path, demo_pki: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "s.sqlite"
+    first = _scan(sample_docs, demo_pki, store, tmp_path / "1.json")
+    second = _scan(sample_docs, demo_pki, store, tmp_path / "2.json")
+    validated = first["manifest"]["counts"]["validated"]
+    assert validated > 30 and first["manifest"]["counts"]["reused_from_store"] == 0
+    assert second["manifest"]["counts"] == {**first["manifest"]["counts"], "validated": 0,
+                                            "reused_from_store": validated}  # fmt: skip
+    assert second["documents"] == first["documents"]
+    third = _scan(sample_docs, demo_pki, store, tmp_path / "3.json", "--rescan")
+    assert third["manifest"]["counts"]["validated"] == validated
+    assert third["documents"] == first["documents"]
+
+
+def test_changed_trust_configuration_invalidates_stored_results(
+    sample_docs: Path, demo_pki: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "s.sqlite"
+    first = _scan(sample_docs, demo_pki, store, tmp_path / "1.json")
+    again = _scan(sample_docs, demo_pki, store, tmp_path / "2.json", "--trust-roots",
+                  str(demo_pki / "rogue-root.pem"))  # fmt: skip
+    assert again["manifest"]["verdict_fingerprint"] != first["manifest"]["verdict_fingerprint"]
+    assert again["manifest"]["counts"]["validated"] == first["manifest"]["counts"]["validated"]
+    # With the rogue root trusted, the impersonating signature now chains: the verdict changes.
+    changed = {d["path"] for d in again["documents"]} - {
+        d["path"] for d in again["documents"] if d in first["documents"]
+    }
+    assert any("102-UBND-NV" in p for p in changed)
+
+
+def test_results_are_rechecked_after_a_signer_certificate_expires(
+    sample_docs: Path, demo_pki: Path, tmp_path: Path
+) -> None:
+    store_path = tmp_path / "s.sqlite"
+    report = _scan(sample_docs, demo_pki, store_path, tmp_path / "1.json")
+    signed = next(d for d in report["documents"] if d["verdict"] == "valid")
+    fingerprint = report["manifest"]["verdict_fingerprint"]
+    with ResultStore(store_path) as store:
+        assert store.get(signed["sha256"], fingerprint) is not None
+        later = datetime(2046, 1, 1, tzinfo=UTC)  # the demo certificates end in 2045
+        assert store.get(signed["sha256"], fingerprint, now=later) is None
+
+
+def test_stored_runs_rebuild_the_same_documents(sample_docs: Path, demo_pki: Path, tmp_path: Path) -> None:
+    store_path = tmp_path / "s.sqlite"
+    report = _scan(sample_docs, demo_pki, store_path, tmp_path / "1.json")
+    with ResultStore(store_path) as store:
+        [run] = store.runs()
+        rebuilt = [document_to_dict(d) for d in store.run_documents(run)]
+    assert run.documents == len(report["documents"]) and run.id == report["manifest"]["store_run_id"]
+    assert rebuilt == report["documents"]
+
+
+def _count(store: Path) -> int:
+    try:
+        with sqlite3.connect(store, timeout=10) as db:
+            return int(db.execute("SELECT COUNT(*) FROM results").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_killed_run_loses_nothing_and_the_next_run_resumes(
+    sample_docs: Path, demo_pki: Path, tmp_path: Path
+) -> None:
+    store, out = tmp_path / "s.sqlite", tmp_path / "r.json"
+    args = _args(sample_docs, demo_pki, store, out)
+    args[args.index("2")] = "1"  # one worker, so the run lasts long enough to be killed midway
+    proc = subprocess.Popen([sys.executable, "-m", "sigaudit", *args])
+    deadline = time.monotonic() + 60
+    while _count(store) < 5 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    kept = _count(store)
+    assert kept >= 5 and not out.exists()
+    report = _scan(sample_docs, demo_pki, store, out)
+    counts = report["manifest"]["counts"]
+    assert counts["reused_from_store"] >= kept
+    assert counts["documents"] == len(report["documents"]) == len({d["path"] for d in report["documents"]})
+    fresh = _scan(sample_docs, demo_pki, tmp_path / "fresh.sqlite", tmp_path / "f.json")
+    assert report["documents"] == fresh["documents"]
+
+
+def test_two_runs_on_one_store_at_once_stay_consistent(
+    sample_docs: Path, demo_pki: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "s.sqlite"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "sigaudit", *_args(sample_docs, demo_pki, store, tmp_path / f"{i}.json")]
+        )
+        for i in range(2)
+    ]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0]
+    a, b = (json.loads((tmp_path / f"{i}.json").read_text(encoding="utf-8")) for i in range(2))
+    assert a["documents"] == b["documents"]
+    with ResultStore(store) as s:
+        assert len(s.runs()) == 2
+        assert (
+            s.count_results()
+            == a["manifest"]["counts"]["validated"] + a["manifest"]["counts"]["reused_from_store"]
+        )
