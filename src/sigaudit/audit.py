@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .agencies.registry import Registry, attribute
+from .errors import ConfigError
 from .model import AuditRun, DocumentResult, Skipped, ValidationOutcome, Verdict
 from .run.pool import Limits, WorkerPool
 from .sources.manifest import ManifestEntry
@@ -26,6 +28,9 @@ from .sources.walk import Candidate, ManifestFound, WalkLimits, walk
 from .store.results import ResultStore
 from .validation.engine import POLICY
 from .validation.trust import TrustConfig
+
+if TYPE_CHECKING:
+    from .run.dask import DaskExecutor
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,9 @@ class AuditOptions:
     worker_limits: Limits = field(default_factory=Limits)
     registry_path: str | None = None
     rescan: bool = False  # validate everything again even when the store has a result
+    executor: str = "local"  # "local" (warm worker processes) or "dask"
+    scheduler: str | None = None  # Dask scheduler address, for executor "dask"
+    shared_paths: bool = False  # Dask workers read plain files from the same path instead of bytes
 
 
 def _package_version(name: str) -> str:
@@ -104,7 +112,7 @@ def run_audit(
         if progress:
             progress(Progress(counters["done"], counters["reused"], item.candidate.path))
 
-    def to_validate() -> Iterator[tuple[object, bytes]]:
+    def to_validate() -> Iterator[tuple[object, Candidate, str]]:
         """Walk the archive; settle what needs no validation here, hand the rest to the workers."""
         for event in walk(list(options.paths), options.limits):
             if isinstance(event, ManifestFound):
@@ -128,10 +136,10 @@ def run_audit(
                 item.outcome = cached
                 finished(item, reused=True)
                 continue
-            yield item.index, event.data
+            yield item.index, event, sha
 
-    with WorkerPool(options.jobs, options.trust, options.worker_limits) as pool:
-        for key, outcome in pool.map_unordered(to_validate()):
+    with _executor(options) as executor:
+        for key, outcome in executor.map_unordered(to_validate()):
             assert isinstance(key, int)
             item = items[key]
             item.outcome = outcome
@@ -173,6 +181,35 @@ def run_audit(
     )
 
 
+class _LocalExecutor:
+    """The default: a pool of warm worker processes on this machine."""
+
+    def __init__(self, options: AuditOptions) -> None:
+        self._pool = WorkerPool(options.jobs, options.trust, options.worker_limits)
+
+    def __enter__(self) -> _LocalExecutor:
+        self._pool.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.__exit__(*exc)
+
+    def map_unordered(
+        self, items: Iterable[tuple[object, Candidate, str]]
+    ) -> Iterator[tuple[object, ValidationOutcome]]:
+        return self._pool.map_unordered((key, cand.data or b"") for key, cand, _ in items)
+
+
+def _executor(options: AuditOptions) -> _LocalExecutor | DaskExecutor:
+    if options.executor == "dask":
+        if not options.scheduler:
+            raise ConfigError("--executor dask needs --scheduler ADDRESS")
+        from .run.dask import DaskExecutor
+
+        return DaskExecutor(options.scheduler, options.trust, options.worker_limits, options.shared_paths)
+    return _LocalExecutor(options)
+
+
 def _run_manifest(
     options: AuditOptions, started: datetime, fingerprint: str, store: ResultStore | None
 ) -> dict[str, object]:
@@ -196,6 +233,8 @@ def _run_manifest(
         "rescan": options.rescan,
         "started": started.isoformat(),
         "jobs": options.jobs,
+        "executor": options.executor,
+        "scheduler": options.scheduler,
         "limits": {
             "timeout_s": options.worker_limits.timeout_s,
             "memory_mb": options.worker_limits.memory_mb,

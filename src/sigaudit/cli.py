@@ -161,6 +161,19 @@ def main() -> None:
     show_default=True,
     help="MB of address space per worker; a document that needs more is unreadable (memory).",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where to validate: warm local worker processes, or a dask.distributed cluster.",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --executor dask).")
+@click.option(
+    "--shared-paths",
+    is_flag=True,
+    help="With Dask: workers read plain files from the same paths instead of receiving their bytes.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print no table and no progress; only errors.")
 def scan(
     paths: tuple[Path, ...],
@@ -178,11 +191,16 @@ def scan(
     rescan: bool,
     timeout_s: float,
     memory_mb: int,
+    executor: str,
+    scheduler: str | None,
+    shared_paths: bool,
     quiet: bool,
 ) -> None:
     """Validate every signed PDF under PATHS (folders, ZIPs, files) and report per level."""
     if json_out == "-" and csv_out == "-":
         _fail("--json - and --csv - cannot both write to stdout", EXIT_USAGE)
+    if executor == "dask" and not scheduler:
+        _fail("--executor dask needs --scheduler ADDRESS", EXIT_USAGE)
     if no_store and store_path is not None:
         _fail("--store and --no-store exclude each other", EXIT_USAGE)
     try:
@@ -196,6 +214,9 @@ def scan(
             registry_path=str(agencies) if agencies else None,
             rescan=rescan,
             worker_limits=Limits(timeout_s=timeout_s, memory_mb=memory_mb),
+            executor=executor,
+            scheduler=scheduler,
+            shared_paths=shared_paths,
         )
         interactive = sys.stderr.isatty() and not os.environ.get("CI") and not quiet
         update, stop = _progress_printer(interactive)

@@ -7,6 +7,7 @@ magic numbers), with the name used only to tell documents in other formats from 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 import zipfile
@@ -52,6 +53,7 @@ class Candidate:
     path: str
     data: bytes | None
     error: str | None = None
+    file: Path | None = None  # the file on disk, for documents that are plain files (not ZIP members)
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,10 @@ def _from_file(path: Path, shown: str, limits: WalkLimits) -> Iterator[WalkEvent
     except OSError as exc:
         yield from _classify_unreadable(shown, f"cannot read file: {exc.strerror or exc}")
         return
-    yield from _classify(shown, data, limits, depth=0)
+    for event in _classify(shown, data, limits, depth=0):
+        if isinstance(event, Candidate) and event.path == shown:
+            event = dataclasses.replace(event, file=path.resolve())
+        yield event
 
 
 def _classify_unreadable(shown: str, reason: str) -> Iterator[WalkEvent]:

@@ -1,0 +1,64 @@
+"""Distributed mode on a real dask.distributed LocalCluster: same verdicts, results in the same store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from sigaudit.cli import main
+from sigaudit.store.results import ResultStore
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    # Dask's nannies start workers with PYTHONHASHSEED=6640, the seed the local pool uses too.
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+def _scan(sample_docs: Path, demo_pki: Path, out: Path, *extra: str) -> dict[str, Any]:
+    args = [
+        "scan", str(sample_docs), "--trust-roots", str(demo_pki / "demo-root.pem"),
+        "--agencies", str(demo_pki.parent / "agencies.csv"), "-q", "--json", str(out), *extra,
+    ]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.mark.parametrize("ship", ["bytes", "shared-paths"])
+def test_dask_gives_the_local_verdicts_and_fills_the_store(
+    scheduler: str, sample_docs: Path, demo_pki: Path, tmp_path: Path, ship: str
+) -> None:
+    local = _scan(sample_docs, demo_pki, tmp_path / "local.json", "--no-store")
+    store = tmp_path / "s.sqlite"
+    extra = ["--shared-paths"] if ship == "shared-paths" else []
+    dask = _scan(
+        sample_docs, demo_pki, tmp_path / "dask.json",
+        "--executor", "dask", "--scheduler", scheduler, "--store", str(store), *extra,
+    )  # fmt: skip
+    assert dask["documents"] == local["documents"]
+    assert dask["manifest"]["executor"] == "dask"
+    with ResultStore(store) as s:
+        assert s.count_results() == dask["manifest"]["counts"]["validated"] > 30
+    again = _scan(sample_docs, demo_pki, tmp_path / "again.json", "--store", str(store))
+    assert again["manifest"]["counts"]["validated"] == 0  # the local pool reuses Dask's results
+    assert again["documents"] == local["documents"]
+
+
+def test_dask_without_scheduler_is_a_usage_error(sample_docs: Path) -> None:
+    result = CliRunner().invoke(main, ["scan", str(sample_docs), "--executor", "dask"])
+    assert result.exit_code == 2 and "--scheduler" in result.output
