@@ -172,7 +172,8 @@ def run_audit(
     }
     if store and run_id is not None:
         manifest["store_run_id"] = run_id
-        store.end_run(run_id, zip(documents, (i.validated for i in items), strict=True), manifest)
+        validated = (i.validated for i in items)
+        store.end_run(run_id, zip(documents, validated, strict=True), manifest, skipped, warnings)
     return AuditRun(
         documents=tuple(documents),
         skipped=tuple(skipped),

@@ -1,38 +1,65 @@
 """Command line: parse options, call the library, write the reports, choose the exit code.
 
-Exit codes: 0 the audit ran (findings are not failures unless a gate asks); 1 a gate failed;
-2 usage or configuration error; 3 internal failure.
+Exit codes: 0 the audit ran (findings are not failures unless a gate asks); 1 a gate failed (for
+``verify``: the document is not valid); 2 usage or configuration error; 3 internal failure.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from . import __version__
 from .agencies.registry import EMPTY_REGISTRY, load_registry
+from .aggregate.diff import compare
 from .aggregate.gates import Gates, evaluate
 from .aggregate.kpi import summarize
 from .audit import AuditOptions, Progress, run_audit
+from .config import Config, OptionSpec, find_config, load_config
 from .errors import ConfigError, SigauditError
-from .model import Verdict
+from .model import AuditRun, DocumentResult, Verdict
 from .report import FORMATTERS, ReportContext
-from .run.pool import Limits, default_jobs
+from .report.diff_report import render_diff_json, render_diff_text
+from .report.verify_view import render_verify
+from .run.pool import Limits, WorkerPool, default_jobs
+from .sources.walk import Candidate, walk
 from .store.results import ResultStore, default_store_path
-from .validation.trust import build_trust
+from .validation.trust import TrustConfig, build_trust
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"sigaudit: error: {message}", err=True)
     sys.exit(code)
+
+
+def _guarded(func: F) -> F:
+    """Turn library errors into exit code 2 and anything unexpected into exit code 3, in words."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SigauditError as exc:
+            _fail(str(exc), EXIT_USAGE)
+        except Exception as exc:  # the last line of defence: never a bare traceback
+            if os.environ.get("SIGAUDIT_DEBUG"):
+                traceback.print_exc(file=sys.stderr)
+            _fail(
+                f"internal failure: {type(exc).__name__}: {exc} (set SIGAUDIT_DEBUG=1 for details)",
+                EXIT_INTERNAL,
+            )
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _write(target: str, text: str, bom: bool = False) -> None:
@@ -48,9 +75,11 @@ def _write(target: str, text: str, bom: bool = False) -> None:
         raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
-def _progress_printer(
-    enabled: bool,
-) -> tuple[Callable[[Progress], None] | None, Callable[[], None]]:
+def _interactive(quiet: bool) -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI") and not quiet
+
+
+def _progress_printer(enabled: bool) -> tuple[Callable[[Progress], None] | None, Callable[[], None]]:
     """A rich progress line on an interactive stderr; nothing when piped or in CI."""
     if not enabled:
         return None, lambda: None
@@ -80,102 +109,187 @@ def _progress_printer(
     return update, bar.stop
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# --- options shared by several commands ------------------------------------------------------------
+def trust_options(func: F) -> F:
+    """--trust-roots, --other-certs, --no-shipped-roots."""
+    func = click.option(
+        "--no-shipped-roots",
+        is_flag=True,
+        help="Do not trust the shipped Vietnamese roots; only --trust-roots.",
+    )(func)
+    func = click.option(
+        "--other-certs", "other_certs", multiple=True, type=click.Path(exists=True, path_type=Path),
+        help="Intermediate certificates for path building (never trusted as anchors). Repeatable.",
+    )(func)  # fmt: skip
+    func = click.option(
+        "--trust-roots", "trust_roots", multiple=True, type=click.Path(exists=True, path_type=Path),
+        help="Trust anchor(s): PEM/DER file or folder. Repeatable. Added to the shipped Vietnamese roots.",
+    )(func)  # fmt: skip
+    return func
+
+
+def store_option(func: F) -> F:
+    return click.option(
+        "--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help="Result store (SQLite). Default: $XDG_CACHE_HOME/sigaudit/results.sqlite.",
+    )(func)  # fmt: skip
+
+
+def gate_options(func: F) -> F:
+    func = click.option(
+        "--fail-under", "fail_under", type=click.FloatRange(0, 100), metavar="PCT",
+        help="Exit 1 if the valid share of any level with documents is below PCT percent.",
+    )(func)  # fmt: skip
+    func = click.option(
+        "--fail-on", "fail_on", multiple=True, type=click.Choice([v.value for v in Verdict]),
+        help="Exit 1 if any document has this verdict. Repeatable.",
+    )(func)  # fmt: skip
+    return func
+
+
+def report_options(func: F) -> F:
+    func = click.option(
+        "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+        help="Language of the HTML report.",
+    )(func)  # fmt: skip
+    func = click.option("--html", "html_out", metavar="FILE", help="Write the HTML dashboard to FILE.")(func)
+    func = click.option(
+        "--csv", "csv_out", metavar="FILE", help="Write the CSV evidence to FILE ('-' for stdout)."
+    )(func)
+    func = click.option(
+        "--json", "json_out", metavar="FILE", help="Write the JSON report to FILE ('-' for stdout)."
+    )(func)
+    return func
+
+
+def _trust(
+    trust_roots: tuple[Path, ...], other_certs: tuple[Path, ...], no_shipped_roots: bool
+) -> TrustConfig:
+    return build_trust(trust_roots, other_certs, use_shipped=not no_shipped_roots)
+
+
+def _config(ctx: click.Context) -> Config:
+    config = ctx.find_object(Config)
+    return config if config is not None else Config()
+
+
+def _emit_reports(
+    run: AuditRun,
+    config: Config,
+    gates: Gates,
+    json_out: str | None,
+    csv_out: str | None,
+    html_out: str | None,
+    lang: str,
+    quiet: bool,
+) -> list[str]:
+    """Summarise, check gates, write every requested report; return the failed gates."""
+    if json_out == "-" and csv_out == "-":
+        raise ConfigError("--json - and --csv - cannot both write to stdout")
+    summary = summarize(run.documents)
+    failures = evaluate(gates, run.documents, summary)
+    ctx = ReportContext(run, summary, tuple(failures), config.targets, lang)
+    if json_out:
+        _write(json_out, FORMATTERS["json"](ctx))
+    if csv_out:
+        _write(csv_out, FORMATTERS["csv"](ctx), bom=csv_out != "-")
+    if html_out:
+        if "html" not in FORMATTERS:
+            raise ConfigError("this installation has no HTML report")
+        _write(html_out, FORMATTERS["html"](ctx))
+    if not quiet:
+        # Keep stdout clean for a machine-readable report written there.
+        click.echo(FORMATTERS["table"](ctx), nl=False, err=json_out == "-" or csv_out == "-")
+    elif failures:
+        for failure in failures:
+            click.echo(f"GATE FAILED: {failure}", err=True)
+    return failures
+
+
+# --- the commands ----------------------------------------------------------------------------------
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "SIGAUDIT"})
 @click.version_option(__version__, prog_name="sigaudit")
-def main() -> None:
-    """Audit the digital signatures of state agencies' electronic documents."""
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="SIGAUDIT_CONFIG",
+    help="Configuration file (default: ./sigaudit.toml when present).",
+)
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None) -> None:
+    """Audit the digital signatures of state agencies' electronic documents.
+
+    Every option can also be set in sigaudit.toml ([scan], [report], [diff], [verify] tables) or by an
+    environment variable SIGAUDIT_<COMMAND>_<OPTION>, e.g. SIGAUDIT_SCAN_FAIL_UNDER=95.
+    """
+    try:
+        config = load_config(find_config(config_path), _option_specs(main))
+    except SigauditError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    ctx.obj = config
+    ctx.default_map = {name: dict(values) for name, values in config.defaults.items()}
+
+
+def _option_specs(group: click.Group) -> dict[str, dict[str, OptionSpec]]:
+    """Configuration keys each command accepts: its long option names without the leading dashes."""
+    specs: dict[str, dict[str, OptionSpec]] = {}
+    for name, command in group.commands.items():
+        keys: dict[str, OptionSpec] = {}
+        for param in command.params:
+            if not isinstance(param, click.Option) or param.name is None:
+                continue
+            for opt in param.opts:
+                if opt.startswith("--"):
+                    keys[opt[2:]] = OptionSpec(param.name, isinstance(param.type, click.Path))
+        specs[name] = keys
+    return specs
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@trust_options
 @click.option(
-    "--trust-roots",
-    "trust_roots",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="Trust anchor(s): PEM/DER file or folder. Repeatable. Added to the shipped Vietnamese roots.",
-)
-@click.option(
-    "--other-certs",
-    "other_certs",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="Intermediate certificates for path building (never trusted as anchors). Repeatable.",
-)
-@click.option(
-    "--no-shipped-roots",
-    is_flag=True,
-    help="Do not trust the shipped Vietnamese roots; only --trust-roots.",
-)
-@click.option(
-    "--agencies",
-    "agencies",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "--agencies", "agencies", type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Agency registry CSV: code,name,level,parent_code,valid_from,valid_to.",
-)
-@click.option("--json", "json_out", metavar="FILE", help="Write the JSON report to FILE ('-' for stdout).")
-@click.option("--csv", "csv_out", metavar="FILE", help="Write the CSV evidence to FILE ('-' for stdout).")
+)  # fmt: skip
+@report_options
+@gate_options
 @click.option(
-    "--fail-on",
-    "fail_on",
-    multiple=True,
-    type=click.Choice([v.value for v in Verdict]),
-    help="Exit 1 if any document has this verdict. Repeatable.",
-)
-@click.option(
-    "--fail-under",
-    "fail_under",
-    type=click.FloatRange(0, 100),
-    metavar="PCT",
-    help="Exit 1 if the valid share of any level with documents is below PCT percent.",
-)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1, 256),
-    default=None,
+    "--jobs", "-j", type=click.IntRange(1, 256), default=None,
     help="Worker processes for validation (default: number of CPU cores).",
-)
-@click.option(
-    "--store",
-    "store_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Result store (SQLite). Default: $XDG_CACHE_HOME/sigaudit/results.sqlite.",
-)
+)  # fmt: skip
+@store_option
 @click.option("--no-store", is_flag=True, help="Keep no results: validate everything, record nothing.")
 @click.option("--rescan", is_flag=True, help="Validate every document again, even if already in the store.")
 @click.option(
-    "--timeout",
-    "timeout_s",
-    type=click.FloatRange(min=1),
-    default=120.0,
-    show_default=True,
+    "--compare", is_flag=True, help="After the scan, list what changed since the previous stored run."
+)
+@click.option(
+    "--timeout", "timeout_s", type=click.FloatRange(min=1), default=120.0, show_default=True,
     help="Seconds one document may take; past that it is unreadable (timeout).",
-)
+)  # fmt: skip
 @click.option(
-    "--memory-limit",
-    "memory_mb",
-    type=click.IntRange(min=256),
-    default=2048,
-    show_default=True,
+    "--memory-limit", "memory_mb", type=click.IntRange(min=256), default=2048, show_default=True,
     help="MB of address space per worker; a document that needs more is unreadable (memory).",
-)
+)  # fmt: skip
 @click.option(
-    "--executor",
-    type=click.Choice(["local", "dask"]),
-    default="local",
-    show_default=True,
+    "--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
     help="Where to validate: warm local worker processes, or a dask.distributed cluster.",
-)
+)  # fmt: skip
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --executor dask).")
 @click.option(
-    "--shared-paths",
-    is_flag=True,
+    "--shared-paths", is_flag=True,
     help="With Dask: workers read plain files from the same paths instead of receiving their bytes.",
-)
+)  # fmt: skip
 @click.option("--quiet", "-q", is_flag=True, help="Print no table and no progress; only errors.")
+@click.option(
+    "--verbose", "-v", is_flag=True, help="Also list every document that is not valid, with its reason."
+)
+@click.pass_context
+@_guarded
 def scan(
+    ctx: click.Context,
     paths: tuple[Path, ...],
     trust_roots: tuple[Path, ...],
     other_certs: tuple[Path, ...],
@@ -183,72 +297,193 @@ def scan(
     agencies: Path | None,
     json_out: str | None,
     csv_out: str | None,
+    html_out: str | None,
+    lang: str,
     fail_on: tuple[str, ...],
     fail_under: float | None,
     jobs: int | None,
     store_path: Path | None,
     no_store: bool,
     rescan: bool,
+    compare: bool,
     timeout_s: float,
     memory_mb: int,
     executor: str,
     scheduler: str | None,
     shared_paths: bool,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Validate every signed PDF under PATHS (folders, ZIPs, files) and report per level."""
-    if json_out == "-" and csv_out == "-":
-        _fail("--json - and --csv - cannot both write to stdout", EXIT_USAGE)
     if executor == "dask" and not scheduler:
-        _fail("--executor dask needs --scheduler ADDRESS", EXIT_USAGE)
-    if no_store and store_path is not None:
-        _fail("--store and --no-store exclude each other", EXIT_USAGE)
+        raise ConfigError("--executor dask needs --scheduler ADDRESS")
+    if no_store and (store_path is not None or compare):
+        raise ConfigError("--no-store excludes --store and --compare")
+    config = _config(ctx)
+    options = AuditOptions(
+        paths=paths,
+        trust=_trust(trust_roots, other_certs, no_shipped_roots),
+        registry=load_registry(agencies) if agencies else EMPTY_REGISTRY,
+        jobs=jobs or default_jobs(),
+        registry_path=str(agencies) if agencies else None,
+        rescan=rescan,
+        worker_limits=Limits(timeout_s=timeout_s, memory_mb=memory_mb),
+        executor=executor,
+        scheduler=scheduler,
+        shared_paths=shared_paths,
+    )
+    update, stop = _progress_printer(_interactive(quiet))
+    store = None if no_store else ResultStore(store_path or default_store_path())
     try:
-        trust = build_trust(trust_roots, other_certs, use_shipped=not no_shipped_roots)
-        registry = load_registry(agencies) if agencies else EMPTY_REGISTRY
-        options = AuditOptions(
-            paths=paths,
-            trust=trust,
-            registry=registry,
-            jobs=jobs or default_jobs(),
-            registry_path=str(agencies) if agencies else None,
-            rescan=rescan,
-            worker_limits=Limits(timeout_s=timeout_s, memory_mb=memory_mb),
-            executor=executor,
-            scheduler=scheduler,
-            shared_paths=shared_paths,
-        )
-        interactive = sys.stderr.isatty() and not os.environ.get("CI") and not quiet
-        update, stop = _progress_printer(interactive)
-        store = None if no_store else ResultStore(store_path or default_store_path())
         try:
             run = run_audit(options, progress=update, store=store)
         finally:
             stop()
-            if store is not None:
-                store.close()
-        summary = summarize(run.documents)
         gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
-        failures = evaluate(gates, run.documents, summary)
-        ctx = ReportContext(run, summary, tuple(failures))
-        if json_out:
-            _write(json_out, FORMATTERS["json"](ctx))
-        if csv_out:
-            _write(csv_out, FORMATTERS["csv"](ctx), bom=csv_out != "-")
-        if not quiet:
-            table = FORMATTERS["table"](ctx)
-            # Keep stdout clean for a machine-readable report written there.
-            click.echo(table, nl=False, err=json_out == "-" or csv_out == "-")
-        elif failures:
-            for failure in failures:
-                click.echo(f"GATE FAILED: {failure}", err=True)
-    except SigauditError as exc:
-        _fail(str(exc), EXIT_USAGE)
-    except Exception as exc:  # pragma: no cover - the last line of defence
-        if os.environ.get("SIGAUDIT_DEBUG"):
-            traceback.print_exc(file=sys.stderr)
-        _fail(
-            f"internal failure: {type(exc).__name__}: {exc} (set SIGAUDIT_DEBUG=1 for details)",
-            EXIT_INTERNAL,
-        )
+        failures = _emit_reports(run, config, gates, json_out, csv_out, html_out, lang, quiet)
+        if verbose:
+            _list_problems(run.documents)
+        if compare and store is not None:
+            _print_diff(store, None, None, None, config)
+    finally:
+        if store is not None:
+            store.close()
     sys.exit(EXIT_GATE if failures else EXIT_OK)
+
+
+def _list_problems(documents: tuple[DocumentResult, ...]) -> None:
+    for doc in documents:
+        if doc.verdict != Verdict.VALID:
+            click.echo(f"{doc.verdict.value:13} {doc.path}: {doc.outcome.reason}", err=True)
+
+
+@main.command()
+@store_option
+@click.option("--run", "run_id", type=int, default=None, help="Run id in the store (default: the latest).")
+@report_options
+@gate_options
+@click.option("--quiet", "-q", is_flag=True, help="Print no table.")
+@click.pass_context
+@_guarded
+def report(
+    ctx: click.Context,
+    store_path: Path | None,
+    run_id: int | None,
+    json_out: str | None,
+    csv_out: str | None,
+    html_out: str | None,
+    lang: str,
+    fail_on: tuple[str, ...],
+    fail_under: float | None,
+    quiet: bool,
+) -> None:
+    """Rebuild the reports of a stored run without validating again."""
+    with ResultStore(_existing_store(store_path)) as store:
+        run = store.load_run(store.find_run(run_id))
+    gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
+    failures = _emit_reports(run, _config(ctx), gates, json_out, csv_out, html_out, lang, quiet)
+    sys.exit(EXIT_GATE if failures else EXIT_OK)
+
+
+def _existing_store(store_path: Path | None) -> Path:
+    path = store_path or default_store_path()
+    if not path.is_file():
+        raise ConfigError(f"no result store at {path}: run 'sigaudit scan' first or give --store")
+    return path
+
+
+@main.command()
+@click.argument("old_run", type=int, required=False)
+@click.argument("new_run", type=int, required=False)
+@store_option
+@click.option(
+    "--json", "json_out", metavar="FILE", help="Write the differences as JSON to FILE ('-' for stdout)."
+)
+@click.pass_context
+@_guarded
+def diff(
+    ctx: click.Context,
+    old_run: int | None,
+    new_run: int | None,
+    store_path: Path | None,
+    json_out: str | None,
+) -> None:
+    """List what changed between two stored runs (default: the last two)."""
+    with ResultStore(_existing_store(store_path)) as store:
+        _print_diff(store, old_run, new_run, json_out, _config(ctx))
+
+
+def _print_diff(
+    store: ResultStore, old_id: int | None, new_id: int | None, json_out: str | None, config: Config
+) -> None:
+    runs = store.runs()
+    if new_id is None:
+        if len(runs) < 2:
+            click.echo("No earlier run in the store to compare with.", err=True)
+            return
+        old_info, new_info = runs[-2], runs[-1]
+        if old_id is not None:
+            old_info = store.find_run(old_id)
+    else:
+        old_info, new_info = store.find_run(old_id), store.find_run(new_id)
+    old_run, new_run = store.load_run(old_info), store.load_run(new_info)
+    result = compare(
+        old_run.documents,
+        new_run.documents,
+        summarize(old_run.documents),
+        summarize(new_run.documents),
+        config.targets,
+    )
+    if json_out:
+        _write(json_out, render_diff_json(result, old_info.id, new_info.id))
+    if json_out != "-":
+        click.echo(render_diff_text(result, old_info.id, new_info.id), nl=False)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@trust_options
+@click.option(
+    "--timeout", "timeout_s", type=click.FloatRange(min=1), default=120.0, show_default=True,
+    help="Seconds the validation may take.",
+)  # fmt: skip
+@click.option(
+    "--json", "json_out", metavar="FILE", help="Also write the document's JSON to FILE ('-' for stdout)."
+)
+@_guarded
+def verify(
+    file: Path,
+    trust_roots: tuple[Path, ...],
+    other_certs: tuple[Path, ...],
+    no_shipped_roots: bool,
+    timeout_s: float,
+    json_out: str | None,
+) -> None:
+    """Show one PDF's signatures in detail: signer, role, time, revocation, changes, verdict.
+
+    Exit code 0 when the document is valid, 1 when it is not.
+    """
+    import hashlib
+    import json
+
+    from .codec import document_to_dict
+    from .model import UNKNOWN_AGENCY, ValidationOutcome
+
+    trust = _trust(trust_roots, other_certs, no_shipped_roots)
+    found = [e for e in walk([file]) if isinstance(e, Candidate)]
+    if len(found) != 1:
+        what = "is not a document" if not found else f"holds {len(found)} documents; verify takes one"
+        raise ConfigError(f"{file} {what}")
+    event = found[0]
+    if event.data is None or event.error is not None:
+        outcome = ValidationOutcome(Verdict.UNREADABLE, event.error or "unreadable")
+    else:
+        with WorkerPool(1, trust, Limits(timeout_s=timeout_s)) as pool:
+            [(_, outcome)] = list(pool.map_unordered([(0, event.data)]))
+    sha = hashlib.sha256(event.data).hexdigest() if event.data is not None else ""
+    doc = DocumentResult(str(file), sha, len(event.data or b""), UNKNOWN_AGENCY, outcome)
+    if json_out:
+        _write(json_out, json.dumps(document_to_dict(doc), ensure_ascii=False, indent=2) + "\n")
+    if json_out != "-":
+        click.echo(render_verify(doc), nl=False)
+    sys.exit(EXIT_OK if doc.verdict == Verdict.VALID else EXIT_GATE)

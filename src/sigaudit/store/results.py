@@ -24,7 +24,7 @@ from typing import Any
 
 from ..codec import agency_from_dict, agency_to_dict, outcome_from_dict, outcome_to_dict
 from ..errors import ConfigError
-from ..model import DocumentResult, ValidationOutcome
+from ..model import AuditRun, DocumentResult, Skipped, ValidationOutcome
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -40,7 +40,9 @@ CREATE TABLE IF NOT EXISTS runs (
     started TEXT NOT NULL,
     ended TEXT,
     fingerprint TEXT NOT NULL,
-    manifest TEXT NOT NULL
+    manifest TEXT NOT NULL,
+    skipped TEXT,
+    warnings TEXT
 );
 CREATE TABLE IF NOT EXISTS run_documents (
     run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -145,7 +147,12 @@ class ResultStore:
         return cursor.lastrowid
 
     def end_run(
-        self, run_id: int, documents: Iterable[tuple[DocumentResult, bool]], manifest: dict[str, Any]
+        self,
+        run_id: int,
+        documents: Iterable[tuple[DocumentResult, bool]],
+        manifest: dict[str, Any],
+        skipped: Iterable[Skipped] = (),
+        warnings: Iterable[str] = (),
     ) -> None:
         """Record the documents a run saw, in order, and its final manifest, in one transaction.
 
@@ -167,8 +174,14 @@ class ResultStore:
         with self._transaction():
             self._db.executemany("INSERT INTO run_documents VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             self._db.execute(
-                "UPDATE runs SET ended = ?, manifest = ? WHERE id = ?",
-                (str(manifest.get("ended", "")), json.dumps(manifest, ensure_ascii=False), run_id),
+                "UPDATE runs SET ended = ?, manifest = ?, skipped = ?, warnings = ? WHERE id = ?",
+                (
+                    str(manifest.get("ended", "")),
+                    json.dumps(manifest, ensure_ascii=False),
+                    json.dumps([[s.path, s.reason] for s in skipped], ensure_ascii=False),
+                    json.dumps(list(warnings), ensure_ascii=False),
+                    run_id,
+                ),
             )
 
     def _transaction(self) -> Any:
@@ -182,6 +195,29 @@ class ResultStore:
                 store._db.execute("ROLLBACK" if exc_type else "COMMIT")
 
         return _Tx()
+
+    def find_run(self, run_id: int | None) -> RunInfo:
+        """A completed run by id, or the latest one."""
+        runs = self.runs()
+        if not runs:
+            raise ConfigError(f"the store {self.path} holds no completed run")
+        if run_id is None:
+            return runs[-1]
+        for run in runs:
+            if run.id == run_id:
+                return run
+        raise ConfigError(f"the store {self.path} has no completed run {run_id}")
+
+    def load_run(self, run: RunInfo) -> AuditRun:
+        """Rebuild a recorded run's AuditRun from the store, without validating anything."""
+        row = self._db.execute("SELECT skipped, warnings FROM runs WHERE id = ?", (run.id,)).fetchone()
+        skipped = tuple(Skipped(p, r) for p, r in json.loads(row[0] or "[]"))
+        return AuditRun(
+            documents=tuple(self.run_documents(run)),
+            skipped=skipped,
+            warnings=tuple(json.loads(row[1] or "[]")),
+            manifest=run.manifest,
+        )
 
     def runs(self) -> list[RunInfo]:
         """Completed runs, oldest first."""

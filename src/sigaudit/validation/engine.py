@@ -370,9 +370,8 @@ def _from_status(
     chain: tuple[str, ...] = ()
     if status.validation_path is not None:
         try:
-            chain = tuple(
-                c.subject.human_friendly for c in status.validation_path.iter_certs(include_root=True)
-            )
+            path_certs = status.validation_path.iter_certs(include_root=True)
+            chain = tuple(certificate_info(c.dump()).subject for c in path_certs)
         except Exception:
             chain = ()
     return SignatureResult(

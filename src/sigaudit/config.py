@@ -1,0 +1,108 @@
+"""Configuration: ``sigaudit.toml`` read once into immutable values.
+
+The file is found in the working directory or given with ``--config`` (or ``SIGAUDIT_CONFIG``). Its
+``[scan]``, ``[report]``, ``[verify]`` and ``[diff]`` tables give defaults for the command-line options of
+the same name (dashes or underscores); ``[targets.signed]`` gives per-level targets in percent. Every
+option can also be set by an environment variable ``SIGAUDIT_<COMMAND>_<OPTION>``, e.g.
+``SIGAUDIT_SCAN_FAIL_UNDER=95``. Precedence: command line, then environment, then file, then built-in
+defaults. Unknown tables or keys are errors: a misspelt gate must not silently do nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .aggregate.targets import PLAN_TARGETS, Targets
+from .errors import ConfigError
+from .model import Level
+
+CONFIG_NAME = "sigaudit.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    """What the configuration file says, validated."""
+
+    path: Path | None = None
+    defaults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # command -> option -> value
+    targets: Targets = PLAN_TARGETS
+
+
+def find_config(explicit: Path | None) -> Path | None:
+    """The file to read: ``--config``, else ``$SIGAUDIT_CONFIG``, else ``./sigaudit.toml`` if present."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get("SIGAUDIT_CONFIG")
+    if env:
+        return Path(env)
+    local = Path.cwd() / CONFIG_NAME
+    return local if local.is_file() else None
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """How a configuration key maps to a command-line parameter."""
+
+    param: str  # the parameter's name in the command function
+    is_path: bool  # relative paths in the file are taken relative to the file's folder
+
+
+def load_config(path: Path | None, options: Mapping[str, Mapping[str, OptionSpec]]) -> Config:
+    """Read and check a configuration file; ``options`` maps command -> key -> parameter."""
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration {path}: {exc.strerror or exc}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"configuration {path} is not valid TOML: {exc}") from exc
+    defaults: dict[str, dict[str, Any]] = {}
+    targets = PLAN_TARGETS
+    for table, content in data.items():
+        if table == "targets":
+            targets = _targets(path, content)
+            continue
+        if table not in options:
+            known = ", ".join(sorted([*options, "targets"]))
+            raise ConfigError(f"{path}: unknown table [{table}] (known: {known})")
+        if not isinstance(content, dict):
+            raise ConfigError(f"{path}: [{table}] must be a table")
+        for key, value in content.items():
+            spec = options[table].get(key.replace("_", "-"))
+            if spec is None:
+                raise ConfigError(f"{path}: unknown key {key!r} in [{table}]")
+            if spec.is_path:
+                value = _resolve_paths(path, value)
+            defaults.setdefault(table, {})[spec.param] = value
+    return Config(path=path, defaults=defaults, targets=targets)
+
+
+def _resolve_paths(config_path: Path, value: Any) -> Any:
+    """Relative paths in the file are relative to the file's folder, not the working directory."""
+    if isinstance(value, str) and value != "-":
+        candidate = Path(value)
+        return str(candidate if candidate.is_absolute() else config_path.parent / candidate)
+    if isinstance(value, list):
+        return [_resolve_paths(config_path, v) for v in value]
+    return value
+
+
+def _targets(path: Path, content: Any) -> Targets:
+    if not isinstance(content, dict) or set(content) - {"signed"}:
+        raise ConfigError(f"{path}: [targets] takes only a [targets.signed] table")
+    signed: dict[Level, float] = {}
+    for level_name, pct in content.get("signed", {}).items():
+        try:
+            level = Level(level_name)
+        except ValueError as exc:
+            raise ConfigError(f"{path}: unknown level {level_name!r} in [targets.signed]") from exc
+        if not isinstance(pct, int | float) or not 0 <= pct <= 100:
+            raise ConfigError(f"{path}: target for {level_name} must be a percentage 0–100")
+        signed[level] = float(pct) / 100
+    return Targets(signed=signed) if signed else PLAN_TARGETS

@@ -1,0 +1,75 @@
+"""``sigaudit verify``: one document in detail, for a person reading a terminal."""
+
+from __future__ import annotations
+
+from ..model import DocumentResult, SignatureResult
+
+DECREE30_WORDS = {
+    "complete": "complete: the competent person signed, then the agency, covering the whole file",
+    "agency_only": "agency signature only: right for a copy (sao y) or an attachment, not for an original",
+    "personal_only": "personal signature only: the agency signature is missing",
+    "wrong_order": "the agency signed before the competent person",
+    "changed_after_agency": "the file was changed after the agency signature",
+    "roles_unknown": "no signer recognised as a person or an agency",
+    "not_signed": "not signed",
+}
+
+
+def _signature_lines(index: int, sig: SignatureResult) -> list[str]:
+    signer = sig.signer
+    lines = [f"Signature {index}: field {sig.field} ({sig.subfilter or 'no SubFilter'})"]
+    if signer is not None:
+        lines += [
+            f"  signer        {signer.common_name or '?'} — {sig.role.value}",
+            f"  subject       {signer.subject}",
+            f"  issuer        {signer.issuer}",
+            f"  certificate   serial {signer.serial}, SHA-256 {signer.sha256}",
+            f"  valid         {signer.not_before.isoformat()} to {signer.not_after.isoformat()}",
+        ]
+    if sig.timestamp_time is not None:
+        lines.append(f"  time          {sig.timestamp_time.isoformat()} (RFC 3161 timestamp)")
+    elif sig.claimed_signing_time is not None:
+        lines.append(
+            f"  time          {sig.claimed_signing_time.isoformat()} (claimed by the signer, not attested)"
+        )
+    else:
+        lines.append("  time          none stated")
+    evidence = ", ".join(sig.revocation_evidence) or "none in the file"
+    lines += [
+        f"  algorithms    {sig.digest_algorithm or '?'} / {sig.signature_algorithm or '?'}",
+        f"  integrity     intact={str(sig.intact).lower()}, "
+        f"signature verifies={str(sig.crypto_valid).lower()}",
+        f"  trust         {'chains to a configured root' if sig.trusted else 'not trusted'}",
+        f"  revocation    {sig.revocation.value} (evidence: {evidence})",
+        f"  coverage      {sig.coverage.value}; changes after it: {sig.changes.value} — {sig.changes_reason}",
+        f"  result        {sig.indication.value}"
+        + (f" / {sig.sub_indication.value}" if sig.sub_indication else "")
+        + f" — {sig.reason}",
+    ]
+    for depth, subject in enumerate(reversed(sig.chain)):
+        lines.append(
+            ("  chain         " if depth == 0 else "                ") + ("<- " * bool(depth)) + subject
+        )
+    return lines
+
+
+def render_verify(doc: DocumentResult) -> str:
+    out = doc.outcome
+    lines = [
+        f"{doc.path}",
+        f"  SHA-256       {doc.sha256}",
+        f"  verdict       {out.verdict.value.upper()} — {out.reason}",
+        f"  Decree 30     {DECREE30_WORDS.get(out.decree30.value, out.decree30.value)}",
+    ]
+    if out.empty_signature_fields:
+        lines.append(f"  empty fields  {', '.join(out.empty_signature_fields)}")
+    lines += [f"  note          {n}" for n in out.notes]
+    for index, sig in enumerate(out.signatures, start=1):
+        lines.append("")
+        lines += _signature_lines(index, sig)
+    lines += [
+        "",
+        "Assumption: each signing key was under its holder's sole control (Decree 130/2018 Art. 9); a file",
+        "cannot show this.",
+    ]
+    return "\n".join(lines) + "\n"
