@@ -105,3 +105,15 @@ def test_manifest_is_read_before_the_files_it_describes(tmp_path: Path) -> None:
     assert isinstance(events[0], ManifestFound)
     assert events[0].entries[0].path == f"{tmp_path.name}/a.pdf"
     assert isinstance(events[1], Candidate)
+
+
+def test_zip_bomb_members_are_refused_by_ratio_and_total_size(tmp_path: Path) -> None:
+    zeros = b"\0" * (20 * 1024 * 1024)  # 20 MiB of zeros deflate to about 20 KiB: ratio ~1000:1
+    (tmp_path / "bomb.zip").write_bytes(_zip({"a.pdf": PDF + zeros}))
+    [event] = _events(tmp_path)
+    assert isinstance(event, Candidate) and event.error is not None and "decompression bomb" in event.error
+    (tmp_path / "bomb.zip").unlink()
+    (tmp_path / "many.zip").write_bytes(_zip({f"{i}.pdf": PDF + b"x" * 1000 for i in range(5)}))
+    events = _events(tmp_path, limits=WalkLimits(max_zip_total_bytes=3000))
+    errors = [e.error for e in events if isinstance(e, Candidate)]
+    assert errors[:2] == [None, None] and all(e and "uncompressed bytes" in e for e in errors[3:])

@@ -44,6 +44,7 @@ class WalkLimits:
     max_zip_depth: int = 4  # ZIPs inside ZIPs beyond this depth are reported, not opened
     max_zip_ratio: int = 200  # uncompressed/compressed size above which a big member is a bomb
     max_zip_members: int = 100_000
+    max_zip_total_bytes: int = 8 * 1024 * 1024 * 1024  # uncompressed bytes read from one ZIP, nested included
 
 
 @dataclass(frozen=True)
@@ -218,12 +219,15 @@ def _walk_zip(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterat
         return
     members = [i for i in infos if not i.is_dir()]
     members.sort(key=lambda i: (PurePosixPath(i.filename).name.lower() != MANIFEST_NAME, i.filename))
+    budget = limits.max_zip_total_bytes
     with archive:
         for info in members:
             # Member names are shown, never used as paths on disk, so ".." or "/x" cannot escape.
             member = info.filename.replace("\\", "/").lstrip("/")
             child = f"{shown}!/{member}"
             problem = _member_problem(info, limits)
+            if problem is None and info.file_size > budget:
+                problem = f"ZIP holds more than {limits.max_zip_total_bytes} uncompressed bytes; member not read"
             if problem:
                 yield from _classify_unreadable(child, problem)
                 continue
@@ -236,6 +240,7 @@ def _walk_zip(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterat
             except NotImplementedError as exc:
                 yield from _classify_unreadable(child, f"unsupported ZIP compression: {exc}")
                 continue
+            budget -= len(content)
             if len(content) > limits.max_file_bytes:
                 yield from _classify_unreadable(child, "ZIP member too large (limit exceeded)")
                 continue
