@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from .context import ReportContext
 from .csv_report import render_csv
+from .html import render_html
 from .json_report import render_json
 from .table import render_table
 
@@ -15,6 +16,7 @@ FORMATTERS: dict[str, Formatter] = {
     "table": render_table,
     "json": render_json,
     "csv": render_csv,
+    "html": render_html,
 }
 
 __all__ = ["FORMATTERS", "Formatter", "ReportContext"]

@@ -1,0 +1,570 @@
+"""HTML dashboard: one self-contained page for people, in Vietnamese or English.
+
+A pure formatter like the others: this module turns the report context into plain view values
+(labels, numbers already formatted, chart geometry) and ``templates/dashboard.html.j2`` lays them out.
+Charts are inline SVG computed here; the only script is a few lines that filter the table of failing
+documents. The page loads nothing: its Content-Security-Policy forbids every fetch and allows only its
+own inline style and script, by their SHA-256 hashes. Text taken from documents and certificates
+(agency names, reasons, paths, subjects) is untrusted; Jinja's autoescape keeps it inert, and the
+policy would block an injected script even if escaping were ever bypassed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .. import __version__
+from ..aggregate.kpi import LevelCounts, Summary
+from ..aggregate.targets import Targets
+from ..model import AuditRun, DocumentResult, Level, Verdict
+from .context import ReportContext
+from .i18n import Labels, labels_for
+
+TEMPLATE = "dashboard.html.j2"
+
+# Chart geometry, in SVG user units (the SVGs scale to the page width).
+CHART_WIDTH = 760
+BAR_LABEL_WIDTH = 150
+BAR_TEXT_WIDTH = 140
+BAR_ROW_HEIGHT = 62
+BAR_HEIGHT = 18
+MINI_BAR_WIDTH = 100
+TREND_HEIGHT = 280
+TREND_MARGIN = (20, 24, 56, 52)  # top, right, bottom, left
+
+
+def _pct(value: float | None, lang: str) -> str:
+    """A share as a percentage with one decimal; Vietnamese writes a decimal comma."""
+    if value is None:
+        return "—"
+    text = f"{value * 100:.1f}%"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def _share_text(part: int, whole: int, lang: str) -> str:
+    """ "84,6% (11/13)": the share with the counts it comes from."""
+    return f"{_pct(part / whole if whole else None, lang)} ({part}/{whole})"
+
+
+def _tick(fraction: float) -> str:
+    """An axis label: a whole percentage, the same in both languages."""
+    return f"{round(fraction * 100)}%"
+
+
+# --- view values ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Card:
+    """A headline figure at the top of the page."""
+
+    label: str
+    value: str
+    detail: str
+    tone: str  # CSS modifier: "neutral", "good", "bad"
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    """One row of the per-level table (a level, or the total with ``level`` empty)."""
+
+    level: str  # Level value, for data attributes; "" for the total row
+    label: str
+    counts: LevelCounts
+    pct_signed: str
+    pct_valid: str
+    pct_complete: str
+    target: str
+    target_met: bool | None  # None: the level has no target
+
+
+@dataclass(frozen=True)
+class LevelBar:
+    """Geometry of one level's pair of bars."""
+
+    level: str
+    label: str
+    y: float
+    signed_width: float
+    valid_width: float
+    signed_text: str
+    valid_text: str
+    target_x: float | None
+    target_text: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    x0: int  # where the bars start
+    plot_width: int
+    bar_height: int
+    rows: tuple[LevelBar, ...]
+    ticks: tuple[tuple[float, str], ...]  # x, label
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A measure of the plan with its numerator and denominator terms."""
+
+    key: str
+    label: str
+    numerator: str  # a key of serialize.DEFINITIONS
+    denominator: str
+    target: str
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    rank: int
+    code: str
+    name: str
+    identified: bool
+    level_label: str
+    documents: int
+    valid: int
+    complete: int
+    pct_valid: str
+    pct_complete: str
+    valid_width: float
+    complete_width: float
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    x: float
+    y: float
+    title: str
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    key: str  # CSS class: signed, valid, complete
+    label: str
+    segments: tuple[str, ...]  # SVG polyline "points", one per run of consecutive months
+    points: tuple[TrendPoint, ...]
+
+
+@dataclass(frozen=True)
+class TrendMonth:
+    x: float
+    month: str
+    counts: LevelCounts
+    pct_signed: str
+    pct_valid: str
+    pct_complete: str
+
+
+@dataclass(frozen=True)
+class TrendGap:
+    x: float
+    title: str
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int  # y of the 0 % line
+    gridlines: tuple[tuple[float, str], ...]  # y, label
+    months: tuple[TrendMonth, ...]
+    series: tuple[TrendSeries, ...]
+    gaps: tuple[TrendGap, ...]
+
+
+@dataclass(frozen=True)
+class FailingRow:
+    verdict: str
+    verdict_label: str
+    reason: str
+    signers: tuple[str, ...]
+    agency: str
+    agency_code: str
+    level_label: str
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class CertRow:
+    subject: str
+    sha256: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ManifestView:
+    facts: tuple[tuple[str, str], ...]  # label, value
+    inputs: tuple[str, ...]
+    trust_roots: tuple[CertRow, ...]
+    other_certs: tuple[CertRow, ...]
+
+
+# --- builders --------------------------------------------------------------------------------------
+def _cards(summary: Summary, run: AuditRun, t: Labels) -> tuple[Card, ...]:
+    total = summary.total
+    not_valid = total.documents - total.valid
+    return (
+        Card(t.text["card_documents"], str(total.documents), "", "neutral"),
+        Card(
+            t.text["share_signed"],
+            _pct(total.share_signed, t.lang),
+            f"{total.signed}/{total.documents}",
+            "neutral",
+        ),
+        Card(
+            t.text["share_valid"], _pct(total.share_valid, t.lang), f"{total.valid}/{total.documents}", "good"
+        ),
+        Card(
+            t.text["share_complete"],
+            _pct(total.share_complete, t.lang),
+            f"{total.legally_complete}/{total.documents}",
+            "good",
+        ),
+        Card(t.text["card_not_valid"], str(not_valid), "", "bad" if not_valid else "good"),
+        Card(t.text["card_skipped"], str(len(run.skipped)), "", "neutral"),
+    )
+
+
+def _level_row(level: str, label: str, c: LevelCounts, target: float | None, t: Labels) -> LevelRow:
+    return LevelRow(
+        level=level,
+        label=label,
+        counts=c,
+        pct_signed=_pct(c.share_signed, t.lang),
+        pct_valid=_pct(c.share_valid, t.lang),
+        pct_complete=_pct(c.share_complete, t.lang),
+        target=_pct(target, t.lang) if target is not None else t.text["no_target"],
+        target_met=None if target is None or c.share_signed is None else c.share_signed >= target,
+    )
+
+
+def _level_rows(summary: Summary, targets: Targets, t: Labels) -> tuple[LevelRow, ...]:
+    """One row per level with documents (README order), then the total (which has no target)."""
+    rows = [
+        _level_row(lv.value, t.levels[lv], summary.by_level[lv], targets.signed_target(lv), t)
+        for lv in summary.levels_with_documents()
+    ]
+    total = _level_row("", t.text["total"], summary.total, None, t)
+    return (*rows, replace(total, target=""))
+
+
+def _bar_chart(summary: Summary, targets: Targets, t: Labels) -> BarChart:
+    x0 = BAR_LABEL_WIDTH
+    plot = CHART_WIDTH - BAR_LABEL_WIDTH - BAR_TEXT_WIDTH
+    top = 8
+    rows = []
+    for i, level in enumerate(summary.levels_with_documents()):
+        c = summary.by_level[level]
+        target = targets.signed_target(level)
+        rows.append(
+            LevelBar(
+                level=level.value,
+                label=t.levels[level],
+                y=top + i * BAR_ROW_HEIGHT,
+                signed_width=round(plot * (c.share_signed or 0.0), 2),
+                valid_width=round(plot * (c.share_valid or 0.0), 2),
+                signed_text=_share_text(c.signed, c.documents, t.lang),
+                valid_text=_share_text(c.valid, c.documents, t.lang),
+                target_x=None if target is None else round(x0 + plot * min(max(target, 0.0), 1.0), 2),
+                target_text=(
+                    f"{t.text['target']} {_pct(target, t.lang)}"
+                    if target is not None
+                    else t.text["no_target"]
+                ),
+            )
+        )
+    ticks = tuple((x0 + plot * f, _tick(f)) for f in (0, 0.5, 1))
+    return BarChart(
+        width=CHART_WIDTH,
+        height=top + len(rows) * BAR_ROW_HEIGHT + 22,
+        x0=x0,
+        plot_width=plot,
+        bar_height=BAR_HEIGHT,
+        rows=tuple(rows),
+        ticks=ticks,
+    )
+
+
+def _targets_text(targets: Targets, t: Labels) -> str:
+    """The signed-share targets grouped by value: "100%: Trung ương, Cấp tỉnh, …"."""
+    by_value: dict[float, list[str]] = {}
+    for level in Level:
+        target = targets.signed_target(level)
+        if target is not None:
+            by_value.setdefault(target, []).append(t.levels[level])
+    if not by_value:
+        return t.text["no_target"]
+    return "; ".join(f"{_pct(v, t.lang)}: {', '.join(names)}" for v, names in by_value.items())
+
+
+def _measures(targets: Targets, t: Labels) -> tuple[Measure, ...]:
+    none = t.text["not_stated"]
+    return (
+        Measure("share_signed", t.text["share_signed"], "signed", "documents", _targets_text(targets, t)),
+        Measure("share_valid", t.text["share_valid"], "valid", "documents", none),
+        Measure("share_complete", t.text["share_complete"], "legally_complete", "documents", none),
+    )
+
+
+def _agency_rows(summary: Summary, t: Labels) -> tuple[AgencyRow, ...]:
+    rows = []
+    for rank, a in enumerate(summary.by_agency, start=1):
+        c = a.counts
+        identified = bool(a.code or a.name)
+        rows.append(
+            AgencyRow(
+                rank=rank,
+                code=a.code or t.text["not_stated"],
+                name=a.name or a.code or t.text["no_agency"],
+                identified=identified,
+                level_label=t.levels[a.level],
+                documents=c.documents,
+                valid=c.valid,
+                complete=c.legally_complete,
+                pct_valid=_pct(c.share_valid, t.lang),
+                pct_complete=_pct(c.share_complete, t.lang),
+                valid_width=round(MINI_BAR_WIDTH * (c.share_valid or 0.0), 2),
+                complete_width=round(MINI_BAR_WIDTH * (c.share_complete or 0.0), 2),
+            )
+        )
+    return tuple(rows)
+
+
+def _month_index(month: str) -> int | None:
+    """``yyyy-mm`` as a count of months, to tell consecutive months apart from gaps."""
+    try:
+        year, mon = month.split("-")
+        return int(year) * 12 + int(mon) - 1
+    except ValueError:
+        return None
+
+
+def _trend_chart(by_month: Mapping[str, LevelCounts], t: Labels) -> TrendChart | None:
+    """Shares per month as lines; a gap of months without documents breaks the lines, marked."""
+    if not by_month:
+        return None
+    top, right_margin, bottom_margin, left = TREND_MARGIN
+    right = CHART_WIDTH - right_margin
+    bottom = TREND_HEIGHT - bottom_margin
+    months = list(by_month)
+    step = (right - left) / len(months)
+    xs = [round(left + step * (i + 0.5), 2) for i in range(len(months))]
+
+    def y_of(share: float | None) -> float:
+        return round(bottom - (bottom - top) * (share or 0.0), 2)
+
+    # Runs of calendar-consecutive months: lines connect only within a run.
+    runs: list[list[int]] = []
+    gaps: list[TrendGap] = []
+    previous: int | None = None
+    for i, month in enumerate(months):
+        index = _month_index(month)
+        if runs and previous is not None and index is not None and index == previous + 1:
+            runs[-1].append(i)
+        else:
+            if runs:
+                missing = index - previous - 1 if index is not None and previous is not None else 0
+                gap_title = t.text["trend_gap"].replace("{n}", str(missing)) if missing > 0 else ""
+                gaps.append(TrendGap(round((xs[i - 1] + xs[i]) / 2, 2), gap_title))
+            runs.append([i])
+        previous = index
+
+    counts = [by_month[m] for m in months]
+    numerators: tuple[tuple[str, str, list[int]], ...] = (
+        ("signed", t.text["legend_signed"], [c.signed for c in counts]),
+        ("valid", t.text["legend_valid"], [c.valid for c in counts]),
+        ("complete", t.terms["legally_complete"], [c.legally_complete for c in counts]),
+    )
+    series = []
+    for key, label, parts in numerators:
+        points = tuple(
+            TrendPoint(
+                xs[i],
+                y_of(part / c.documents if c.documents else None),
+                f"{months[i]} · {label}: {_share_text(part, c.documents, t.lang)}",
+            )
+            for i, (part, c) in enumerate(zip(parts, counts, strict=True))
+        )
+        segments = tuple(
+            " ".join(f"{points[i].x},{points[i].y}" for i in run) for run in runs if len(run) > 1
+        )
+        series.append(TrendSeries(key, label, segments, points))
+
+    return TrendChart(
+        width=CHART_WIDTH,
+        height=TREND_HEIGHT,
+        left=left,
+        right=right,
+        top=top,
+        bottom=bottom,
+        gridlines=tuple((y_of(f), _tick(f)) for f in (0, 0.25, 0.5, 0.75, 1)),
+        months=tuple(
+            TrendMonth(
+                xs[i],
+                m,
+                by_month[m],
+                _pct(by_month[m].share_signed, t.lang),
+                _pct(by_month[m].share_valid, t.lang),
+                _pct(by_month[m].share_complete, t.lang),
+            )
+            for i, m in enumerate(months)
+        ),
+        series=tuple(series),
+        gaps=tuple(gaps),
+    )
+
+
+def _failing_rows(documents: Iterable[DocumentResult], t: Labels) -> tuple[FailingRow, ...]:
+    """Every document whose verdict is not valid, in the order the archive was walked."""
+    rows = []
+    for doc in documents:
+        if doc.verdict == Verdict.VALID:
+            continue
+        signers = tuple(
+            s.signer.common_name or s.signer.subject if s.signer else t.text["not_stated"]
+            for s in doc.outcome.signatures
+        )
+        rows.append(
+            FailingRow(
+                verdict=doc.verdict.value,
+                verdict_label=t.verdicts[doc.verdict],
+                reason=doc.outcome.reason,
+                signers=signers,
+                agency=doc.agency.name or doc.agency.code or t.text["no_agency"],
+                agency_code=doc.agency.code or "",
+                level_label=t.levels[doc.agency.level],
+                path=doc.path,
+                sha256=doc.sha256,
+            )
+        )
+    return tuple(rows)
+
+
+def _plain(value: object, t: Labels) -> str:
+    """A manifest value as one line of text."""
+    if value is None:
+        return t.text["not_stated"]
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return t.text["yes"] if value else t.text["no"]
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(v, t) for v in value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {_plain(v, t)}" for k, v in value.items())
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def _when(value: object, t: Labels) -> str:
+    """An ISO time from the manifest, shown to the second (with its zone) when it parses."""
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+        except ValueError:
+            return value
+    return _plain(value, t)
+
+
+def _cert_rows(value: object) -> tuple[CertRow, ...]:
+    if not isinstance(value, list | tuple):
+        return ()
+    rows = []
+    for item in value:
+        if isinstance(item, Mapping):
+            rows.append(
+                CertRow(
+                    str(item.get("subject", "")), str(item.get("sha256", "")), str(item.get("source", ""))
+                )
+            )
+    return tuple(rows)
+
+
+def _manifest_view(manifest: Mapping[str, object], t: Labels) -> ManifestView:
+    """Every manifest entry: certificates and inputs as lists, anything else as one line."""
+    facts = []
+    for key, value in manifest.items():
+        if key in ("trust_roots", "other_certificates", "inputs"):
+            continue
+        label = t.manifest_keys.get(key, key)
+        facts.append((label, _when(value, t) if key in ("started", "ended") else _plain(value, t)))
+    inputs = manifest.get("inputs", ())
+    return ManifestView(
+        facts=tuple(facts),
+        inputs=tuple(_plain(i, t) for i in inputs)
+        if isinstance(inputs, list | tuple)
+        else (_plain(inputs, t),),
+        trust_roots=_cert_rows(manifest.get("trust_roots")),
+        other_certs=_cert_rows(manifest.get("other_certificates")),
+    )
+
+
+def _verdict_columns(t: Labels) -> tuple[tuple[str, str], ...]:
+    """(verdict value, label) for the per-level table's verdict columns."""
+    return tuple((v.value, t.verdicts[v]) for v in Verdict)
+
+
+def _terms(t: Labels) -> Sequence[tuple[str, str, str]]:
+    """(JSON key, label, definition) of every defined term."""
+    return tuple((key, t.terms.get(key, key), text) for key, text in t.definitions.items())
+
+
+# --- rendering -------------------------------------------------------------------------------------
+def _csp_hash(source: object) -> str:
+    """The CSP source expression allowing exactly this inline script or style (CSP Level 2, 'sha256-…')."""
+    digest = hashlib.sha256(str(source).encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("sigaudit.report", "templates"),
+        autoescape=True,  # every value is escaped unless the template marks it safe (it never does)
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["csp_hash"] = _csp_hash
+    return env
+
+
+def render_html(ctx: ReportContext) -> str:
+    """The dashboard as one self-contained HTML document, in ``ctx.lang`` ("vi" or "en")."""
+    t = labels_for(ctx.lang)
+    run, summary = ctx.run, ctx.summary
+    template = _environment().get_template(TEMPLATE)
+    return template.render(
+        t=t,
+        lang=t.lang,
+        started=_when(run.manifest.get("started"), t),
+        ended=_when(run.manifest.get("ended"), t),
+        cards=_cards(summary, run, t),
+        gate_failures=tuple(ctx.gate_failures),
+        level_rows=_level_rows(summary, ctx.targets, t),
+        bar_chart=_bar_chart(summary, ctx.targets, t),
+        verdict_columns=_verdict_columns(t),
+        measures=_measures(ctx.targets, t),
+        terms=_terms(t),
+        agencies=_agency_rows(summary, t),
+        trend=_trend_chart(summary.by_month, t),
+        failing=_failing_rows(run.documents, t),
+        search_count=t.text["search_count"],
+        manifest=_manifest_view(run.manifest, t),
+        warnings=tuple(run.warnings),
+        skipped=tuple(run.skipped),
+        footer=t.text["footer"].replace("{version}", __version__),
+    )

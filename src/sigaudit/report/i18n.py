@@ -1,0 +1,324 @@
+"""Labels for the reports meant for people (the HTML dashboard), in Vietnamese and English.
+
+Vietnamese is the language of the people who read the dashboard; English is for everyone else. The
+English definitions are the ones the JSON report prints (``serialize.DEFINITIONS``), so the two cannot
+drift apart; the Vietnamese ones translate them key for key (a test checks the keys match).
+
+Placeholders in braces (``{shown}``, ``{n}``, ``{version}``) are filled in by the HTML formatter or
+its script, never by ``str.format`` on untrusted text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from ..model import Level, Verdict
+from .serialize import DEFINITIONS
+
+LANGUAGES = ("vi", "en")
+
+TEXT: Mapping[str, Mapping[str, str]] = {
+    "vi": {
+        "title": "Báo cáo kiểm tra chữ ký số văn bản điện tử",
+        "subtitle": "Tỷ lệ văn bản có chữ ký số và có chữ ký số hợp lệ theo cấp hành chính: "
+        "trung ương, cấp tỉnh, cấp huyện, cấp xã.",
+        "run_period": "Lần kiểm tra",
+        "run_to": "đến",
+        "card_documents": "Tổng số văn bản",
+        "card_not_valid": "Văn bản chưa hợp lệ",
+        "card_skipped": "Tệp bỏ qua (không phải văn bản)",
+        "share_signed": "Tỷ lệ văn bản có chữ ký số",
+        "share_valid": "Tỷ lệ văn bản có chữ ký số hợp lệ",
+        "share_complete": "Tỷ lệ văn bản đầy đủ theo Nghị định 30",
+        "gates_title": "Ngưỡng kiểm tra",
+        "gates_failed": "Các ngưỡng kiểm tra không đạt:",
+        "gates_none": "Không có ngưỡng kiểm tra nào bị vi phạm.",
+        "levels_title": "Theo cấp hành chính",
+        "levels_intro": "Mỗi cấp có hai thanh: tỷ lệ văn bản có chữ ký số và tỷ lệ văn bản có chữ ký số "
+        "hợp lệ, so với mục tiêu của kế hoạch (vạch đỏ). Chỉ hiện các cấp có văn bản.",
+        "legend_signed": "Có chữ ký số",
+        "legend_valid": "Chữ ký số hợp lệ",
+        "legend_target": "Mục tiêu kế hoạch (có chữ ký số)",
+        "no_target": "không có mục tiêu",
+        "target": "mục tiêu",
+        "col_level": "Cấp",
+        "col_documents": "Số văn bản",
+        "col_signed": "Có chữ ký",
+        "col_pct_signed": "% có chữ ký",
+        "col_pct_valid": "% hợp lệ",
+        "col_pct_complete": "% đầy đủ NĐ 30",
+        "col_target": "Mục tiêu",
+        "target_met": "Đạt",
+        "target_not_met": "Chưa đạt",
+        "total": "Tổng cộng",
+        "definitions_title": "Chỉ tiêu và định nghĩa",
+        "col_measure": "Chỉ tiêu",
+        "col_numerator": "Tử số",
+        "col_denominator": "Mẫu số",
+        "col_plan_target": "Mục tiêu kế hoạch",
+        "terms_title": "Thuật ngữ",
+        "agencies_title": "Xếp hạng cơ quan",
+        "agencies_intro": "Xếp theo tỷ lệ văn bản hợp lệ, sau đó theo tỷ lệ văn bản đầy đủ theo "
+        "Nghị định 30, rồi theo số văn bản.",
+        "col_rank": "Hạng",
+        "col_code": "Mã định danh",
+        "col_agency": "Cơ quan",
+        "col_valid": "Hợp lệ",
+        "col_complete": "Đầy đủ NĐ 30",
+        "no_agency": "(chưa xác định cơ quan)",
+        "trend_title": "Xu hướng theo tháng",
+        "trend_none": "Không có văn bản nào có thời điểm ký.",
+        "trend_gap": "Không có văn bản trong {n} tháng",
+        "col_month": "Tháng",
+        "failing_title": "Văn bản chưa hợp lệ",
+        "failing_intro": "Mọi văn bản có kết quả khác «Hợp lệ», kèm lý do. Dùng đường dẫn và mã SHA-256 "
+        "để tìm và kiểm tra lại từng tệp.",
+        "search_label": "Tìm kiếm",
+        "search_placeholder": "đường dẫn, cơ quan, người ký, lý do… (vd. gia-cam)",
+        "search_count": "Đang hiện {shown}/{total} văn bản",
+        "search_none": "Không có văn bản nào khớp.",
+        "failing_none": "Tất cả văn bản đều hợp lệ.",
+        "col_verdict": "Kết quả",
+        "col_reason": "Lý do",
+        "col_signers": "Người ký (CN)",
+        "col_path": "Đường dẫn",
+        "col_sha256": "SHA-256",
+        "manifest_title": "Thông tin lần chạy",
+        "trust_roots_title": "Chứng thư gốc được tin cậy",
+        "other_certs_title": "Chứng thư trung gian (chỉ dùng để dựng chuỗi)",
+        "col_subject": "Chủ thể",
+        "col_fingerprint": "Dấu vân tay SHA-256",
+        "col_source": "Nguồn",
+        "warnings_title": "Cảnh báo",
+        "skipped_title": "Tệp bị bỏ qua",
+        "footer": "Tạo bởi sigaudit {version}. Trang này độc lập: không tải gì từ mạng.",
+        "not_stated": "—",
+        "yes": "có",
+        "no": "không",
+    },
+    "en": {
+        "title": "Digital signature audit of electronic documents",
+        "subtitle": "Share of documents with a digital signature and with a valid one, per administrative "
+        "level: central, province, district, commune.",
+        "run_period": "Audit run",
+        "run_to": "to",
+        "card_documents": "Documents",
+        "card_not_valid": "Documents not valid",
+        "card_skipped": "Files skipped (not documents)",
+        "share_signed": "Share of documents with a digital signature",
+        "share_valid": "Share of documents with a valid digital signature",
+        "share_complete": "Share of documents legally complete under Decree 30",
+        "gates_title": "Gates",
+        "gates_failed": "Failed gates:",
+        "gates_none": "No gate failed.",
+        "levels_title": "By administrative level",
+        "levels_intro": "Two bars per level: the share of documents with a digital signature and the "
+        "share with a valid one, against the plan's target (red mark). Only levels with documents.",
+        "legend_signed": "Signed",
+        "legend_valid": "Validly signed",
+        "legend_target": "Plan target (signed)",
+        "no_target": "no target",
+        "target": "target",
+        "col_level": "Level",
+        "col_documents": "Documents",
+        "col_signed": "Signed",
+        "col_pct_signed": "% signed",
+        "col_pct_valid": "% valid",
+        "col_pct_complete": "% complete (Decree 30)",
+        "col_target": "Target",
+        "target_met": "Met",
+        "target_not_met": "Not met",
+        "total": "Total",
+        "definitions_title": "Measures and definitions",
+        "col_measure": "Measure",
+        "col_numerator": "Numerator",
+        "col_denominator": "Denominator",
+        "col_plan_target": "Plan target",
+        "terms_title": "Terms",
+        "agencies_title": "Agency ranking",
+        "agencies_intro": "Ordered by valid share, then by the share legally complete under Decree 30, "
+        "then by number of documents.",
+        "col_rank": "Rank",
+        "col_code": "Code",
+        "col_agency": "Agency",
+        "col_valid": "Valid",
+        "col_complete": "Legally complete",
+        "no_agency": "(agency not identified)",
+        "trend_title": "Monthly trend",
+        "trend_none": "No document has a signing time.",
+        "trend_gap": "No documents for {n} month(s)",
+        "col_month": "Month",
+        "failing_title": "Documents that are not valid",
+        "failing_intro": "Every document whose verdict is not “valid”, with the reason. Use the path and "
+        "the SHA-256 to find each file and check it again.",
+        "search_label": "Search",
+        "search_placeholder": "path, agency, signer, reason… (e.g. gia-cam)",
+        "search_count": "Showing {shown} of {total} documents",
+        "search_none": "No document matches.",
+        "failing_none": "Every document is valid.",
+        "col_verdict": "Verdict",
+        "col_reason": "Reason",
+        "col_signers": "Signer (CN)",
+        "col_path": "Path",
+        "col_sha256": "SHA-256",
+        "manifest_title": "Run manifest",
+        "trust_roots_title": "Trusted roots",
+        "other_certs_title": "Other certificates (path building only)",
+        "col_subject": "Subject",
+        "col_fingerprint": "SHA-256 fingerprint",
+        "col_source": "Source",
+        "warnings_title": "Warnings",
+        "skipped_title": "Skipped files",
+        "footer": "Generated by sigaudit {version}. This page is self-contained: it loads nothing from "
+        "the network.",
+        "not_stated": "—",
+        "yes": "yes",
+        "no": "no",
+    },
+}
+
+VERDICTS: Mapping[str, Mapping[Verdict, str]] = {
+    "vi": {
+        Verdict.VALID: "Hợp lệ",
+        Verdict.INVALID: "Không hợp lệ",
+        Verdict.INDETERMINATE: "Chưa xác định",
+        Verdict.UNSIGNED: "Chưa ký",
+        Verdict.UNREADABLE: "Không đọc được",
+    },
+    "en": {
+        Verdict.VALID: "Valid",
+        Verdict.INVALID: "Invalid",
+        Verdict.INDETERMINATE: "Indeterminate",
+        Verdict.UNSIGNED: "Unsigned",
+        Verdict.UNREADABLE: "Unreadable",
+    },
+}
+
+LEVELS: Mapping[str, Mapping[Level, str]] = {
+    "vi": {
+        Level.CENTRAL: "Trung ương",
+        Level.PROVINCE: "Cấp tỉnh",
+        Level.DISTRICT: "Cấp huyện",
+        Level.COMMUNE: "Cấp xã",
+        Level.UNKNOWN: "Chưa xác định cấp",
+    },
+    "en": {
+        Level.CENTRAL: "Central",
+        Level.PROVINCE: "Province",
+        Level.DISTRICT: "District",
+        Level.COMMUNE: "Commune",
+        Level.UNKNOWN: "Unknown level",
+    },
+}
+
+# Names of the terms defined in serialize.DEFINITIONS (the JSON key is shown beside them).
+TERMS: Mapping[str, Mapping[str, str]] = {
+    "vi": {
+        "documents": "Số văn bản",
+        "signed": "Có chữ ký số",
+        "valid": "Hợp lệ",
+        "legally_complete": "Đầy đủ theo Nghị định 30",
+        "by_month": "Theo tháng",
+        "share_signed": "Tỷ lệ có chữ ký số",
+        "share_valid": "Tỷ lệ hợp lệ",
+        "level": "Cấp",
+    },
+    "en": {
+        "documents": "Documents",
+        "signed": "Signed",
+        "valid": "Valid",
+        "legally_complete": "Legally complete",
+        "by_month": "By month",
+        "share_signed": "Share signed",
+        "share_valid": "Share valid",
+        "level": "Level",
+    },
+}
+
+DEFINITIONS_VI: Mapping[str, str] = {
+    "documents": "mọi văn bản tìm thấy của cấp đó, bất kể kết quả kiểm tra (kể cả văn bản không đọc được)",
+    "signed": "văn bản có ít nhất một trường chữ ký đã được ký, bất kể kết quả kiểm tra",
+    "valid": "văn bản mà mọi chữ ký đều hợp lệ (xem README, mục Verdicts)",
+    "legally_complete": "văn bản hợp lệ được người có thẩm quyền ký rồi cơ quan ký, chữ ký của cơ quan "
+    "bao trùm toàn bộ tệp (Nghị định 30/2020, Điều 5 và Điều 32)",
+    "by_month": "văn bản được nhóm theo tháng của chữ ký sau cùng (thời điểm gắn dấu thời gian, nếu "
+    "không có thì thời điểm ký được khai báo); văn bản chưa ký hoặc không đọc được không có tháng",
+    "share_signed": "có chữ ký số / số văn bản",
+    "share_valid": "hợp lệ / số văn bản",
+    "level": "cấp của cơ quan ban hành, theo manifest.csv và danh mục cơ quan; «chưa xác định» khi "
+    "cả hai đều không nêu",
+}
+
+# Labels of the run manifest's keys (audit._run_manifest); other keys are shown under their own name.
+MANIFEST_KEYS: Mapping[str, Mapping[str, str]] = {
+    "vi": {
+        "tool": "Công cụ",
+        "tool_version": "Phiên bản sigaudit",
+        "pyhanko_version": "Phiên bản pyHanko",
+        "pyhanko_certvalidator_version": "Phiên bản pyhanko-certvalidator",
+        "inputs": "Đầu vào",
+        "agency_registry": "Danh mục cơ quan",
+        "revocation": "Kiểm tra thu hồi",
+        "validation_time": "Thời điểm xác thực",
+        "started": "Bắt đầu",
+        "ended": "Kết thúc",
+        "jobs": "Số tiến trình",
+        "policy": "Chính sách xác thực",
+        "verdict_fingerprint": "Dấu vân tay cấu hình xác thực",
+        "store": "Kho kết quả",
+        "rescan": "Kiểm tra lại toàn bộ",
+        "limits": "Giới hạn",
+        "counts": "Số lượng",
+        "store_run_id": "Mã lần chạy trong kho",
+    },
+    "en": {
+        "tool": "Tool",
+        "tool_version": "sigaudit version",
+        "pyhanko_version": "pyHanko version",
+        "pyhanko_certvalidator_version": "pyhanko-certvalidator version",
+        "inputs": "Inputs",
+        "agency_registry": "Agency registry",
+        "revocation": "Revocation checking",
+        "validation_time": "Validation time",
+        "started": "Started",
+        "ended": "Ended",
+        "jobs": "Worker processes",
+        "policy": "Validation policy",
+        "verdict_fingerprint": "Verdict fingerprint",
+        "store": "Result store",
+        "rescan": "Rescan",
+        "limits": "Limits",
+        "counts": "Counts",
+        "store_run_id": "Run id in the store",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Every label of one language, as the HTML template reads them."""
+
+    lang: str
+    text: Mapping[str, str]
+    verdicts: Mapping[Verdict, str]
+    levels: Mapping[Level, str]
+    terms: Mapping[str, str]
+    definitions: Mapping[str, str]
+    manifest_keys: Mapping[str, str]
+
+
+def labels_for(lang: str) -> Labels:
+    """The labels of ``lang`` ("vi" or "en"); any other language is an error, not a silent fallback."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported report language {lang!r} (use one of: {', '.join(LANGUAGES)})")
+    return Labels(
+        lang=lang,
+        text=MappingProxyType(dict(TEXT[lang])),
+        verdicts=MappingProxyType(dict(VERDICTS[lang])),
+        levels=MappingProxyType(dict(LEVELS[lang])),
+        terms=MappingProxyType(dict(TERMS[lang])),
+        definitions=MappingProxyType(dict(DEFINITIONS_VI if lang == "vi" else DEFINITIONS)),
+        manifest_keys=MappingProxyType(dict(MANIFEST_KEYS[lang])),
+    )
