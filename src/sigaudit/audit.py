@@ -228,7 +228,11 @@ def _run_manifest(
         "other_certificates": [
             {"subject": a.subject, "sha256": a.sha256, "source": a.source} for a in options.trust.other_certs
         ],
-        "policy": POLICY,
+        "policy": {
+            "name": POLICY.split(":", 1)[0],
+            "sha256": hashlib.sha256(POLICY.encode()).hexdigest(),
+            "rules": POLICY.split(":", 1)[1].strip(),
+        },
         "verdict_fingerprint": fingerprint,
         "store": str(store.path) if store else None,
         "rescan": options.rescan,
