@@ -227,7 +227,9 @@ def _walk_zip(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterat
             child = f"{shown}!/{member}"
             problem = _member_problem(info, limits)
             if problem is None and info.file_size > budget:
-                problem = f"ZIP holds more than {limits.max_zip_total_bytes} uncompressed bytes; member not read"
+                problem = (
+                    f"ZIP holds more than {limits.max_zip_total_bytes} uncompressed bytes; member not read"
+                )
             if problem:
                 yield from _classify_unreadable(child, problem)
                 continue
