@@ -57,16 +57,19 @@ def test_a_worker_that_dies_is_replaced_and_its_document_reported(
 ) -> None:
     data = _signed_pdf(sample_docs, expected)
     with WorkerPool(1, demo_trust, Limits(timeout_s=60)) as pool:
-        victim = pool._workers[0].process.pid
-        assert victim is not None
 
-        def kill_soon() -> None:
-            time.sleep(0.05)
-            os.kill(victim, signal.SIGKILL)
+        def kill_when_busy() -> None:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                workers = list(pool._workers)
+                if workers and workers[0].key == 0 and workers[0].process.pid:
+                    os.kill(workers[0].process.pid, signal.SIGTERM)
+                    return
+                time.sleep(0.001)
 
-        # The first document is slowed by a large padding so the kill lands while it is being read.
+        # The first document is slowed by a large padding so the kill lands while it is in the worker.
         slow = data + b"\n%" + b"x" * (200 * 1024 * 1024)
-        threading.Thread(target=kill_soon).start()
+        threading.Thread(target=kill_when_busy).start()
         results = dict(pool.map_unordered([(0, slow), (1, data)]))
     assert results[0].verdict == Verdict.UNREADABLE and "died" in results[0].reason
     assert results[1].verdict == Verdict.VALID

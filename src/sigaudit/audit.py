@@ -26,7 +26,7 @@ from .run.pool import Limits, WorkerPool
 from .sources.manifest import ManifestEntry
 from .sources.walk import Candidate, ManifestFound, WalkLimits, walk
 from .store.results import ResultStore
-from .validation.engine import POLICY
+from .validation.policy import POLICY
 from .validation.trust import TrustConfig
 
 if TYPE_CHECKING:

@@ -13,6 +13,7 @@ Results come back in completion order with the caller's key, so callers can orde
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -25,7 +26,6 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from ..model import ValidationOutcome, Verdict
-from ..validation.engine import validate_pdf
 from ..validation.trust import TrustConfig
 
 # The seed dask.distributed's nannies give their workers (distributed/nanny.py), so local and Dask
@@ -49,6 +49,8 @@ def _memory_outcome(limit_mb: int | None) -> ValidationOutcome:
 
 def validate_guarded(data: bytes, trust: TrustConfig, memory_mb: int | None) -> ValidationOutcome:
     """Validate in the current process; a MemoryError anywhere becomes the ``memory`` verdict."""
+    from ..validation.engine import validate_pdf  # loads pyHanko: only where documents are validated
+
     try:
         outcome = validate_pdf(data, trust)
     except MemoryError:
@@ -62,6 +64,9 @@ def validate_guarded(data: bytes, trust: TrustConfig, memory_mb: int | None) -> 
 
 def _worker_main(conn: Connection, trust: TrustConfig, memory_mb: int | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    # Load pyHanko before the memory limit applies: the limit is for documents, not for the engine.
+    from ..validation import engine  # noqa: F401
+
     if memory_mb is not None:
         import resource
 
@@ -114,7 +119,7 @@ class WorkerPool:
         self._workers: list[_Worker] = []
 
     def __enter__(self) -> WorkerPool:
-        self._workers = [self._spawn() for _ in range(self.jobs)]
+        # Workers start when the first document needs them: a re-scan served by the store starts none.
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -146,6 +151,12 @@ class WorkerPool:
     ) -> Iterator[tuple[object, ValidationOutcome]]:
         """Validate each ``(key, data)``; yield ``(key, outcome)`` as results arrive."""
         source = iter(items)
+        first = next(source, None)
+        if first is None:
+            return
+        if not self._workers:
+            self._workers = [self._spawn() for _ in range(self.jobs)]
+        source = itertools.chain([first], source)
         exhausted = False
         while True:
             for worker in self._workers:
@@ -217,8 +228,12 @@ class WorkerPool:
     def _death_outcome(self, worker: _Worker) -> ValidationOutcome:
         worker.process.join(1)
         code = worker.process.exitcode
-        if code is not None and code < 0 and -code == signal.SIGKILL and self.limits.memory_mb:
-            return _memory_outcome(self.limits.memory_mb)
+        if code is not None and code < 0 and -code == signal.SIGKILL:
+            return ValidationOutcome(
+                Verdict.UNREADABLE,
+                "memory: the validating worker was killed (SIGKILL) on this file, most likely by the "
+                "system's out-of-memory killer",
+            )
         return ValidationOutcome(
             Verdict.UNREADABLE, f"the validating worker process died on this file (exit code {code})"
         )

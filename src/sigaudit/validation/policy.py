@@ -1,0 +1,14 @@
+"""The validation rules in force, by name (importing this does not load pyHanko).
+
+``POLICY`` is part of the result store's verdict fingerprint and of every report's manifest, so
+changing how verdicts are decided invalidates stored results. Bump the version with any rule change.
+"""
+
+from __future__ import annotations
+
+__all__ = ["POLICY"]
+
+POLICY = (
+    "sigaudit-core/1: offline, embedded revocation evidence, soft-fail on missing evidence; "
+    "validation at run time; key usage nonRepudiation or digitalSignature"
+)
