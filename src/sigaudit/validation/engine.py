@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from typing import Any
 from asn1crypto import cms, crl, ocsp, x509
 from pyhanko.pdf_utils import misc
 from pyhanko.pdf_utils.crypt import AuthStatus
+from pyhanko.pdf_utils.decode_limits import DecodePurpose
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
 from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
@@ -45,20 +47,24 @@ from ..model import (
     ValidationOutcome,
     Verdict,
 )
+from . import speedups
 from .decree30 import decree30_conformance
 from .roles import certificate_info, signer_role
 from .trust import TrustConfig
+
+speedups.install()
 
 # pyHanko logs expected validation failures at WARNING/ERROR; the verdicts carry them instead.
 for _name in ("pyhanko", "pyhanko_certvalidator"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
 
-# Names the validation rules in force; part of the result store's verdict fingerprint, so changing
-# how verdicts are decided invalidates stored results. Bump it with any rule change.
-POLICY = (
-    "sigaudit-core/1: offline, embedded revocation evidence, soft-fail on missing evidence; "
-    "validation at run time; key usage nonRepudiation or digitalSignature"
-)
+# Cross-reference streams (see _xref_overclaim).
+_XREF_STREAM_TYPE = re.compile(rb"/Type\s*/XRef(?![A-Za-z0-9])")
+_XREF_INDEX = re.compile(rb"/Index\s*\[([^\]]*)\]")
+_XREF_SIZE = re.compile(rb"/Size\s+(\d+)")
+_INTEGER = re.compile(rb"[+-]?\d+")
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+MAX_DECLARED_OBJECTS = 5_000_000
 
 SUPPORTED_SUBFILTERS = {"/adbe.pkcs7.detached", "/ETSI.CAdES.detached"}
 # Vietnamese certificates carry digitalSignature and nonRepudiation; accept either.
@@ -147,15 +153,11 @@ def validate_pdf(data: bytes, trust: TrustConfig, moment: datetime | None = None
 
     roots, others = _TRUST_CACHE.get(trust)
     evidence = _document_evidence(reader, filled)
-    context = ValidationContext(
-        trust_roots=roots,
-        other_certs=others + list(evidence.certs),
-        crls=list(evidence.crls),
-        ocsps=list(evidence.ocsps),
-        allow_fetching=False,
-        revocation_mode="soft-fail",
-        moment=moment,
-    )
+    try:
+        context = _context(roots, others, evidence, moment)
+    except Exception:  # a damaged certificate, CRL or OCSP response carried by the file
+        evidence = _usable_evidence(roots, others, evidence, moment, notes)
+        context = _context(roots, others, evidence, moment)
     results: list[SignatureResult] = []
     for name, value, ref in filled:
         try:
@@ -190,6 +192,9 @@ def validate_pdf(data: bytes, trust: TrustConfig, moment: datetime | None = None
 
 def _open(data: bytes, notes: list[str]) -> tuple[PdfFileReader | None, str | None]:
     """Parse strictly, then leniently; decrypt with the empty password if the file is encrypted."""
+    overclaim = _xref_overclaim(data)
+    if overclaim:
+        return None, f"corrupt PDF: {overclaim}"
     reader: PdfFileReader | None = None
     strict_error: Exception | None = None
     for strict in (True, False):
@@ -212,6 +217,32 @@ def _open(data: bytes, notes: list[str]) -> tuple[PdfFileReader | None, str | No
     return reader, None
 
 
+def _xref_overclaim(data: bytes) -> str | None:
+    """Why a cross-reference stream declares impossibly many objects for the file's size, if it does.
+
+    pyHanko makes one entry per object a cross-reference stream declares (its /Index counts, else
+    /Size) even when the stream holds no bytes for them (lenient parsing pads with defaults, and
+    /W [0 0 0] needs none): 80 bytes declaring 10^8 objects took 24 GB. A real object takes bytes of
+    the file, so such a declaration is refused before parsing.
+    """
+    if b"#" in data:  # names may be written with #xx escapes (/Type /X#52ef)
+        data = _NAME_ESCAPE.sub(lambda m: bytes.fromhex(m.group(1).decode()), data)
+    limit = min(MAX_DECLARED_OBJECTS, 10_000 + len(data) // 8)
+    for m in _XREF_STREAM_TYPE.finditer(data):
+        start, end = data.rfind(b"obj", 0, m.start()), data.find(b"stream", m.end())
+        head = data[max(start, 0) : end if end >= 0 else len(data)]
+        index = _XREF_INDEX.search(head)
+        if index is not None:
+            counts = [int(c) for c in _INTEGER.findall(index.group(1))[1::2]]
+        else:
+            size = _XREF_SIZE.search(head)
+            counts = [int(size.group(1))] if size else []
+        declared = sum(max(c, 0) for c in counts)
+        if declared > limit:
+            return f"a cross-reference stream declares {declared} objects in a file of {len(data)} bytes"
+    return None
+
+
 def _document_evidence(reader: PdfFileReader, filled: list[tuple[str, Any, Any]]) -> _Evidence:
     crls: list[crl.CertificateList] = []
     ocsps: list[ocsp.OCSPResponse] = []
@@ -221,13 +252,20 @@ def _document_evidence(reader: PdfFileReader, filled: list[tuple[str, Any, Any]]
         dss = reader.root.get("/DSS")
         if dss is not None:
             dss = dss.get_object()
-            for key, target, loader in (
-                ("/CRLs", crls, crl.CertificateList.load),
-                ("/OCSPs", ocsps, ocsp.OCSPResponse.load),
-                ("/Certs", certs, x509.Certificate.load),
+            for key, target, loader, purpose in (
+                ("/CRLs", crls, crl.CertificateList.load, DecodePurpose.CRL),
+                ("/OCSPs", ocsps, ocsp.OCSPResponse.load, DecodePurpose.OCSP_RESPONSE),
+                ("/Certs", certs, x509.Certificate.load, DecodePurpose.CERTIFICATE),
             ):
                 for item in dss.get(key, []):
-                    target.append(loader(item.get_object().data))
+                    stream = item.get_object()
+                    # pyHanko undoes PNG predictors in pure Python (~1 µs per row): a small deflated
+                    # stream of zeros with /Predictor 12 /Columns 1 took minutes. DER is never
+                    # predictor-encoded, so such an item is not evidence.
+                    if _uses_predictor(stream):
+                        continue
+                    # the size limits pyHanko's own DSS reader applies per kind of item
+                    target.append(loader(stream.read_data(purpose)))
             if crls or ocsps:
                 sources.append("dss")
     except Exception:  # a damaged DSS is simply not used as evidence
@@ -254,6 +292,59 @@ def _document_evidence(reader: PdfFileReader, filled: list[tuple[str, Any, Any]]
     return _Evidence(tuple(crls), tuple(ocsps), tuple(certs), tuple(sources))
 
 
+def _uses_predictor(stream: Any) -> bool:
+    parms = stream.get("/DecodeParms")
+    return any(
+        isinstance(p, dict) and int(p.get("/Predictor", 1)) > 1
+        for p in (parms if isinstance(parms, list) else [parms])
+    )
+
+
+def _context(
+    roots: list[x509.Certificate],
+    others: list[x509.Certificate],
+    evidence: _Evidence,
+    moment: datetime | None,
+) -> ValidationContext:
+    return ValidationContext(
+        trust_roots=roots,
+        other_certs=others + list(evidence.certs),
+        crls=list(evidence.crls),
+        ocsps=list(evidence.ocsps),
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+        moment=moment,
+    )
+
+
+def _usable_evidence(
+    roots: list[x509.Certificate],
+    others: list[x509.Certificate],
+    evidence: _Evidence,
+    moment: datetime | None,
+    notes: list[str],
+) -> _Evidence:
+    """The evidence without the items pyHanko cannot even load (asn1crypto parses lazily, so a damaged
+    item surfaces only when the validation context is built); the good items are kept."""
+
+    def usable(**item: Any) -> bool:
+        single = dataclasses.replace(_Evidence((), (), (), ()), **item)
+        try:
+            _context(roots, others, single, moment)
+        except Exception:
+            return False
+        return True
+
+    crls = tuple(c for c in evidence.crls if usable(crls=(c,)))
+    ocsps = tuple(o for o in evidence.ocsps if usable(ocsps=(o,)))
+    certs = tuple(c for c in evidence.certs if usable(certs=(c,)))
+    if not usable(crls=crls, ocsps=ocsps, certs=certs):  # each loads alone, not together: use none
+        crls, ocsps, certs = (), (), ()
+    dropped = len(evidence.crls) + len(evidence.ocsps) + len(evidence.certs) - len(crls + ocsps + certs)
+    notes.append(f"{dropped} damaged certificate(s)/CRL(s)/OCSP response(s) carried by the file not used")
+    return _Evidence(crls, ocsps, certs, evidence.sources)
+
+
 def _validate_one(
     reader: PdfFileReader,
     name: str,
@@ -276,7 +367,15 @@ def _validate_one(
             SubIndication.FORMAT_FAILURE,
             f"signature container cannot be parsed: {_words(exc)}",
         )
-    info = certificate_info(signer_der)
+    try:
+        info = certificate_info(signer_der)
+    except Exception as exc:  # asn1crypto reads lazily what cryptography's strict DER parser refuses
+        return _failed(
+            name,
+            subfilter_s,
+            SubIndication.FORMAT_FAILURE,
+            f"signer certificate cannot be parsed: {_words(exc)}",
+        )
     try:
         status = validate_pdf_signature(
             embedded, signer_validation_context=context, key_usage_settings=KEY_USAGE
@@ -427,11 +526,18 @@ def _revocation(
     if not (evidence.crls or evidence.ocsps):
         return RevocationStatus.UNKNOWN
     cert = status.signing_cert
-    covered = any(c["tbs_cert_list"]["issuer"] == cert.issuer for c in evidence.crls) or any(
+    covered = any(_crl_covers(c, cert) for c in evidence.crls) or any(
         _ocsp_covers(r, cert) for r in evidence.ocsps
     )
     failed_soft = any(True for _ in context.soft_fail_exceptions)
     return RevocationStatus.GOOD if covered and not failed_soft else RevocationStatus.UNKNOWN
+
+
+def _crl_covers(crl_: crl.CertificateList, cert: x509.Certificate) -> bool:
+    try:  # asn1crypto parses lazily: a damaged issuer name raises only when compared
+        return bool(crl_["tbs_cert_list"]["issuer"] == cert.issuer)
+    except Exception:
+        return False
 
 
 def _ocsp_covers(response: ocsp.OCSPResponse, cert: x509.Certificate) -> bool:
