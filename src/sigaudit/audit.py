@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -24,7 +26,7 @@ from .errors import ConfigError
 from .model import AuditRun, DocumentResult, Skipped, ValidationOutcome, Verdict
 from .run.pool import Limits, WorkerPool
 from .sources.manifest import ManifestEntry
-from .sources.walk import Candidate, ManifestFound, WalkLimits, walk
+from .sources.walk import Candidate, ManifestFound, WalkEvent, WalkLimits, walk
 from .store.results import ResultStore
 from .validation.policy import POLICY
 from .validation.trust import TrustConfig
@@ -83,8 +85,12 @@ def verdict_fingerprint(trust: TrustConfig) -> str:
 
 @dataclass
 class _Item:
+    """One document's bookkeeping while the run lasts; never its bytes, which go to a worker and are
+    dropped, so memory does not grow with the archive's size."""
+
     index: int
-    candidate: Candidate
+    path: str
+    size: int
     sha256: str
     outcome: ValidationOutcome | None = None
     validated: bool = True  # False when the walker already decided (no bytes, not a PDF)
@@ -110,11 +116,11 @@ def run_audit(
         counters["done"] += 1
         counters["reused"] += reused
         if progress:
-            progress(Progress(counters["done"], counters["reused"], item.candidate.path))
+            progress(Progress(counters["done"], counters["reused"], item.path))
 
     def to_validate() -> Iterator[tuple[object, Candidate, str]]:
         """Walk the archive; settle what needs no validation here, hand the rest to the workers."""
-        for event in walk(list(options.paths), options.limits):
+        for event, sha in _with_digests(walk(list(options.paths), options.limits)):
             if isinstance(event, ManifestFound):
                 for entry in event.entries:
                     manifest_rows[entry.path] = entry
@@ -123,8 +129,8 @@ def run_audit(
             if isinstance(event, Skipped):
                 skipped.append(event)
                 continue
-            sha = hashlib.sha256(event.data).hexdigest() if event.data is not None else ""
-            item = _Item(len(items), event, sha)
+            size = len(event.data) if event.data is not None else 0
+            item = _Item(len(items), event.path, size, sha)
             items.append(item)
             if event.data is None or event.error is not None:
                 item.outcome = ValidationOutcome(Verdict.UNREADABLE, event.error or "unreadable")
@@ -151,12 +157,12 @@ def run_audit(
     documents = []
     for item in items:
         assert item.outcome is not None
-        entry = manifest_rows.pop(item.candidate.path, None)
+        entry = manifest_rows.pop(item.path, None)
         documents.append(
             DocumentResult(
-                path=item.candidate.path,
+                path=item.path,
                 sha256=item.sha256,
-                size=len(item.candidate.data) if item.candidate.data is not None else 0,
+                size=item.size,
                 agency=attribute(entry, options.registry),
                 outcome=item.outcome,
             )
@@ -180,6 +186,42 @@ def run_audit(
         warnings=tuple(warnings),
         manifest=manifest,
     )
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _with_digests(
+    events: Iterator[WalkEvent], window: int = 8, window_bytes: int = 64 * 1024 * 1024
+) -> Iterator[tuple[WalkEvent, str]]:
+    """Each walk event with the SHA-256 of its bytes ("" when it has none), in walk order.
+
+    Two threads hash while the walk reads the next files (hashlib releases the GIL on large inputs):
+    a re-scan served by the store is bound by hashing, and every document is still hashed in full.
+    At most ``window`` documents or ``window_bytes`` bytes wait to be hashed.
+    """
+    pending: deque[tuple[WalkEvent, Future[str] | None, int]] = deque()
+    waiting = 0
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sha256") as hashers:
+
+        def oldest() -> tuple[WalkEvent, str]:
+            nonlocal waiting
+            event, digest, size = pending.popleft()
+            waiting -= size
+            return event, digest.result() if digest is not None else ""
+
+        for event in events:
+            data = event.data if isinstance(event, Candidate) else None
+            if data is None:
+                pending.append((event, None, 0))
+            else:
+                pending.append((event, hashers.submit(_sha256, data), len(data)))
+                waiting += len(data)
+            while len(pending) > window or waiting > window_bytes:
+                yield oldest()
+        while pending:
+            yield oldest()
 
 
 class _LocalExecutor:

@@ -116,7 +116,12 @@ def _read_file(path: Path, limits: WalkLimits) -> bytes:
         if info.st_size > limits.max_file_bytes:
             raise _TooLarge(info.st_size)
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(limits.max_file_bytes + 1)
+            # Ask for the size fstat gave (asking for the limit made Python allocate the whole limit
+            # for every file); a file that grows meanwhile is read on, up to one byte past the limit.
+            want = min(info.st_size, limits.max_file_bytes) + 1
+            data = handle.read(want)
+            if len(data) == want and want <= limits.max_file_bytes:
+                data += handle.read(limits.max_file_bytes + 1 - want)
     finally:
         os.close(fd)
     if len(data) > limits.max_file_bytes:

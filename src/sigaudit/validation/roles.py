@@ -8,6 +8,7 @@ a CN that starts like an agency name (UBND…, Sở…, Văn phòng…) marks an
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 from datetime import UTC
@@ -62,8 +63,13 @@ def _first(name: x509.Name, oid: ObjectIdentifier) -> str | None:
     return values[0] if values else None
 
 
+@functools.lru_cache(maxsize=4096)
 def certificate_info(der: bytes) -> CertificateInfo:
-    """Describe a DER certificate for reports."""
+    """Describe a DER certificate for reports.
+
+    Cached by the certificate's bytes: the same few signers sign thousands of documents, and the
+    description (an immutable value) depends on nothing else.
+    """
     cert = x509.load_der_x509_certificate(der)
     subject = cert.subject
     return CertificateInfo(
