@@ -59,7 +59,18 @@ for _name in ("pyhanko", "pyhanko_certvalidator"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
 
 # Cross-reference streams (see _xref_overclaim).
-_XREF_STREAM_TYPE = re.compile(rb"/Type\s*/XRef(?![A-Za-z0-9])")
+
+
+def _pdf_name(word: str) -> bytes:
+    """A regular expression for the PDF name ``/word`` however its letters are #xx-escaped."""
+    parts = [b"/"]
+    for ch in word:
+        hi, lo = f"{ord(ch):02x}"
+        parts.append(f"(?:{ch}|#[{hi}{hi.upper()}][{lo}{lo.upper()}])".encode())
+    return b"".join(parts)
+
+
+_XREF_STREAM_TYPE = re.compile(_pdf_name("Type") + rb"\s*" + _pdf_name("XRef") + rb"(?![A-Za-z0-9])")
 _XREF_INDEX = re.compile(rb"/Index\s*\[([^\]]*)\]")
 _XREF_SIZE = re.compile(rb"/Size\s+(\d+)")
 _INTEGER = re.compile(rb"[+-]?\d+")
@@ -225,12 +236,14 @@ def _xref_overclaim(data: bytes) -> str | None:
     /W [0 0 0] needs none): 80 bytes declaring 10^8 objects took 24 GB. A real object takes bytes of
     the file, so such a declaration is refused before parsing.
     """
-    if b"#" in data:  # names may be written with #xx escapes (/Type /X#52ef)
-        data = _NAME_ESCAPE.sub(lambda m: bytes.fromhex(m.group(1).decode()), data)
     limit = min(MAX_DECLARED_OBJECTS, 10_000 + len(data) // 8)
+    # Names may be written with #xx escapes (/Type /X#52ef): the pattern matches them in place, and
+    # only the dictionary found is unescaped (unescaping the whole file cost more than the rest).
     for m in _XREF_STREAM_TYPE.finditer(data):
         start, end = data.rfind(b"obj", 0, m.start()), data.find(b"stream", m.end())
         head = data[max(start, 0) : end if end >= 0 else len(data)]
+        if b"#" in head:
+            head = _NAME_ESCAPE.sub(lambda e: bytes.fromhex(e.group(1).decode()), head)
         index = _XREF_INDEX.search(head)
         if index is not None:
             counts = [int(c) for c in _INTEGER.findall(index.group(1))[1::2]]
