@@ -65,7 +65,8 @@ def _pdf_name(word: str) -> bytes:
     """A regular expression for the PDF name ``/word`` however its letters are #xx-escaped."""
     parts = [b"/"]
     for ch in word:
-        hi, lo = f"{ord(ch):02x}"
+        code = f"{ord(ch):02x}"
+        hi, lo = code[0], code[1]
         parts.append(f"(?:{ch}|#[{hi}{hi.upper()}][{lo}{lo.upper()}])".encode())
     return b"".join(parts)
 
