@@ -236,3 +236,29 @@ def test_python_dash_m_entry_point(sample_docs: Path) -> None:
         [sys.executable, "-m", "sigaudit", "--version"], capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0 and "sigaudit" in proc.stdout
+
+
+def test_the_json_report_has_one_document_per_line_and_the_csv_one_row_per_signature(
+    report: dict[str, Any], sample_docs: Path, demo_pki: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.json"
+    assert _scan(sample_docs, demo_pki, "-q", "--no-store", "--json", str(out)).exit_code == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    doc_lines = [ln for ln in lines if ln.startswith('    {"path": ')]
+    assert len(doc_lines) == len(report["documents"])
+    paths = [json.loads(ln.rstrip(","))["path"] for ln in doc_lines]
+    assert paths == [d["path"] for d in report["documents"]]
+    rows = list(csv.DictReader(io.StringIO(report["_csv"])))
+    want = sum(max(1, len(d["signatures"])) for d in report["documents"])
+    assert len(rows) == want
+
+
+def test_a_report_that_cannot_be_written_is_a_usage_error_and_leaves_no_partial_file(
+    sample_docs: Path, demo_pki: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    result = _scan(sample_docs, demo_pki, "-q", "--no-store", "--json", str(blocker / "r.json"))
+    assert result.exit_code == 2
+    assert "cannot write" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]

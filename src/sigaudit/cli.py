@@ -6,11 +6,12 @@ Exit codes: 0 the audit ran (findings are not failures unless a gate asks); 1 a 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -62,17 +63,33 @@ def _guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _write(target: str, text: str, bom: bool = False) -> None:
-    """Write a report to a file, or to stdout for '-'."""
+def _write(target: str, text: str | Iterable[str], bom: bool = False) -> None:
+    """Write a report, given whole or in chunks, to a file or to stdout for '-'.
+
+    A file is written beside its final name and renamed when complete, so a job that reads the
+    report never sees half of one.
+    """
+    chunks = [text] if isinstance(text, str) else text
     if target == "-":
-        click.echo(text, nl=False)
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
         return
     path = Path(target)
+    partial = path.with_name(f".{path.name}.partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8-sig" if bom else "utf-8")
+        with partial.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        os.replace(partial, path)
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
         raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _whole(text: str | Iterable[str]) -> str:
+    return text if isinstance(text, str) else "".join(text)
 
 
 def _interactive(quiet: bool) -> bool:
@@ -199,7 +216,7 @@ def _emit_reports(
         _write(html_out, FORMATTERS["html"](ctx))
     if not quiet:
         # Keep stdout clean for a machine-readable report written there.
-        click.echo(FORMATTERS["table"](ctx), nl=False, err=json_out == "-" or csv_out == "-")
+        click.echo(_whole(FORMATTERS["table"](ctx)), nl=False, err=json_out == "-" or csv_out == "-")
     elif failures:
         for failure in failures:
             click.echo(f"GATE FAILED: {failure}", err=True)

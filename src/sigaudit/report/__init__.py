@@ -1,21 +1,25 @@
-"""Report formatters. Each is pure (data in, text out) and chosen from ``FORMATTERS``."""
+"""Report formatters. Each is pure (data in, text out) and chosen from ``FORMATTERS``.
+
+The JSON and CSV formatters give their text in chunks, so reports on large audits are written as
+they are made rather than held whole in memory.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from .context import ReportContext
-from .csv_report import render_csv
+from .csv_report import iter_csv
 from .html import render_html
-from .json_report import render_json
+from .json_report import iter_json
 from .table import render_table
 
-Formatter = Callable[[ReportContext], str]
+Formatter = Callable[[ReportContext], str | Iterator[str]]
 
 FORMATTERS: dict[str, Formatter] = {
     "table": render_table,
-    "json": render_json,
-    "csv": render_csv,
+    "json": iter_json,
+    "csv": iter_csv,
     "html": render_html,
 }
 

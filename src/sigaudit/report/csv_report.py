@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from ..model import DocumentResult, SignatureResult
 from .context import ReportContext
@@ -87,14 +88,23 @@ def _row(doc: DocumentResult, sig: SignatureResult | None) -> dict[str, str]:
     return row
 
 
-def render_csv(ctx: ReportContext) -> str:
+def iter_csv(ctx: ReportContext, rows_per_chunk: int = 500) -> Iterator[str]:
+    """The CSV in chunks of rows, so a large audit is written without holding the whole text."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
+    pending = 0
     for doc in ctx.run.documents:
-        if doc.outcome.signatures:
-            for sig in doc.outcome.signatures:
-                writer.writerow(_row(doc, sig))
-        else:
-            writer.writerow(_row(doc, None))
-    return out.getvalue()
+        for sig in doc.outcome.signatures or (None,):
+            writer.writerow(_row(doc, sig))
+            pending += 1
+        if pending >= rows_per_chunk:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+            pending = 0
+    yield out.getvalue()
+
+
+def render_csv(ctx: ReportContext) -> str:
+    return "".join(iter_csv(ctx))

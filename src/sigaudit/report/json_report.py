@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
 
 from ..codec import document_to_dict
 from .context import ReportContext
@@ -11,33 +12,42 @@ from .serialize import summary_dict
 SCHEMA_VERSION = 1
 
 
-def render_json(ctx: ReportContext) -> str:
+def iter_json(ctx: ReportContext) -> Iterator[str]:
+    """The JSON report in chunks (one per document line), for writing without holding the text."""
     run = ctx.run
     payload = {
         "schema_version": SCHEMA_VERSION,
         "manifest": run.manifest,
         "summary": summary_dict(ctx.summary, ctx.targets),
         "gates": {"failed": list(ctx.gate_failures)},
-        "documents": [document_to_dict(d) for d in run.documents],
+        # A generator: each document becomes a dict only while its line is written (building all the
+        # dicts first took 250 MB at 10,000 documents).
+        "documents": (document_to_dict(d) for d in run.documents),
         "skipped": [{"path": s.path, "reason": s.reason} for s in run.skipped],
         "warnings": list(run.warnings),
     }
     return _layout(payload, one_per_line="documents")
 
 
-def _layout(payload: dict[str, object], one_per_line: str) -> str:
+def render_json(ctx: ReportContext) -> str:
+    return "".join(iter_json(ctx))
+
+
+def _layout(payload: Mapping[str, object], one_per_line: str) -> Iterator[str]:
     """Indented JSON, except that each item of the ``one_per_line`` list sits on one line.
 
     One line per document reads well in a diff and a grep, and compact items go through json's C
     encoder: indenting everything took longer than reading 10,000 documents back from the store.
     """
-    members = []
-    for key, value in payload.items():
-        name = json.dumps(key)
-        if key == one_per_line and isinstance(value, list) and value:
-            items = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value)
-            members.append(f"  {name}: [\n{items}\n  ]")
+    yield "{"
+    for n, (key, value) in enumerate(payload.items()):
+        yield ("\n" if n == 0 else ",\n") + f"  {json.dumps(key)}: "
+        if key == one_per_line and isinstance(value, Iterable) and not isinstance(value, (str, dict)):
+            empty = True
+            for item in value:
+                yield ("[\n" if empty else ",\n") + "    " + json.dumps(item, ensure_ascii=False)
+                empty = False
+            yield "[]" if empty else "\n  ]"
         else:
-            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-            members.append(f"  {name}: {text}")
-    return "{\n" + ",\n".join(members) + "\n}\n"
+            yield json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    yield "\n}\n"
