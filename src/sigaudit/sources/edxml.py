@@ -154,6 +154,8 @@ def looks_like_edxml(data: bytes) -> bool:
     Only the prologue is read: an optional BOM, whitespace, the XML declaration, comments, processing
     instructions and a DOCTYPE. Content decides, not the file name.
     """
+    if data[:1] not in (b"<", b"\xef", b"\xff", b"\xfe") and not data[:1].isspace():
+        return False  # the common case (a PDF, a ZIP) decided without decoding anything
     head = data[:SNIFF_BYTES]
     encoding = "utf-8"
     for bom, codec in _BOMS:
