@@ -2,7 +2,8 @@
 
 The archive is only ever read: files are opened read-only, ZIP members are read into memory and never
 extracted, symbolic links are not followed. What a file is, is decided by its content (PDF and ZIP
-magic numbers), with the name used only to tell documents in other formats from unrelated files.
+magic numbers, an ``edXML`` root element), with the name used only to tell documents in other formats
+from unrelated files. The attachments of an edXML package are documents, attributed to its sender.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from io import BytesIO
 from pathlib import Path, PurePosixPath
 
 from ..model import Skipped
+from .edxml import looks_like_edxml, read_package
 from .manifest import MANIFEST_NAME, ManifestEntry, parse_manifest
 
 PDF_MAGIC = b"%PDF-"
@@ -59,7 +61,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class ManifestFound:
-    """Rows of a manifest.csv, with ``file`` already resolved to scan paths."""
+    """Rows of a manifest.csv (or the sender of an edXML package's attachments), with ``file`` already
+    resolved to scan paths."""
 
     path: str
     entries: tuple[ManifestEntry, ...]
@@ -167,7 +170,10 @@ def _classify(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterat
     name = PurePosixPath(shown.rsplit("!/", 1)[-1]).name
     suffix = PurePosixPath(name).suffix.lower()
     head = data[:1024]
-    if PDF_MAGIC in head:
+    if looks_like_edxml(data):
+        # Before the PDF test: a package is XML whose root is edXML, even if a text in it says %PDF-.
+        yield from _walk_edxml(shown, data, limits)
+    elif PDF_MAGIC in head:
         yield Candidate(shown, data)
     elif suffix == ".pdf":
         # Named as a PDF, so the archive presents it as a document: audit it, do not open it as a ZIP.
@@ -207,6 +213,42 @@ def _describe(data: bytes) -> str:
     if all(32 <= b < 127 or b in (9, 10, 13) or b >= 0x80 for b in sample):
         return "text"
     return "binary data of unknown type"
+
+
+def _walk_edxml(shown: str, data: bytes, limits: WalkLimits) -> Iterator[WalkEvent]:
+    """An edXML package: one document per attachment, attributed to the package's sender."""
+    package = read_package(data, limits)
+    if not package.parsed:
+        yield Skipped(shown, f"edXML package not read: {'; '.join(package.problems)}")
+        return
+    sender = package.sender
+    paths = [f"{shown}!/{a.index}-{a.safe_name}" for a in package.attachments]
+    entries: tuple[ManifestEntry, ...] = ()
+    if sender is not None and (sender.organ_id or sender.name):
+        entries = tuple(
+            ManifestEntry(
+                path=path,
+                agency_code=sender.organ_id,
+                agency_name=sender.name,
+                level=None,  # the package does not say; the registry fills it from the code
+            )
+            for path in paths
+        )
+    if entries or package.problems:
+        yield ManifestFound(shown, entries, package.problems)
+    if not package.attachments:
+        what = "status message" if package.status else "edXML package"
+        yield Skipped(shown, f"{what} without attachments; no document to audit")
+        return
+    for attachment, path in zip(package.attachments, paths, strict=True):
+        if attachment.data is None:
+            yield Candidate(path, None, f"edXML attachment not read: {attachment.problem}")
+        elif PDF_MAGIC in attachment.data[:1024]:
+            yield Candidate(path, attachment.data)
+        else:
+            # Attachments are documents whatever their format, as other-format files are (see above).
+            kind = _describe(attachment.data)
+            yield Candidate(path, attachment.data, f"not a PDF: edXML attachment is {kind}")
 
 
 def _walk_zip(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterator[WalkEvent]:
