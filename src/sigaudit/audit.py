@@ -9,6 +9,7 @@ written as it arrives.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections import deque
@@ -18,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from . import __version__
 from .agencies.registry import Registry, attribute
 from .errors import ConfigError
-from .model import AuditRun, DocumentResult, Skipped, ValidationOutcome, Verdict
+from .model import AuditRun, CertificateInfo, DocumentResult, Skipped, ValidationOutcome, Verdict
 from .run.pool import Limits, WorkerPool
 from .sources.manifest import ManifestEntry
 from .sources.walk import Candidate, ManifestFound, WalkEvent, WalkLimits, walk
@@ -33,6 +34,8 @@ from .validation.trust import TrustConfig
 
 if TYPE_CHECKING:
     from .run.dask import DaskExecutor
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ def run_audit(
     warnings: list[str] = []
     items: list[_Item] = []
     counters = {"done": 0, "reused": 0, "validated": 0}
+    shared = _Shared()
 
     def finished(item: _Item, reused: bool = False) -> None:
         counters["done"] += 1
@@ -139,7 +143,7 @@ def run_audit(
                 continue
             cached = store.get(sha, fingerprint) if store and not options.rescan else None
             if cached is not None:
-                item.outcome = cached
+                item.outcome = shared.outcome(cached)
                 finished(item, reused=True)
                 continue
             yield item.index, event, sha
@@ -148,7 +152,7 @@ def run_audit(
         for key, outcome in executor.map_unordered(to_validate()):
             assert isinstance(key, int)
             item = items[key]
-            item.outcome = outcome
+            item.outcome = shared.outcome(outcome)
             counters["validated"] += 1
             if store:
                 store.put(item.sha256, fingerprint, outcome)
@@ -186,6 +190,37 @@ def run_audit(
         warnings=tuple(warnings),
         manifest=manifest,
     )
+
+
+class _Shared:
+    """One copy of each signer description and certificate chain for the whole run.
+
+    The same few signers sign thousands of documents; sharing their (immutable) descriptions keeps
+    the memory a run holds per document small.
+    """
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self._certs: dict[CertificateInfo, CertificateInfo] = {}
+        self._chains: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._limit = limit
+
+    def outcome(self, outcome: ValidationOutcome) -> ValidationOutcome:
+        if not outcome.signatures:
+            return outcome
+        signatures = tuple(
+            dataclasses.replace(
+                sig,
+                signer=self._one(self._certs, sig.signer) if sig.signer is not None else None,
+                chain=self._one(self._chains, sig.chain),
+            )
+            for sig in outcome.signatures
+        )
+        return dataclasses.replace(outcome, signatures=signatures)
+
+    def _one(self, pool: dict[_T, _T], value: _T) -> _T:
+        if len(pool) >= self._limit:
+            return value
+        return pool.setdefault(value, value)
 
 
 def _sha256(data: bytes) -> str:
