@@ -8,13 +8,15 @@ This is the only module that imports pyHanko. It
   certificates plus the revocation data the file carries (CMS adbe-revocationInfoArchival, DSS);
 - maps every pyHanko status and exception to an ETSI EN 319 102-1 indication, a sub-indication,
   a change classification and a reason in words;
-- checks each /ByteRange's shape itself, which pyHanko tolerates.
+- refuses weak algorithms through pyhanko-certvalidator's algorithm policy (and names the culprit,
+  which pyHanko does not report), and checks each /ByteRange's shape itself, which pyHanko tolerates.
 """
 
 from __future__ import annotations
 
 import binascii
 import dataclasses
+import itertools
 import logging
 import re
 from collections.abc import Iterable
@@ -23,7 +25,7 @@ from datetime import datetime
 from io import BytesIO
 from typing import Any
 
-from asn1crypto import cms, crl, ocsp, x509
+from asn1crypto import algos, cms, crl, keys, ocsp, x509
 from pyhanko.pdf_utils import misc
 from pyhanko.pdf_utils.crypt import AuthStatus
 from pyhanko.pdf_utils.decode_limits import DecodePurpose
@@ -38,7 +40,9 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+from pyhanko.sign.validation.utils import CMSAlgorithmUsagePolicy
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.policy_decl import DisallowWeakAlgorithmsPolicy
 
 from ..model import (
     Changes,
@@ -86,6 +90,22 @@ SUPPORTED_SUBFILTERS = {"/adbe.pkcs7.detached", "/ETSI.CAdES.detached"}
 KEY_USAGE = KeyUsageConstraints(
     key_usage={"non_repudiation", "digital_signature"}, match_all_key_usages=False
 )
+
+# Algorithms by policy. pyhanko-certvalidator's DisallowWeakAlgorithmsPolicy does the refusing, in the
+# CMS signature (digest, signature mechanism, signer key size) and in every certificate of the chain
+# (the issuer's signature mechanism and key size); pyHanko then reports CRYPTO_CONSTRAINTS_FAILURE.
+# The policy is spelt out here rather than left to pyHanko's default so that an upgrade cannot loosen
+# it silently. SHA-1-based mechanisms (sha1_rsa, sha1_ecdsa, ...) fall with their digest.
+WEAK_DIGESTS = frozenset({"md2", "md5", "sha1"})
+MIN_RSA_BITS = 2048
+ALGORITHM_POLICY = DisallowWeakAlgorithmsPolicy(  # type: ignore[no-untyped-call]  # untyped __init__
+    weak_hash_algos=WEAK_DIGESTS, rsa_key_size_threshold=MIN_RSA_BITS
+)
+_CMS_ALGORITHM_POLICY = CMSAlgorithmUsagePolicy.lift_policy(ALGORITHM_POLICY)
+_CRYPTO_CONSTRAINTS = {
+    SubIndication.CRYPTO_CONSTRAINTS_FAILURE,
+    SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
+}
 
 # A /ByteRange must leave out the signature value and nothing else (see _byte_range_problem).
 BYTE_RANGE_WORDS = "ByteRange does not cover the file except the signature value"
@@ -335,6 +355,7 @@ def _context(
         allow_fetching=False,
         revocation_mode="soft-fail",
         moment=moment,
+        algorithm_usage_policy=ALGORITHM_POLICY,
     )
 
 
@@ -442,6 +463,11 @@ def _validate_parsed(
             reason=f"validation error: {_words(exc)}",
         )
     result = _from_status(name, subfilter_s, info, status, context, evidence)
+    if result.sub_indication in _CRYPTO_CONSTRAINTS:
+        # pyHanko only says "crypto constraints"; say which algorithm or key it was.
+        culprit = _weak_algorithm(embedded, status.validation_path, context)
+        if culprit is not None:
+            result = dataclasses.replace(result, reason=culprit)
     return dataclasses.replace(result, revision=embedded.signed_revision)
 
 
@@ -531,6 +557,53 @@ def _from_status(
         reason=reason,
         chain=chain,
     )
+
+
+def _weak_algorithm(embedded: EmbeddedPdfSignature, path: Any, context: ValidationContext) -> str | None:
+    """Which algorithm or key made pyHanko report a crypto constraints failure, in words.
+
+    The judgement stays pyhanko-certvalidator's: the same policy is asked the questions pyHanko asked
+    (the CMS digest and signature mechanism with the signer's key and their combination, then each
+    certificate's signature with its issuer's key); the first refusal is put into words. The digest
+    comes first: a SHA-1 digest also disqualifies sha1_rsa, and the digest is the root cause.
+    """
+    moment = context.best_signature_time
+    signer_info = embedded.signer_info
+    digest = signer_info["digest_algorithm"]
+    mechanism = signer_info["signature_algorithm"]
+    if not _CMS_ALGORITHM_POLICY.digest_algorithm_allowed(digest, moment):
+        return f"digest algorithm {digest['algorithm'].native} not allowed by the policy"
+    problem = _signature_problem(mechanism, embedded.signer_cert.public_key, moment)
+    if problem is not None:
+        return f"the signature uses {problem}"
+    if not _CMS_ALGORITHM_POLICY.digest_combination_allowed(mechanism, digest, moment):
+        return (
+            f"digest algorithm {digest['algorithm'].native} does not match the signature algorithm "
+            f"{mechanism['algorithm'].native}"
+        )
+    if path is None:  # the chain was not built (pyHanko stops at a refused CMS signature)
+        return None
+    try:
+        certs = list(path.iter_certs(include_root=True))
+    except Exception:
+        return None
+    # Each certificate is signed with its issuer's key; the trust anchor's own signature is not used.
+    for issuer, cert in itertools.pairwise(certs):
+        problem = _signature_problem(cert["signature_algorithm"], issuer.public_key, moment)
+        if problem is not None:
+            subject = certificate_info(cert.dump()).subject
+            return f"the certificate {subject} is signed with {problem}"
+    return None
+
+
+def _signature_problem(
+    algo: algos.SignedDigestAlgorithm, key: keys.PublicKeyInfo, moment: datetime | None
+) -> str | None:
+    if ALGORITHM_POLICY.signature_algorithm_allowed(algo, moment, key):
+        return None
+    if key.algorithm == "rsa" and key.bit_size < MIN_RSA_BITS:
+        return f"an RSA key of {key.bit_size} bits; the policy requires at least {MIN_RSA_BITS}"
+    return f"the signature algorithm {algo['algorithm'].native}, not allowed by the policy"
 
 
 def _with_byte_range_check(result: SignatureResult, sig_obj: Any, data: bytes) -> SignatureResult:
