@@ -7,12 +7,16 @@ This is the only module that imports pyHanko. It
 - builds one offline validation context per document from the configured roots and helper
   certificates plus the revocation data the file carries (CMS adbe-revocationInfoArchival, DSS);
 - maps every pyHanko status and exception to an ETSI EN 319 102-1 indication, a sub-indication,
-  a change classification and a reason in words.
+  a change classification and a reason in words;
+- refuses weak algorithms through pyhanko-certvalidator's algorithm policy (and names the culprit,
+  which pyHanko does not report), and checks each /ByteRange's shape itself, which pyHanko tolerates.
 """
 
 from __future__ import annotations
 
+import binascii
 import dataclasses
+import itertools
 import logging
 import re
 from collections.abc import Iterable
@@ -21,10 +25,11 @@ from datetime import datetime
 from io import BytesIO
 from typing import Any
 
-from asn1crypto import cms, crl, ocsp, x509
+from asn1crypto import algos, cms, crl, keys, ocsp, x509
 from pyhanko.pdf_utils import misc
 from pyhanko.pdf_utils.crypt import AuthStatus
 from pyhanko.pdf_utils.decode_limits import DecodePurpose
+from pyhanko.pdf_utils.generic import EncryptedObjAccess
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
 from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
@@ -35,7 +40,9 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+from pyhanko.sign.validation.utils import CMSAlgorithmUsagePolicy
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.policy_decl import DisallowWeakAlgorithmsPolicy
 
 from ..model import (
     Changes,
@@ -83,6 +90,26 @@ SUPPORTED_SUBFILTERS = {"/adbe.pkcs7.detached", "/ETSI.CAdES.detached"}
 KEY_USAGE = KeyUsageConstraints(
     key_usage={"non_repudiation", "digital_signature"}, match_all_key_usages=False
 )
+
+# Algorithms by policy. pyhanko-certvalidator's DisallowWeakAlgorithmsPolicy does the refusing, in the
+# CMS signature (digest, signature mechanism, signer key size) and in every certificate of the chain
+# (the issuer's signature mechanism and key size); pyHanko then reports CRYPTO_CONSTRAINTS_FAILURE.
+# The policy is spelt out here rather than left to pyHanko's default so that an upgrade cannot loosen
+# it silently. SHA-1-based mechanisms (sha1_rsa, sha1_ecdsa, ...) fall with their digest.
+WEAK_DIGESTS = frozenset({"md2", "md5", "sha1"})
+MIN_RSA_BITS = 2048
+ALGORITHM_POLICY = DisallowWeakAlgorithmsPolicy(  # type: ignore[no-untyped-call]  # untyped __init__
+    weak_hash_algos=WEAK_DIGESTS, rsa_key_size_threshold=MIN_RSA_BITS
+)
+_CMS_ALGORITHM_POLICY = CMSAlgorithmUsagePolicy.lift_policy(ALGORITHM_POLICY)
+_CRYPTO_CONSTRAINTS = {
+    SubIndication.CRYPTO_CONSTRAINTS_FAILURE,
+    SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
+}
+
+# A /ByteRange must leave out the signature value and nothing else (see _byte_range_problem).
+BYTE_RANGE_WORDS = "ByteRange does not cover the file except the signature value"
+PDF_WHITESPACE = b" \n\r\t\f\x00"
 
 MODIFICATION_WORDS = {
     ModificationLevel.NONE: "no changes",
@@ -188,7 +215,7 @@ def validate_pdf(data: bytes, trust: TrustConfig, moment: datetime | None = None
         if sig_type == "/DocTimeStamp":
             notes.append(f"document timestamp in field {name} (not a signer's signature)")
             continue
-        results.append(_validate_one(reader, name, ref, sig_obj, context, evidence))
+        results.append(_validate_one(data, reader, name, ref, sig_obj, context, evidence))
     if not results:
         return ValidationOutcome(
             Verdict.UNSIGNED,
@@ -328,6 +355,7 @@ def _context(
         allow_fetching=False,
         revocation_mode="soft-fail",
         moment=moment,
+        algorithm_usage_policy=ALGORITHM_POLICY,
     )
 
 
@@ -360,6 +388,7 @@ def _usable_evidence(
 
 
 def _validate_one(
+    data: bytes,
     reader: PdfFileReader,
     name: str,
     ref: Any,
@@ -370,7 +399,7 @@ def _validate_one(
     subfilter = sig_obj.get("/SubFilter")
     subfilter_s = str(subfilter) if subfilter is not None else None
     if subfilter_s not in SUPPORTED_SUBFILTERS:
-        return _unsupported(name, subfilter_s, sig_obj)
+        return _with_byte_range_check(_unsupported(name, subfilter_s, sig_obj), sig_obj, data)
     try:
         embedded = EmbeddedPdfSignature(reader, ref, name)
         signer_der = embedded.signer_cert.dump()
@@ -390,6 +419,20 @@ def _validate_one(
             SubIndication.FORMAT_FAILURE,
             f"signer certificate cannot be parsed: {_words(exc)}",
         )
+    # The ByteRange is judged once the signature value could be read (otherwise there is nothing to
+    # compare the excluded bytes with, and "cannot be parsed" above is the better reason).
+    result = _validate_parsed(embedded, name, subfilter_s, info, context, evidence)
+    return _with_byte_range_check(result, sig_obj, data)
+
+
+def _validate_parsed(
+    embedded: EmbeddedPdfSignature,
+    name: str,
+    subfilter_s: str | None,
+    info: Any,
+    context: ValidationContext,
+    evidence: _Evidence,
+) -> SignatureResult:
     try:
         status = validate_pdf_signature(
             embedded, signer_validation_context=context, key_usage_settings=KEY_USAGE
@@ -420,6 +463,11 @@ def _validate_one(
             reason=f"validation error: {_words(exc)}",
         )
     result = _from_status(name, subfilter_s, info, status, context, evidence)
+    if result.sub_indication in _CRYPTO_CONSTRAINTS:
+        # pyHanko only says "crypto constraints"; say which algorithm or key it was.
+        culprit = _weak_algorithm(embedded, status.validation_path, context)
+        if culprit is not None:
+            result = dataclasses.replace(result, reason=culprit)
     return dataclasses.replace(result, revision=embedded.signed_revision)
 
 
@@ -509,6 +557,129 @@ def _from_status(
         reason=reason,
         chain=chain,
     )
+
+
+def _weak_algorithm(embedded: EmbeddedPdfSignature, path: Any, context: ValidationContext) -> str | None:
+    """Which algorithm or key made pyHanko report a crypto constraints failure, in words.
+
+    The judgement stays pyhanko-certvalidator's: the same policy is asked the questions pyHanko asked
+    (the CMS digest and signature mechanism with the signer's key and their combination, then each
+    certificate's signature with its issuer's key); the first refusal is put into words. The digest
+    comes first: a SHA-1 digest also disqualifies sha1_rsa, and the digest is the root cause.
+    """
+    moment = context.best_signature_time
+    signer_info = embedded.signer_info
+    digest = signer_info["digest_algorithm"]
+    mechanism = signer_info["signature_algorithm"]
+    if not _CMS_ALGORITHM_POLICY.digest_algorithm_allowed(digest, moment):
+        return f"digest algorithm {digest['algorithm'].native} not allowed by the policy"
+    problem = _signature_problem(mechanism, embedded.signer_cert.public_key, moment)
+    if problem is not None:
+        return f"the signature uses {problem}"
+    if not _CMS_ALGORITHM_POLICY.digest_combination_allowed(mechanism, digest, moment):
+        return (
+            f"digest algorithm {digest['algorithm'].native} does not match the signature algorithm "
+            f"{mechanism['algorithm'].native}"
+        )
+    if path is None:  # the chain was not built (pyHanko stops at a refused CMS signature)
+        return None
+    try:
+        certs = list(path.iter_certs(include_root=True))
+    except Exception:
+        return None
+    # Each certificate is signed with its issuer's key; the trust anchor's own signature is not used.
+    for issuer, cert in itertools.pairwise(certs):
+        problem = _signature_problem(cert["signature_algorithm"], issuer.public_key, moment)
+        if problem is not None:
+            subject = certificate_info(cert.dump()).subject
+            return f"the certificate {subject} is signed with {problem}"
+    return None
+
+
+def _signature_problem(
+    algo: algos.SignedDigestAlgorithm, key: keys.PublicKeyInfo, moment: datetime | None
+) -> str | None:
+    if ALGORITHM_POLICY.signature_algorithm_allowed(algo, moment, key):
+        return None
+    if key.algorithm == "rsa" and key.bit_size < MIN_RSA_BITS:
+        return f"an RSA key of {key.bit_size} bits; the policy requires at least {MIN_RSA_BITS}"
+    return f"the signature algorithm {algo['algorithm'].native}, not allowed by the policy"
+
+
+def _with_byte_range_check(result: SignatureResult, sig_obj: Any, data: bytes) -> SignatureResult:
+    """``result``, unless the signature's /ByteRange is anomalous: then TOTAL_FAILED / FORMAT_FAILURE.
+
+    EU DSS checks the ByteRange in its format-checking building block (ByteRangeCheck, BBB_FC_IBRV),
+    which fails with FAILED / FORMAT_FAILURE before any cryptographic check: so a ByteRange anomaly
+    outranks whatever the digest or the certificate say, and HASH_FAILURE is kept for signed bytes
+    that changed under a well-formed ByteRange.
+    """
+    problem = _byte_range_problem(sig_obj, data)
+    if problem is None:
+        return result
+    reason = f"{BYTE_RANGE_WORDS}: {problem}"
+    if result.sub_indication == SubIndication.HASH_FAILURE:
+        reason += "; the digest does not match (computed over the ranges it declares)"
+    return dataclasses.replace(
+        result,
+        coverage=Coverage.PARTIAL,
+        changes=Changes.DISALLOWED,
+        changes_reason="the ByteRange does not cover a complete revision",
+        indication=Indication.TOTAL_FAILED,
+        sub_indication=SubIndication.FORMAT_FAILURE,
+        reason=reason,
+    )
+
+
+def _byte_range_problem(sig_obj: Any, data: bytes) -> str | None:
+    """What is wrong with the /ByteRange of ``sig_obj`` in the file ``data``, or None.
+
+    It must be four integers [0 a b c] with a <= b and b + c within the file, and bytes a..b (the only
+    ones left out) must be exactly this signature's /Contents hex string. pyHanko digests whatever
+    ranges it is given and only downgrades coverage, so a 3-number ByteRange ended as a validation
+    error and other shapes as a mere digest mismatch. Ending before the end of the file is fine: later
+    incremental updates are judged by difference analysis.
+    """
+    try:
+        values = list(sig_obj["/ByteRange"])
+        # as pyHanko reads it: in an encrypted file the signature value is stored unencrypted
+        contents = bytes(sig_obj.raw_get("/Contents", decrypt=EncryptedObjAccess.RAW).original_bytes)
+    except Exception as exc:
+        return f"it cannot be read ({_words(exc)})"
+    if len(values) != 4:
+        return f"it has {len(values)} numbers instead of 4"
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "its entries are not all integers"
+    negative = [v for v in values if v < 0]
+    if negative:
+        return f"it holds the negative number {negative[0]}"
+    start1, len1, start2, len2 = (int(v) for v in values)
+    size = len(data)
+    if start1 != 0:
+        return f"it starts at byte {start1}, not at the beginning of the file"
+    if start2 < len1:
+        return f"its two ranges overlap (the first ends at byte {len1}, the second starts at byte {start2})"
+    if start2 + len2 > size:
+        return f"it reaches byte {start2 + len2}, beyond the end of the file ({size} bytes)"
+    if not _is_hex_string_of(data[len1:start2], contents):
+        return (
+            f"the bytes it leaves out ({len1} to {start2}) are not exactly the signature value "
+            "(the /Contents hex string)"
+        )
+    return None
+
+
+def _is_hex_string_of(excluded: bytes, contents: bytes) -> bool:
+    """Whether ``excluded`` is the PDF hex string <...> that encodes ``contents``."""
+    if len(excluded) < 2 or excluded[:1] != b"<" or excluded[-1:] != b">":
+        return False
+    digits = excluded[1:-1].translate(None, PDF_WHITESPACE)
+    if len(digits) % 2:
+        digits += b"0"  # PDF: a final odd digit is followed by an implied 0
+    try:
+        return binascii.unhexlify(digits) == contents
+    except (binascii.Error, ValueError):
+        return False
 
 
 def _changes(status: PdfSignatureStatus, coverage: Coverage) -> tuple[Changes, str]:

@@ -9,6 +9,10 @@ from __future__ import annotations
 __all__ = ["POLICY"]
 
 POLICY = (
-    "sigaudit-core/1: offline, embedded revocation evidence, soft-fail on missing evidence; "
-    "validation at run time; key usage nonRepudiation or digitalSignature"
+    "sigaudit-core/2: offline, embedded revocation evidence, soft-fail on missing evidence; "
+    "validation at run time; key usage nonRepudiation or digitalSignature; "
+    "md2/md5/sha1 digests and sha1-based mechanisms and RSA keys under 2048 bits refused in the "
+    "signature and the certificate chain (INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE); "
+    "ByteRange must be [0 a b c] within the file leaving out exactly /Contents "
+    "(else TOTAL_FAILED/FORMAT_FAILURE)"
 )
