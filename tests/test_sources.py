@@ -117,3 +117,59 @@ def test_zip_bomb_members_are_refused_by_ratio_and_total_size(tmp_path: Path) ->
     events = _events(tmp_path, limits=WalkLimits(max_zip_total_bytes=3000))
     errors = [e.error for e in events if isinstance(e, Candidate)]
     assert errors[:2] == [None, None] and all(e and "uncompressed bytes" in e for e in errors[3:])
+
+
+def test_a_named_pipe_is_skipped_without_being_opened(tmp_path: Path) -> None:
+    # Opening a FIFO for reading blocks until a writer appears: the walker must never open one.
+    os.mkfifo(tmp_path / "pipe.pdf")
+    (tmp_path / "ok.pdf").write_bytes(PDF)
+    events = _events(tmp_path)
+    assert [e.path for e in events if isinstance(e, Candidate)] == [f"{tmp_path.name}/ok.pdf"]
+    assert [(e.path.split("/")[-1], e.reason) for e in events if isinstance(e, Skipped)] == [
+        ("pipe.pdf", "not a regular file")
+    ]
+
+
+def test_files_that_vanish_or_change_during_the_scan_are_reported_consistently(tmp_path: Path) -> None:
+    for name in ("a.pdf", "b.pdf", "c.pdf"):
+        (tmp_path / name).write_bytes(PDF)
+    events = walk([tmp_path])
+    first = next(events)
+    assert isinstance(first, Candidate) and first.path.endswith("a.pdf")
+    # The folder was listed before the first file was read: change the rest behind the walker's back.
+    (tmp_path / "b.pdf").unlink()
+    (tmp_path / "c.pdf").write_bytes(PDF + b"% appended while the scan ran\n")
+    rest = list(events)
+    gone = next(e for e in rest if e.path.endswith("b.pdf"))
+    assert isinstance(gone, Candidate) and gone.data is None
+    assert gone.error is not None and "cannot read file" in gone.error
+    changed = next(e for e in rest if e.path.endswith("c.pdf"))
+    # What is validated and hashed is exactly what was read, once.
+    assert isinstance(changed, Candidate) and changed.data == (tmp_path / "c.pdf").read_bytes()
+
+
+def test_zip_member_names_in_legacy_encodings_are_shown_not_trusted(tmp_path: Path) -> None:
+    # A name stored as raw bytes without the UTF-8 flag (as old Windows tools write Vietnamese names):
+    # zipfile decodes it as CP437. The member is still a document, under a printable path.
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("placeholder-name.pdf", PDF)
+    raw = buf.getvalue()
+    legacy = "c\u00f4ng-v\u0103n.pdf".encode("cp1258")  # Vietnamese in Windows-1258
+    legacy = legacy[: len("placeholder-name.pdf")].ljust(len("placeholder-name.pdf"), b"_")
+    (tmp_path / "old.zip").write_bytes(raw.replace(b"placeholder-name.pdf", legacy))
+    [doc] = [e for e in _events(tmp_path / "old.zip") if isinstance(e, Candidate)]
+    assert doc.error is None and doc.data == PDF
+    assert doc.path.startswith("old.zip!/") and doc.path.isprintable()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.zip"]
+
+
+def test_a_zip_storing_a_pdf_uncompressed_is_opened_as_a_zip(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("cv-1.pdf", PDF)
+    assert PDF[:5] in buf.getvalue()[:1024]  # the member's header shows through
+    (tmp_path / "stored.zip").write_bytes(buf.getvalue())
+    assert [e.path for e in _events(tmp_path / "stored.zip") if isinstance(e, Candidate)] == [
+        "stored.zip!/cv-1.pdf"
+    ]

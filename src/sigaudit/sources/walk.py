@@ -173,7 +173,9 @@ def _classify(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterat
     if looks_like_edxml(data):
         # Before the PDF test: a package is XML whose root is edXML, even if a text in it says %PDF-.
         yield from _walk_edxml(shown, data, limits)
-    elif PDF_MAGIC in head:
+    elif PDF_MAGIC in head and not (data[:4] in ZIP_MAGICS and suffix != ".pdf"):
+        # A ZIP that stores a PDF uncompressed carries %PDF- in its first kilobyte too: a file that
+        # starts as a ZIP is a ZIP unless it is presented as a PDF.
         yield Candidate(shown, data)
     elif suffix == ".pdf":
         # Named as a PDF, so the archive presents it as a document: audit it, do not open it as a ZIP.
