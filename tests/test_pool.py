@@ -42,12 +42,17 @@ def test_a_document_past_its_deadline_is_a_timeout_and_the_pool_goes_on(
 def test_a_document_over_the_memory_limit_is_unreadable_with_reason_memory(
     sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
 ) -> None:
-    # A loaded worker already maps far more than 48 MB, so validating anything must trip this limit;
-    # the worker must say so rather than crash, and a normal limit must then validate the same file.
+    # A loaded worker already maps more than 48 MB, so a 100 MB document cannot fit under that limit:
+    # the worker must say so rather than crash and be replaced, and the pool must go on; under a normal
+    # limit the documents are validated.
     data = _signed_pdf(sample_docs, expected)
+    big = data + b"\n%" + b"x" * (100 * 1024 * 1024)
     with WorkerPool(1, demo_trust, Limits(memory_mb=48)) as pool:
-        results = dict(pool.map_unordered([(0, data)]))
+        results = dict(pool.map_unordered([(0, big), (1, data), (2, big)]))
     assert results[0].verdict == Verdict.UNREADABLE and results[0].reason.startswith("memory"), results[0]
+    assert results[2].verdict == Verdict.UNREADABLE and results[2].reason.startswith("memory"), results[2]
+    # Under 48 MB the small document may or may not fit anywhere in the worker: it gets a verdict.
+    assert results[1].verdict in (Verdict.VALID, Verdict.UNREADABLE), results[1]
     with WorkerPool(1, demo_trust, Limits(memory_mb=2048)) as pool:
         assert dict(pool.map_unordered([(0, data)]))[0].verdict == Verdict.VALID
 

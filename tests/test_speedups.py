@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pyhanko.pdf_utils.misc import PdfError
 
+from sigaudit.model import SubIndication, Verdict
 from sigaudit.sources.walk import Candidate, walk
 from sigaudit.validation import speedups
 from sigaudit.validation.engine import validate_pdf
@@ -70,3 +73,36 @@ def test_sample_outcomes_are_identical_with_and_without_speedups(
     assert fast.keys() == slow.keys() and len(fast) > 30
     for path in fast:
         assert fast[path] == slow[path], path
+
+
+def test_a_remembered_certificate_path_is_not_used_outside_its_validity(
+    sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
+) -> None:
+    rel = next(p for p, e in expected.items() if e["kind"] == "two_signature" and "!/" not in p)
+    data = (sample_docs / rel).read_bytes()
+    now = validate_pdf(data, demo_trust)  # validates (and remembers) the signers' paths
+    assert now.verdict == Verdict.VALID
+    # The signer certificates end on 2045-01-01: in 2046 the same paths must be validated again and fail.
+    later = validate_pdf(data, demo_trust, moment=datetime(2046, 1, 1, tzinfo=UTC))
+    assert later.verdict == Verdict.INDETERMINATE, later.reason
+    assert {s.sub_indication for s in later.signatures} <= {
+        SubIndication.EXPIRED,
+        SubIndication.OUT_OF_BOUNDS_NO_POE,
+    }
+    # Before the certificates' start, the same holds.
+    earlier = validate_pdf(data, demo_trust, moment=datetime(2019, 6, 1, tzinfo=UTC))
+    assert earlier.verdict == Verdict.INDETERMINATE, earlier.reason
+
+
+def test_a_path_is_remembered_only_for_contexts_without_document_evidence(
+    sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
+) -> None:
+    # The revoked signer's file carries the CRL that revokes it: whatever was remembered before, its
+    # signature must come out revoked.
+    for path in expected:
+        if "!/" not in path:
+            validate_pdf((sample_docs / path).read_bytes(), demo_trust)
+    for path, exp in expected.items():
+        if exp["kind"] == "revoked" and "!/" not in path:
+            outcome = validate_pdf((sample_docs / path).read_bytes(), demo_trust)
+            assert outcome.verdict == Verdict.INVALID, (path, outcome.reason)

@@ -81,9 +81,21 @@ def _worker_main(conn: Connection, trust: TrustConfig, memory_mb: int | None) ->
             outcome = validate_guarded(data, trust, memory_mb)
         except EOFError:
             return
-        except MemoryError:  # even receiving the document did not fit: the parent knows which one
-            key, data, outcome = None, None, _memory_outcome(memory_mb)
-        conn.send((key, outcome))
+        except MemoryError:
+            # Even receiving the document did not fit. The parent knows which one it was; the rest of
+            # that message is still in the pipe, so this worker says so and stops, to be replaced.
+            conn.send((None, _memory_outcome(memory_mb)))
+            return
+        try:
+            conn.send((key, outcome))
+        except MemoryError:
+            # The answer did not fit while being pickled (nothing was written yet): say memory, in
+            # as few bytes as possible, and go on; if even that does not fit, stop (the parent sees
+            # the worker end and reports this document).
+            try:
+                conn.send((key, _memory_outcome(memory_mb)))
+            except MemoryError:
+                return
 
 
 class _Worker:
@@ -166,14 +178,9 @@ class WorkerPool:
                         exhausted = True
                         break
                     key, data = item
-                    if not self._send(worker, key, data):
-                        yield (
-                            key,
-                            ValidationOutcome(
-                                Verdict.UNREADABLE,
-                                "the validating worker process died while receiving this file",
-                            ),
-                        )
+                    refused = self._send(worker, key, data)
+                    if refused is not None:
+                        yield key, refused
             busy = [w for w in self._workers if w.key is not None]
             if not busy:
                 if exhausted:
@@ -181,16 +188,31 @@ class WorkerPool:
                 continue
             yield from self._collect(busy)
 
-    def _send(self, worker: _Worker, key: object, data: bytes) -> bool:
+    def _send(self, worker: _Worker, key: object, data: bytes) -> ValidationOutcome | None:
+        """Hand a document to an idle worker; if it cannot take it, the document's outcome."""
         try:
             worker.conn.send((key, data))
-        except (OSError, BrokenPipeError):
+        except OSError:
+            outcome = self._last_words(worker) or ValidationOutcome(
+                Verdict.UNREADABLE, "the validating worker process died while receiving this file"
+            )
             self._replace(worker)
-            return False
+            return outcome
         worker.key = key
         timeout = self.limits.timeout_s
         worker.deadline = time.monotonic() + timeout if timeout is not None else None
-        return True
+        return None
+
+    @staticmethod
+    def _last_words(worker: _Worker) -> ValidationOutcome | None:
+        """What a worker said before it stopped reading (the memory limit while receiving), if any."""
+        try:
+            if worker.conn.poll(2):
+                _, outcome = worker.conn.recv()
+                return outcome if isinstance(outcome, ValidationOutcome) else None
+        except (OSError, EOFError, ValueError):
+            pass
+        return None
 
     def _collect(self, busy: list[_Worker]) -> Iterator[tuple[object, ValidationOutcome]]:
         deadlines = [w.deadline for w in busy if w.deadline is not None]
@@ -209,6 +231,8 @@ class WorkerPool:
                     yield key, outcome
                     continue
                 worker.key, worker.deadline = None, None
+                if got_key is None:  # the worker could not even receive the document and has stopped
+                    self._replace(worker)
                 yield (key if got_key is None else got_key), outcome
             elif worker.process.sentinel in ready:
                 outcome = self._death_outcome(worker)

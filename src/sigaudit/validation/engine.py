@@ -56,6 +56,7 @@ from ..model import (
 )
 from . import speedups
 from .decree30 import decree30_conformance
+from .policy import POLICY
 from .roles import certificate_info, signer_role
 from .trust import TrustConfig
 
@@ -197,6 +198,10 @@ def validate_pdf(data: bytes, trust: TrustConfig, moment: datetime | None = None
     except Exception:  # a damaged certificate, CRL or OCSP response carried by the file
         evidence = _usable_evidence(roots, others, evidence, moment, notes)
         context = _context(roots, others, evidence, moment)
+    if not (evidence.crls or evidence.ocsps or evidence.certs):
+        # Nothing in this context comes from the document: a path validated under it holds for any
+        # document validated under the same trust and policy (see speedups).
+        speedups.allow_path_cache(context, f"{trust.fingerprint()}|{POLICY}")
     results: list[SignatureResult] = []
     for name, value, ref in filled:
         try:
