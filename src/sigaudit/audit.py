@@ -143,7 +143,7 @@ def run_audit(
                 continue
             cached = store.get(sha, fingerprint) if store and not options.rescan else None
             if cached is not None:
-                item.outcome = shared.outcome(cached)
+                item.outcome = cached  # decoding from the store already shares signers and chains
                 finished(item, reused=True)
                 continue
             yield item.index, event, sha

@@ -53,9 +53,31 @@ def certificate_to_dict(info: CertificateInfo | None) -> dict[str, Any] | None:
     }
 
 
+# Decoded signer descriptions and chains, shared: the same few signers sign thousands of documents,
+# and a run (or a report rebuilt from the store) holds every document's result.
+_SHARED_LIMIT = 100_000
+_certificates: dict[tuple[Any, ...], CertificateInfo] = {}
+_chains: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _shared(pool: dict[Any, Any], key: Any, make: Any) -> Any:
+    found = pool.get(key)
+    if found is None:
+        found = make()
+        if len(pool) < _SHARED_LIMIT:
+            pool[key] = found
+    return found
+
+
 def certificate_from_dict(d: dict[str, Any] | None) -> CertificateInfo | None:
     if d is None:
         return None
+    key = tuple(tuple(v) if isinstance(v, list) else v for v in d.values()) + tuple(d)
+    info: CertificateInfo = _shared(_certificates, key, lambda: _certificate_from_dict(d))
+    return info
+
+
+def _certificate_from_dict(d: dict[str, Any]) -> CertificateInfo:
     not_before, not_after = _dt(d["not_before"]), _dt(d["not_after"])
     assert not_before is not None and not_after is not None
     return CertificateInfo(
@@ -119,7 +141,7 @@ def signature_from_dict(d: dict[str, Any]) -> SignatureResult:
         indication=Indication(d["indication"]),
         sub_indication=SubIndication(d["sub_indication"]) if d["sub_indication"] else None,
         reason=d["reason"],
-        chain=tuple(d["chain"]),
+        chain=_shared(_chains, tuple(d["chain"]), lambda: tuple(d["chain"])),
         revision=d["revision"],
     )
 
