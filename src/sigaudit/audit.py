@@ -9,7 +9,6 @@ written as it arrives.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections import deque
@@ -19,12 +18,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .agencies.registry import Registry, attribute
+from .codec import share_signers
 from .errors import ConfigError
-from .model import AuditRun, CertificateInfo, DocumentResult, Skipped, ValidationOutcome, Verdict
+from .model import AuditRun, DocumentResult, Skipped, ValidationOutcome, Verdict
 from .run.pool import Limits, WorkerPool
 from .sources.manifest import ManifestEntry
 from .sources.walk import Candidate, ManifestFound, WalkEvent, WalkLimits, walk
@@ -34,8 +34,6 @@ from .validation.trust import TrustConfig
 
 if TYPE_CHECKING:
     from .run.dask import DaskExecutor
-
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -114,7 +112,6 @@ def run_audit(
     warnings: list[str] = []
     items: list[_Item] = []
     counters = {"done": 0, "reused": 0, "validated": 0}
-    shared = _Shared()
 
     def finished(item: _Item, reused: bool = False) -> None:
         counters["done"] += 1
@@ -143,7 +140,7 @@ def run_audit(
                 continue
             cached = store.get(sha, fingerprint) if store and not options.rescan else None
             if cached is not None:
-                item.outcome = cached  # decoding from the store already shares signers and chains
+                item.outcome = cached  # decoding from the store already shares signers (codec)
                 finished(item, reused=True)
                 continue
             yield item.index, event, sha
@@ -152,7 +149,7 @@ def run_audit(
         for key, outcome in executor.map_unordered(to_validate()):
             assert isinstance(key, int)
             item = items[key]
-            item.outcome = shared.outcome(outcome)
+            item.outcome = share_signers(outcome)
             counters["validated"] += 1
             if store:
                 store.put(item.sha256, fingerprint, outcome)
@@ -190,37 +187,6 @@ def run_audit(
         warnings=tuple(warnings),
         manifest=manifest,
     )
-
-
-class _Shared:
-    """One copy of each signer description and certificate chain for the whole run.
-
-    The same few signers sign thousands of documents; sharing their (immutable) descriptions keeps
-    the memory a run holds per document small.
-    """
-
-    def __init__(self, limit: int = 100_000) -> None:
-        self._certs: dict[CertificateInfo, CertificateInfo] = {}
-        self._chains: dict[tuple[str, ...], tuple[str, ...]] = {}
-        self._limit = limit
-
-    def outcome(self, outcome: ValidationOutcome) -> ValidationOutcome:
-        if not outcome.signatures:
-            return outcome
-        signatures = tuple(
-            dataclasses.replace(
-                sig,
-                signer=self._one(self._certs, sig.signer) if sig.signer is not None else None,
-                chain=self._one(self._chains, sig.chain),
-            )
-            for sig in outcome.signatures
-        )
-        return dataclasses.replace(outcome, signatures=signatures)
-
-    def _one(self, pool: dict[_T, _T], value: _T) -> _T:
-        if len(pool) >= self._limit:
-            return value
-        return pool.setdefault(value, value)
 
 
 def _sha256(data: bytes) -> str:

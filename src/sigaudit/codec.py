@@ -7,8 +7,9 @@ interface (README, "--json").
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from .model import (
     Agency,
@@ -53,28 +54,39 @@ def certificate_to_dict(info: CertificateInfo | None) -> dict[str, Any] | None:
     }
 
 
-# Decoded signer descriptions and chains, shared: the same few signers sign thousands of documents,
-# and a run (or a report rebuilt from the store) holds every document's result.
+# Signer descriptions and chains, shared: the same few signers sign thousands of documents, and a run
+# (or a report rebuilt from the store) holds every document's result.
 _SHARED_LIMIT = 100_000
-_certificates: dict[tuple[Any, ...], CertificateInfo] = {}
+_certificates: dict[CertificateInfo, CertificateInfo] = {}
 _chains: dict[tuple[str, ...], tuple[str, ...]] = {}
+_T = TypeVar("_T")
 
 
-def _shared(pool: dict[Any, Any], key: Any, make: Any) -> Any:
-    found = pool.get(key)
-    if found is None:
-        found = make()
-        if len(pool) < _SHARED_LIMIT:
-            pool[key] = found
-    return found
+def _share(pool: dict[_T, _T], value: _T) -> _T:
+    if len(pool) >= _SHARED_LIMIT:
+        return value
+    return pool.setdefault(value, value)
+
+
+def share_signers(outcome: ValidationOutcome) -> ValidationOutcome:
+    """The same outcome, with its signer descriptions and chains shared with equal ones seen before."""
+    if not outcome.signatures:
+        return outcome
+    signatures = tuple(
+        dataclasses.replace(
+            sig,
+            signer=_share(_certificates, sig.signer) if sig.signer is not None else None,
+            chain=_share(_chains, sig.chain),
+        )
+        for sig in outcome.signatures
+    )
+    return dataclasses.replace(outcome, signatures=signatures)
 
 
 def certificate_from_dict(d: dict[str, Any] | None) -> CertificateInfo | None:
     if d is None:
         return None
-    key = tuple(tuple(v) if isinstance(v, list) else v for v in d.values()) + tuple(d)
-    info: CertificateInfo = _shared(_certificates, key, lambda: _certificate_from_dict(d))
-    return info
+    return _share(_certificates, _certificate_from_dict(d))
 
 
 def _certificate_from_dict(d: dict[str, Any]) -> CertificateInfo:
@@ -141,7 +153,7 @@ def signature_from_dict(d: dict[str, Any]) -> SignatureResult:
         indication=Indication(d["indication"]),
         sub_indication=SubIndication(d["sub_indication"]) if d["sub_indication"] else None,
         reason=d["reason"],
-        chain=_shared(_chains, tuple(d["chain"]), lambda: tuple(d["chain"])),
+        chain=_share(_chains, tuple(d["chain"])),
         revision=d["revision"],
     )
 
