@@ -144,7 +144,10 @@ def test_a_package_without_sender_leaves_its_attachments_unattributed() -> None:
         _walk_edxml("goi.xml", package([Att("a.pdf", b"%PDF-1.7 x")], omit=frozenset({"From"})), LIMITS)
     )
     [found] = [e for e in events if isinstance(e, ManifestFound)]
-    assert found.entries == () and "missing MessageHeader/From (sender)" in found.problems
+    assert "missing MessageHeader/From (sender)" in found.problems
+    [entry] = found.entries  # no agency, but the package's other metadata is kept
+    assert (entry.agency_code, entry.agency_name) == (None, None)
+    assert entry.meta.source == "edxml" and entry.meta.number == "15" and entry.meta.recipients
     assert [e.path for e in events if isinstance(e, Candidate)] == ["goi.xml!/1-a.pdf"]
 
 

@@ -81,10 +81,10 @@ def test_manifest_rows_resolve_relative_to_their_folder_and_report_bad_levels() 
         "2024/cv-1.pdf,000.00.12.H44,,\n"
         "batch.zip!/a/b.pdf,,Sở Nội vụ,province\n"
         "x.pdf,,,planet\n"
-        ",,,\n"
+        ",000.00.12.H44,,\n"  # a row without file (wholly empty rows are ignored)
     ).encode()
     entries, problems = parse_manifest(data, base="archive/tinh")
     paths = [e.path for e in entries]
     assert paths == ["archive/tinh/2024/cv-1.pdf", "archive/tinh/batch.zip!/a/b.pdf", "archive/tinh/x.pdf"]
     assert entries[1].level == Level.PROVINCE and entries[2].level is None
-    assert any("unknown level" in p for p in problems) and any("empty 'file'" in p for p in problems)
+    assert any("unknown level" in p for p in problems) and any("empty 'file' cell" in p for p in problems)

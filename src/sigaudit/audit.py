@@ -9,6 +9,7 @@ written as it arrives.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections import deque
@@ -24,10 +25,19 @@ from . import __version__
 from .agencies.registry import Registry, attribute
 from .codec import share_signers
 from .errors import ConfigError
-from .model import AuditRun, DocumentResult, Skipped, ValidationOutcome, Verdict
+from .model import (
+    NO_META,
+    AuditRun,
+    DocumentMeta,
+    DocumentResult,
+    Skipped,
+    StatusEvent,
+    ValidationOutcome,
+    Verdict,
+)
 from .run.pool import Limits, WorkerPool
 from .sources.manifest import ManifestEntry
-from .sources.walk import Candidate, ManifestFound, WalkEvent, WalkLimits, walk
+from .sources.walk import Candidate, ManifestFound, StatusFound, WalkEvent, WalkLimits, walk
 from .store.results import ResultStore
 from .validation.policy import POLICY
 from .validation.trust import TrustConfig
@@ -108,6 +118,7 @@ def run_audit(
     manifest = _run_manifest(options, started, fingerprint, store)
     run_id = store.begin_run(fingerprint, manifest) if store else None
     manifest_rows: dict[str, ManifestEntry] = {}
+    statuses: dict[str, list[StatusEvent]] = {}  # edXML DocumentId -> status messages answering it
     skipped: list[Skipped] = []
     warnings: list[str] = []
     items: list[_Item] = []
@@ -126,6 +137,9 @@ def run_audit(
                 for entry in event.entries:
                     manifest_rows[entry.path] = entry
                 warnings.extend(f"{event.path}: {p}" for p in event.problems)
+                continue
+            if isinstance(event, StatusFound):
+                statuses.setdefault(event.document_id, []).append(event.status)
                 continue
             if isinstance(event, Skipped):
                 skipped.append(event)
@@ -166,6 +180,7 @@ def run_audit(
                 size=item.size,
                 agency=attribute(entry, options.registry),
                 outcome=item.outcome,
+                meta=_with_statuses(entry.meta, statuses) if entry else NO_META,
             )
         )
     for path in sorted(manifest_rows):
@@ -187,6 +202,14 @@ def run_audit(
         warnings=tuple(warnings),
         manifest=manifest,
     )
+
+
+def _with_statuses(meta: DocumentMeta, statuses: dict[str, list[StatusEvent]]) -> DocumentMeta:
+    """Attach the status messages that answer the document (matched by its edXML DocumentId)."""
+    found = statuses.get(meta.document_id) if meta.document_id else None
+    if not found:
+        return meta
+    return dataclasses.replace(meta, statuses=(*meta.statuses, *found))
 
 
 def _sha256(data: bytes) -> str:

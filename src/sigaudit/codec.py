@@ -8,21 +8,27 @@ interface (README, "--json").
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from .model import (
+    NO_META,
     Agency,
+    BusinessType,
     CertificateInfo,
     Changes,
     Coverage,
     Decree30,
+    Direction,
+    DocumentMeta,
     DocumentResult,
     Indication,
     Level,
+    Party,
     RevocationStatus,
     SignatureResult,
     SignerRole,
+    StatusEvent,
     SubIndication,
     ValidationOutcome,
     Verdict,
@@ -188,9 +194,55 @@ def agency_from_dict(d: dict[str, Any]) -> Agency:
     return Agency(code=d["code"], name=d["name"], level=Level(d["level"]), source=d["source"])
 
 
-def document_to_dict(doc: DocumentResult) -> dict[str, Any]:
-    """A document as the JSON report shows it: identity, agency, then the validation outcome."""
+def meta_to_dict(meta: DocumentMeta) -> dict[str, Any]:
+    """Exchange metadata as the JSON report shows it (``direction`` and ``recipients`` are top-level
+    document fields there; see :func:`document_to_dict`)."""
+    return {
+        "source": meta.source,
+        "direction": meta.direction.value,
+        "date": meta.date.isoformat() if meta.date else None,
+        "number": meta.number,
+        "notation": meta.notation,
+        "recipients": [{"code": r.code, "name": r.name} for r in meta.recipients],
+        "business": meta.business.value if meta.business else None,
+        "document_id": meta.document_id,
+        "document_type": meta.document_type,
+        "subject": meta.subject,
+        "statuses": [
+            {"code": e.code, "meaning": e.meaning, "organ": e.organ, "source": e.source}
+            for e in meta.statuses
+        ],
+    }
+
+
+def meta_from_dict(d: dict[str, Any] | None) -> DocumentMeta:
+    if not d:
+        return NO_META
+    return DocumentMeta(
+        source=d["source"],
+        direction=Direction(d["direction"]),
+        date=date.fromisoformat(d["date"]) if d.get("date") else None,
+        number=d.get("number"),
+        notation=d.get("notation"),
+        recipients=tuple(Party(r["code"], r["name"]) for r in d.get("recipients", ())),
+        business=BusinessType(d["business"]) if d.get("business") else None,
+        document_id=d.get("document_id"),
+        document_type=d.get("document_type"),
+        subject=d.get("subject"),
+        statuses=tuple(
+            StatusEvent(e["code"], e["meaning"], e["organ"], e["source"]) for e in d.get("statuses", ())
+        ),
+    )
+
+
+def document_to_dict(doc: DocumentResult, exchange: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A document as the JSON report shows it: identity, agency, exchange metadata, then the outcome.
+
+    ``exchange`` holds what aggregation decided about the document (``inter_agency``,
+    ``excluded_reason``); the report adds it beside the metadata.
+    """
     outcome = outcome_to_dict(doc.outcome)
+    meta = meta_to_dict(doc.meta)
     return {
         "path": doc.path,
         "sha256": doc.sha256,
@@ -198,15 +250,24 @@ def document_to_dict(doc: DocumentResult) -> dict[str, Any]:
         "verdict": outcome.pop("verdict"),
         "reason": outcome.pop("reason"),
         "agency": agency_to_dict(doc.agency),
+        "direction": meta.pop("direction"),
+        "recipients": meta.pop("recipients"),
+        **(exchange or {}),
+        "metadata": meta,
         **outcome,
     }
 
 
 def document_from_dict(d: dict[str, Any]) -> DocumentResult:
+    meta = dict(d.get("metadata") or {})
+    if meta:
+        meta["direction"] = d.get("direction", Direction.UNKNOWN.value)
+        meta["recipients"] = d.get("recipients", [])
     return DocumentResult(
         path=d["path"],
         sha256=d["sha256"],
         size=d["size"],
         agency=agency_from_dict(d["agency"]),
         outcome=outcome_from_dict(d),
+        meta=meta_from_dict(meta),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 class Verdict(enum.StrEnum):
@@ -188,6 +188,71 @@ class Agency:
 UNKNOWN_AGENCY = Agency(code=None, name=None, level=Level.UNKNOWN, source="none")
 
 
+class Direction(enum.StrEnum):
+    """Whether the archive holds a document as its sender's copy or as a recipient's copy."""
+
+    SENT = "sent"
+    RECEIVED = "received"
+    UNKNOWN = "unknown"  # e.g. an edXML package or a bare folder: the export does not say
+
+
+class BusinessType(enum.StrEnum):
+    """``TraceHeaderList/Bussiness/BussinessDocType`` of an edXML package: what it does to the document."""
+
+    NEW = "new"  # 0
+    RECALL = "recall"  # 1
+    UPDATE = "update"  # 2
+    REPLACE = "replace"  # 3
+
+
+@dataclass(frozen=True)
+class Party:
+    """An agency named as sender or recipient: its identifier code and name, as the export wrote them."""
+
+    code: str | None
+    name: str | None
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    """One status message (văn bản trạng thái) answering a document: code 01–16, from whom."""
+
+    code: str
+    meaning: str | None
+    organ: str | None  # identifier code (else name) of the agency that reported the status
+    source: str  # the package or register the status came from
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What the export says about a document besides its bytes: exchange metadata (DOMAIN §6–7).
+
+    ``source`` names where it came from: ``manifest``, ``register``, ``edxml`` or ``none``.
+    """
+
+    source: str = "none"
+    direction: Direction = Direction.UNKNOWN
+    date: date | None = None  # issue (promulgation) date
+    number: str | None = None  # CodeNumber, e.g. "12"
+    notation: str | None = None  # CodeNotation, e.g. "UBND-VP"
+    recipients: tuple[Party, ...] = ()
+    business: BusinessType | None = None
+    document_id: str | None = None  # edXML DocumentId
+    document_type: str | None = None
+    subject: str | None = None
+    statuses: tuple[StatusEvent, ...] = ()
+
+    @property
+    def number_notation(self) -> str | None:
+        """``12/UBND-VP`` as written on the document, when either part is known."""
+        if not (self.number or self.notation):
+            return None
+        return "/".join(p for p in (self.number, self.notation) if p)
+
+
+NO_META = DocumentMeta()
+
+
 @dataclass(frozen=True)
 class DocumentResult:
     """One document's line in the audit: identity, attribution and validation outcome."""
@@ -197,6 +262,7 @@ class DocumentResult:
     size: int
     agency: Agency
     outcome: ValidationOutcome
+    meta: DocumentMeta = NO_META
 
     @property
     def verdict(self) -> Verdict:

@@ -118,7 +118,7 @@ def attribute(entry: ManifestEntry | None, registry: Registry) -> Agency:
     """
     if entry is None:
         return UNKNOWN_AGENCY
-    found = registry.lookup(entry.agency_code) if entry.agency_code else None
+    found = registry.lookup(entry.agency_code, on=entry.meta.date) if entry.agency_code else None
     name = entry.agency_name or (found.name if found else None)
     level = entry.level or (found.level if found else None) or Level.UNKNOWN
     if found and (entry.agency_name is None or entry.level is None):

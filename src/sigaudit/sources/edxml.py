@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
-import enum
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -30,6 +29,8 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
+from ..model import BusinessType
+
 if TYPE_CHECKING:
     from .walk import WalkLimits
 
@@ -37,15 +38,6 @@ EDXML_NAMESPACE = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 ROOT_NAME = "edXML"
 # How far into a file the prologue (BOM, XML declaration, comments, DOCTYPE) may reach before the root.
 SNIFF_BYTES = 64 * 1024
-
-
-class BusinessType(enum.StrEnum):
-    """``TraceHeaderList/Bussiness/BussinessDocType``: what the package does to the document."""
-
-    NEW = "new"  # 0
-    RECALL = "recall"  # 1
-    UPDATE = "update"  # 2
-    REPLACE = "replace"  # 3
 
 
 BUSINESS_CODES = {
@@ -94,6 +86,7 @@ class StatusInfo:
     code: str | None
     meaning: str | None  # from STATUS_MEANINGS; None for a code DOMAIN does not list
     description: str | None
+    organ: Organ | None = None  # the agency reporting the status (the recipient of the document)
 
 
 @dataclass(frozen=True)
@@ -351,6 +344,7 @@ class _Reader:
             code=code,
             meaning=STATUS_MEANINGS.get(code or ""),
             description=_text(holder, "Description"),
+            organ=_organ(reporter) if (reporter := _child(holder, "From")) is not None else None,
         )
 
     def attachments(self, root: Element) -> Iterator[Attachment]:

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 
-from ..model import Skipped
-from .edxml import looks_like_edxml, read_package
-from .manifest import MANIFEST_NAME, ManifestEntry, parse_manifest
+from ..model import Direction, DocumentMeta, Party, Skipped, StatusEvent
+from .edxml import EdxmlPackage, looks_like_edxml, read_package
+from .manifest import ManifestEntry, is_document_csv, parse_manifest
 
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -69,7 +69,16 @@ class ManifestFound:
     problems: tuple[str, ...]
 
 
-WalkEvent = Candidate | Skipped | ManifestFound
+@dataclass(frozen=True)
+class StatusFound:
+    """A status message (văn bản trạng thái) answering the document whose edXML DocumentId is given."""
+
+    path: str
+    document_id: str
+    status: StatusEvent
+
+
+WalkEvent = Candidate | Skipped | ManifestFound | StatusFound
 
 
 def display_root(path: Path) -> str:
@@ -95,8 +104,8 @@ def _walk_dir(directory: Path, shown: str, limits: WalkLimits) -> Iterator[WalkE
     except OSError as exc:
         yield Skipped(shown, f"folder cannot be listed: {exc.strerror or exc}")
         return
-    # A folder's manifest is read before its files so that every file can be attributed as it passes.
-    entries.sort(key=lambda e: e.name != MANIFEST_NAME)
+    # A folder's manifest and registers (CSV) are read before its files.
+    entries.sort(key=lambda e: not e.name.lower().endswith(".csv"))
     for entry in entries:
         child = f"{shown}/{entry.name}"
         if entry.is_symlink():
@@ -195,8 +204,8 @@ def _classify(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterat
         yield Candidate(shown, data, f"not a PDF: named .pdf but the content is {_describe(data)}")
     elif data[:4] in ZIP_MAGICS and suffix not in OFFICE_ZIP_SUFFIXES:
         yield from _walk_zip(shown, data, limits, depth + 1)
-    elif name.lower() == MANIFEST_NAME:
-        entries, problems = parse_manifest(data, base=_parent(shown))
+    elif is_document_csv(name, data):
+        entries, problems = parse_manifest(data, base=_parent(shown), name=name)
         yield ManifestFound(shown, tuple(entries), tuple(problems))
     elif suffix in OTHER_DOCUMENT_SUFFIXES:
         kind = OTHER_DOCUMENT_SUFFIXES[suffix]
@@ -236,19 +245,24 @@ def _walk_edxml(shown: str, data: bytes, limits: WalkLimits) -> Iterator[WalkEve
     if not package.parsed:
         yield Skipped(shown, f"edXML package not read: {'; '.join(package.problems)}")
         return
-    sender = package.sender
+    status = package.status
+    if status is not None and status.document_id and status.code:
+        reporter = status.organ.organ_id or status.organ.name if status.organ else None
+        event = StatusEvent(status.code, status.meaning, reporter, f"edxml:{shown}")
+        yield StatusFound(shown, status.document_id, event)
     paths = [f"{shown}!/{a.index}-{a.safe_name}" for a in package.attachments]
-    entries: tuple[ManifestEntry, ...] = ()
-    if sender is not None and (sender.organ_id or sender.name):
-        entries = tuple(
-            ManifestEntry(
-                path=path,
-                agency_code=sender.organ_id,
-                agency_name=sender.name,
-                level=None,  # the package does not say; the registry fills it from the code
-            )
-            for path in paths
+    sender = package.sender
+    meta = _package_meta(package)
+    entries = tuple(
+        ManifestEntry(
+            path=path,
+            agency_code=sender.organ_id if sender else None,
+            agency_name=sender.name if sender else None,
+            level=None,  # the package does not say; the registry fills it from the code
+            meta=meta,
         )
+        for path in paths
+    )
     if entries or package.problems:
         yield ManifestFound(shown, entries, package.problems)
     if not package.attachments:
@@ -266,6 +280,21 @@ def _walk_edxml(shown: str, data: bytes, limits: WalkLimits) -> Iterator[WalkEve
             yield Candidate(path, attachment.data, f"not a PDF: edXML attachment is {kind}")
 
 
+def _package_meta(package: EdxmlPackage) -> DocumentMeta:
+    return DocumentMeta(
+        source="edxml",
+        direction=Direction.UNKNOWN,
+        date=package.promulgation_date,
+        number=package.code_number,
+        notation=package.code_notation,
+        recipients=tuple(Party(r.organ_id, r.name) for r in package.recipients),
+        business=package.business_type,
+        document_id=package.document_id,
+        document_type=package.document_type,
+        subject=package.subject,
+    )
+
+
 def _walk_zip(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterator[WalkEvent]:
     if depth > limits.max_zip_depth:
         yield Skipped(shown, f"ZIP nested deeper than {limits.max_zip_depth} levels; not opened")
@@ -280,7 +309,7 @@ def _walk_zip(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterat
         yield Skipped(shown, f"ZIP holds {len(infos)} members, over the limit {limits.max_zip_members}")
         return
     members = [i for i in infos if not i.is_dir()]
-    members.sort(key=lambda i: (PurePosixPath(i.filename).name.lower() != MANIFEST_NAME, i.filename))
+    members.sort(key=lambda i: (not i.filename.lower().endswith(".csv"), i.filename))
     budget = limits.max_zip_total_bytes
     with archive:
         for info in members:

@@ -23,7 +23,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..codec import agency_from_dict, agency_to_dict, outcome_from_dict, outcome_to_dict
+from ..codec import (
+    agency_from_dict,
+    agency_to_dict,
+    meta_from_dict,
+    meta_to_dict,
+    outcome_from_dict,
+    outcome_to_dict,
+)
 from ..errors import ConfigError
 from ..model import AuditRun, DocumentResult, Skipped, ValidationOutcome
 
@@ -51,7 +58,7 @@ CREATE TABLE IF NOT EXISTS run_documents (
     path TEXT NOT NULL,
     sha256 TEXT NOT NULL,
     size INTEGER NOT NULL,
-    agency TEXT NOT NULL,
+    agency TEXT NOT NULL,  -- JSON: the agency, and under "meta" the document's exchange metadata
     outcome TEXT,  -- only for documents whose verdict did not come from validation (no bytes, not a PDF)
     PRIMARY KEY (run_id, seq)
 );
@@ -180,7 +187,7 @@ class ResultStore:
                 d.path,
                 d.sha256,
                 d.size,
-                json.dumps(agency_to_dict(d.agency), ensure_ascii=False),
+                json.dumps({**agency_to_dict(d.agency), "meta": meta_to_dict(d.meta)}, ensure_ascii=False),
                 None if validated else json.dumps(outcome_to_dict(d.outcome), ensure_ascii=False),
             )
             for seq, (d, validated) in enumerate(documents)
@@ -253,10 +260,12 @@ class ResultStore:
         for path, sha256, size, agency, outcome in cursor:
             if outcome is None:
                 raise ConfigError(f"run {run.id}: the stored result for {path} is missing from the store")
+            attribution = json.loads(agency)  # the agency, and since schema 2 the document's metadata
             yield DocumentResult(
                 path=path,
                 sha256=sha256,
                 size=size,
-                agency=agency_from_dict(json.loads(agency)),
+                agency=agency_from_dict(attribution),
                 outcome=outcome_from_dict(json.loads(outcome)),
+                meta=meta_from_dict(attribution.get("meta")),
             )
