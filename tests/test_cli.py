@@ -53,6 +53,33 @@ def _rel(path: str) -> str:
     return path.split("/", 1)[1]  # drop the scanned folder's name
 
 
+def test_the_kpi_counts_each_inter_agency_document_once_and_says_why_others_are_left_out(
+    report: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    docs = {_rel(d["path"]): d for d in report["documents"]}
+    copies = {p for p, e in expected.items() if e["note"].startswith("copy of ")}
+    internal = {"tinh/so-noi-vu/2024/du-thao-265-SNV_2024-05-10.pdf"}
+    unlisted = {p for p, e in expected.items() if e["agency_code"] is None}  # not in any register
+    assert {p for p, d in docs.items() if d["excluded_reason"] == "duplicate_copy"} == copies
+    assert {p for p, d in docs.items() if d["excluded_reason"] == "internal"} == internal
+    assert {p for p, d in docs.items() if d["excluded_reason"] == "no_exchange_data"} == unlisted
+    counted = set(expected) - copies - internal - unlisted
+    assert {p for p, d in docs.items() if d["excluded_reason"] is None} == counted
+    assert all(docs[p]["inter_agency"] for p in counted)
+    summary = report["summary"]
+    assert summary["total"]["documents"] == len(counted)
+    assert summary["total"]["valid"] == sum(expected[p]["expected_verdict"] == "valid" for p in counted)
+    assert summary["excluded"]["duplicate_copy"]["documents"] == len(copies)
+    # The ministry's document was received by the province: a central -> province flow.
+    flows = {(f["from"], f["to"]): f["documents"] for f in summary["flow_matrix"]}
+    assert flows[("central", "province")] == 1 and flows[("province", "district")] >= 10
+    # Copies match the sender's bytes: no "received_differs"; the edXML copy is attributed to the sender.
+    assert summary["reconciliation"]["received_differs"] == 0
+    [edxml] = [d for p, d in docs.items() if ".edxml!/" in p]
+    assert edxml["agency"]["code"] == "000.00.00.H44" and edxml["metadata"]["source"] == "edxml"
+    assert {r["code"] for r in edxml["recipients"]} == {"000.00.30.H44", "000.00.31.H44"}
+
+
 def test_per_level_numbers_match_the_declared_sample(
     report: dict[str, Any], expected: dict[str, Any]
 ) -> None:
@@ -62,7 +89,7 @@ def test_per_level_numbers_match_the_declared_sample(
         c["documents"] += 1
         c[exp["expected_verdict"]] += 1
         c["signed"] += exp["expected_verdict"] in ("valid", "invalid", "indeterminate")
-    by_level = report["summary"]["by_level"]
+    by_level = report["summary"]["all_by_level"]  # every document found, whatever its exchange
     assert list(by_level) == list(LEVELS)
     for lv in LEVELS:
         got = by_level[lv]
@@ -70,7 +97,7 @@ def test_per_level_numbers_match_the_declared_sample(
             k: want[lv][k] for k in ("documents", "signed", *VERDICTS)
         }, lv
         assert got["legally_complete"] <= got["valid"]
-    assert report["summary"]["total"]["documents"] == len(expected) >= 30
+    assert report["summary"]["all_total"]["documents"] == len(expected) >= 30
     assert {lv for lv in LEVELS if by_level[lv]["documents"]} >= {
         "province",
         "district",
@@ -157,9 +184,16 @@ def test_fail_on_passes_when_no_document_has_the_verdict(
 ) -> None:
     rel = next(p for p, e in expected.items() if e["kind"] == "two_signature" and "!/" not in p)
     (tmp_path / "one.pdf").write_bytes((sample_docs / rel).read_bytes())
-    result = _scan(
-        tmp_path, demo_pki, "--fail-on", "invalid", "--fail-on", "unreadable", "--fail-under", "100"
+    gates = ("--fail-on", "invalid", "--fail-on", "unreadable", "--fail-under", "100")
+    # Nothing says the file was exchanged between agencies: the KPI gate has nothing to measure.
+    result = _scan(tmp_path, demo_pki, *gates)
+    assert result.exit_code == 1 and "nothing to measure" in result.output
+    (tmp_path / "manifest.csv").write_text(
+        "file,agency_code,agency_name,level,recipient_codes\n"
+        "one.pdf,000.00.00.H44,UBND tỉnh,province,000.00.30.H44\n",
+        encoding="utf-8",
     )
+    result = _scan(tmp_path, demo_pki, *gates)
     assert result.exit_code == 0, result.output
 
 
@@ -193,7 +227,7 @@ def test_json_to_stdout_stays_parseable(sample_docs: Path, demo_pki: Path) -> No
     )
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert data["summary"]["total"]["documents"] > 0
+    assert data["summary"]["all_total"]["documents"] > 0
 
 
 def test_results_do_not_depend_on_the_number_of_workers(

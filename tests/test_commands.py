@@ -108,7 +108,7 @@ def test_configuration_file_sets_defaults_and_targets(
         encoding="utf-8",
     )
     monkeypatch.chdir(tmp_path)  # found in the working directory; root.pem relative to the file
-    result = _invoke("scan", str(sample_docs / "tinh"), "-q", "--json", "out.json")
+    result = _invoke("scan", str(sample_docs), "-q", "--json", "out.json")
     assert result.exit_code == 1  # the gate from the file fails: not every level is 99% valid
     data = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert data["summary"]["targets"]["signed"] == {"province": 0.8, "district": 0.6, "commune": 0.3}

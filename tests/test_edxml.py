@@ -426,4 +426,4 @@ def test_cli_hostile_packages_are_refused_with_reasons_and_read_nothing(scanned:
     assert etc_passwd and all(line not in scanned["text"] for line in etc_passwd if line)
     assert "Traceback" not in scanned["proc"].stderr
     # 1 package + 2 in the ZIP + 3 variations + 2 attachments with hostile names
-    assert report["summary"]["total"]["documents"] == 8
+    assert report["summary"]["all_total"]["documents"] == 8

@@ -52,4 +52,4 @@ def test_a_scan_opens_no_network_socket(
     assert probe.returncode != 0 and "network refused by the test" in probe.stderr
     attempts = [line for line in log.read_text().splitlines() if line] if log.exists() else []
     assert len(attempts) == 1  # only the probe's
-    assert json.loads(out.read_text(encoding="utf-8"))["summary"]["total"]["documents"] == len(expected)
+    assert json.loads(out.read_text(encoding="utf-8"))["summary"]["all_total"]["documents"] == len(expected)

@@ -40,13 +40,14 @@ def test_second_scan_reuses_every_result_and_reports_the_same(
     store = tmp_path / "s.sqlite"
     first = _scan(sample_docs, demo_pki, store, tmp_path / "1.json")
     second = _scan(sample_docs, demo_pki, store, tmp_path / "2.json")
-    validated = first["manifest"]["counts"]["validated"]
-    assert validated > 30 and first["manifest"]["counts"]["reused_from_store"] == 0
+    # Copies of one document (same bytes) may already find the first copy's result in the first scan.
+    validated = first["manifest"]["counts"]["validated"] + first["manifest"]["counts"]["reused_from_store"]
+    assert validated > 30 and first["manifest"]["counts"]["validated"] >= len(_validated_hashes(first))
     assert second["manifest"]["counts"] == {**first["manifest"]["counts"], "validated": 0,
                                             "reused_from_store": validated}  # fmt: skip
     assert second["documents"] == first["documents"]
     third = _scan(sample_docs, demo_pki, store, tmp_path / "3.json", "--rescan")
-    assert third["manifest"]["counts"]["validated"] == validated
+    assert third["manifest"]["counts"]["validated"] >= len(_validated_hashes(first))
     assert third["documents"] == first["documents"]
 
 
@@ -86,7 +87,16 @@ def test_stored_runs_rebuild_the_same_documents(sample_docs: Path, demo_pki: Pat
         [run] = store.runs()
         rebuilt = [document_to_dict(d) for d in store.run_documents(run)]
     assert run.documents == len(report["documents"]) and run.id == report["manifest"]["store_run_id"]
-    assert rebuilt == report["documents"]
+    decided_by_the_report = ("inter_agency", "excluded_reason", "document_date")  # not stored: re-derived
+    assert rebuilt == [
+        {k: v for k, v in d.items() if k not in decided_by_the_report} for d in report["documents"]
+    ]
+    assert any(d["metadata"]["source"] == "edxml" for d in rebuilt)  # the metadata survives the store
+
+
+def _validated_hashes(report: dict[str, Any]) -> set[str]:
+    """Distinct contents that went through validation (the walker settles what is not a PDF)."""
+    return {d["sha256"] for d in report["documents"] if not d["reason"].startswith("not a PDF")}
 
 
 def _count(store: Path) -> int:
@@ -134,7 +144,4 @@ def test_two_runs_on_one_store_at_once_stay_consistent(
     assert a["documents"] == b["documents"]
     with ResultStore(store) as s:
         assert len(s.runs()) == 2
-        assert (
-            s.count_results()
-            == a["manifest"]["counts"]["validated"] + a["manifest"]["counts"]["reused_from_store"]
-        )
+        assert s.count_results() == len(_validated_hashes(a))

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .agencies.registry import Registry, attribute
+from .agencies.registry import Registry, attribute, party_level
 from .codec import share_signers
 from .errors import ConfigError
 from .model import (
@@ -180,7 +180,9 @@ def run_audit(
                 size=item.size,
                 agency=attribute(entry, options.registry),
                 outcome=item.outcome,
-                meta=_with_statuses(entry.meta, statuses) if entry else NO_META,
+                meta=_with_statuses(_recipient_levels(entry.meta, options.registry), statuses)
+                if entry
+                else NO_META,
             )
         )
     for path in sorted(manifest_rows):
@@ -202,6 +204,16 @@ def run_audit(
         warnings=tuple(warnings),
         manifest=manifest,
     )
+
+
+def _recipient_levels(meta: DocumentMeta, registry: Registry) -> DocumentMeta:
+    """Each recipient's level at the document's date (for the flow matrix)."""
+    if not meta.recipients:
+        return meta
+    recipients = tuple(
+        dataclasses.replace(p, level=party_level(p, meta.date, registry).level) for p in meta.recipients
+    )
+    return dataclasses.replace(meta, recipients=recipients)
 
 
 def _with_statuses(meta: DocumentMeta, statuses: dict[str, list[StatusEvent]]) -> DocumentMeta:

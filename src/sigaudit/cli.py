@@ -12,6 +12,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -20,13 +21,16 @@ import click
 from . import __version__
 from .agencies.registry import EMPTY_REGISTRY, load_registry
 from .aggregate.diff import compare
+from .aggregate.exchange import Period, classify
 from .aggregate.gates import Gates, evaluate
-from .aggregate.kpi import summarize
+from .aggregate.kpi import PERIOD_KINDS, summarize
+from .aggregate.reconcile import reconcile
 from .audit import AuditOptions, Progress, run_audit
 from .config import Config, OptionSpec, find_config, load_config
 from .errors import ConfigError, SigauditError
 from .model import AuditRun, DocumentResult, Verdict
 from .report import FORMATTERS, ReportContext
+from .report.context import View
 from .report.diff_report import render_diff_json, render_diff_text
 from .report.verify_view import render_verify
 from .run.pool import Limits, WorkerPool, default_jobs
@@ -155,7 +159,7 @@ def store_option(func: F) -> F:
 def gate_options(func: F) -> F:
     func = click.option(
         "--fail-under", "fail_under", type=click.FloatRange(0, 100), metavar="PCT",
-        help="Exit 1 if the valid share of any level with documents is below PCT percent.",
+        help="Exit 1 if the KPI's valid share of any level is below PCT percent (or nothing is measurable).",
     )(func)  # fmt: skip
     func = click.option(
         "--fail-on", "fail_on", multiple=True, type=click.Choice([v.value for v in Verdict]),
@@ -179,6 +183,30 @@ def report_options(func: F) -> F:
     return func
 
 
+def period_options(func: F) -> F:
+    """--since, --until, --period: which documents the KPI covers and how it is broken down."""
+    func = click.option(
+        "--period", "period_kind", type=click.Choice(list(PERIOD_KINDS)), default=None,
+        help="Also break the KPI down by month, quarter or year of the document date.",
+    )(func)  # fmt: skip
+    func = click.option(
+        "--until", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+        help="Count only documents dated on or before this day.",
+    )(func)  # fmt: skip
+    func = click.option(
+        "--since", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+        help="Count only documents dated on or after this day.",
+    )(func)  # fmt: skip
+    return func
+
+
+def _view(since: datetime | None, until: datetime | None, period_kind: str | None) -> View:
+    if since and until and since > until:
+        raise ConfigError("--since is after --until")
+    period = Period(since.date() if since else None, until.date() if until else None)
+    return View(period, period_kind)
+
+
 def _trust(
     trust_roots: tuple[Path, ...], other_certs: tuple[Path, ...], no_shipped_roots: bool
 ) -> TrustConfig:
@@ -199,13 +227,24 @@ def _emit_reports(
     html_out: str | None,
     lang: str,
     quiet: bool,
+    view: View,
 ) -> list[str]:
     """Summarise, check gates, write every requested report; return the failed gates."""
     if json_out == "-" and csv_out == "-":
         raise ConfigError("--json - and --csv - cannot both write to stdout")
-    summary = summarize(run.documents)
+    exchanges = classify(run.documents, view.period)
+    summary = summarize(run.documents, exchanges, view.period_kind)
     failures = evaluate(gates, run.documents, summary)
-    ctx = ReportContext(run, summary, tuple(failures), config.targets, lang)
+    ctx = ReportContext(
+        run,
+        summary,
+        tuple(failures),
+        config.targets,
+        lang,
+        exchanges=tuple(exchanges),
+        reconciliation=tuple(reconcile(run.documents, exchanges)),
+        period=view.period,
+    )
     if json_out:
         _write(json_out, FORMATTERS["json"](ctx))
     if csv_out:
@@ -299,6 +338,7 @@ def _option_specs(group: click.Group) -> dict[str, dict[str, OptionSpec]]:
     "--shared-paths", is_flag=True,
     help="With Dask: workers read plain files from the same paths instead of receiving their bytes.",
 )  # fmt: skip
+@period_options
 @click.option("--quiet", "-q", is_flag=True, help="Print no table and no progress; only errors.")
 @click.option(
     "--verbose", "-v", is_flag=True, help="Also list every document that is not valid, with its reason."
@@ -328,6 +368,9 @@ def scan(
     executor: str,
     scheduler: str | None,
     shared_paths: bool,
+    since: datetime | None,
+    until: datetime | None,
+    period_kind: str | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -337,6 +380,7 @@ def scan(
     if no_store and (store_path is not None or compare):
         raise ConfigError("--no-store excludes --store and --compare")
     config = _config(ctx)
+    view = _view(since, until, period_kind)
     options = AuditOptions(
         paths=paths,
         trust=_trust(trust_roots, other_certs, no_shipped_roots),
@@ -357,7 +401,7 @@ def scan(
         finally:
             stop()
         gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
-        failures = _emit_reports(run, config, gates, json_out, csv_out, html_out, lang, quiet)
+        failures = _emit_reports(run, config, gates, json_out, csv_out, html_out, lang, quiet, view)
         if verbose:
             _list_problems(run.documents)
         if compare and store is not None:
@@ -379,6 +423,7 @@ def _list_problems(documents: tuple[DocumentResult, ...]) -> None:
 @click.option("--run", "run_id", type=int, default=None, help="Run id in the store (default: the latest).")
 @report_options
 @gate_options
+@period_options
 @click.option("--quiet", "-q", is_flag=True, help="Print no table.")
 @click.pass_context
 @_guarded
@@ -392,13 +437,17 @@ def report(
     lang: str,
     fail_on: tuple[str, ...],
     fail_under: float | None,
+    since: datetime | None,
+    until: datetime | None,
+    period_kind: str | None,
     quiet: bool,
 ) -> None:
     """Rebuild the reports of a stored run without validating again."""
+    view = _view(since, until, period_kind)
     with ResultStore(_existing_store(store_path)) as store:
         run = store.load_run(store.find_run(run_id))
     gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
-    failures = _emit_reports(run, _config(ctx), gates, json_out, csv_out, html_out, lang, quiet)
+    failures = _emit_reports(run, _config(ctx), gates, json_out, csv_out, html_out, lang, quiet, view)
     sys.exit(EXIT_GATE if failures else EXIT_OK)
 
 

@@ -203,7 +203,7 @@ def meta_to_dict(meta: DocumentMeta) -> dict[str, Any]:
         "date": meta.date.isoformat() if meta.date else None,
         "number": meta.number,
         "notation": meta.notation,
-        "recipients": [{"code": r.code, "name": r.name} for r in meta.recipients],
+        "recipients": [{"code": r.code, "name": r.name, "level": r.level.value} for r in meta.recipients],
         "business": meta.business.value if meta.business else None,
         "document_id": meta.document_id,
         "document_type": meta.document_type,
@@ -224,7 +224,9 @@ def meta_from_dict(d: dict[str, Any] | None) -> DocumentMeta:
         date=date.fromisoformat(d["date"]) if d.get("date") else None,
         number=d.get("number"),
         notation=d.get("notation"),
-        recipients=tuple(Party(r["code"], r["name"]) for r in d.get("recipients", ())),
+        recipients=tuple(
+            Party(r["code"], r["name"], Level(r.get("level", "unknown"))) for r in d.get("recipients", ())
+        ),
         business=BusinessType(d["business"]) if d.get("business") else None,
         document_id=d.get("document_id"),
         document_type=d.get("document_type"),

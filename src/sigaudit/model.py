@@ -211,6 +211,7 @@ class Party:
 
     code: str | None
     name: str | None
+    level: Level = Level.UNKNOWN  # filled by attribution (agency registry, name rules)
 
 
 @dataclass(frozen=True)

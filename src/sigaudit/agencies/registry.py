@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..model import UNKNOWN_AGENCY, Agency, Level
+from ..model import UNKNOWN_AGENCY, Agency, Level, Party
 from ..sources.manifest import ManifestEntry, parse_level
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code", "valid_from", "valid_to")
@@ -126,3 +126,11 @@ def attribute(entry: ManifestEntry | None, registry: Registry) -> Agency:
     else:
         source = "manifest"
     return Agency(code=entry.agency_code, name=name, level=level, source=source)
+
+
+def party_level(party: Party, on: date | None, registry: Registry) -> Agency:
+    """A recipient's agency and level, from the registry entry valid on the document's date."""
+    found = registry.lookup(party.code, on=on) if party.code else None
+    if found is None:
+        return Agency(code=party.code, name=party.name, level=Level.UNKNOWN, source="none")
+    return Agency(code=party.code, name=party.name or found.name, level=found.level, source="registry")

@@ -12,7 +12,8 @@ from .kpi import Summary
 @dataclass(frozen=True)
 class Gates:
     """``fail_on``: verdicts that fail the run if any document has one.
-    ``fail_under``: minimum valid share (percent) that every level with documents must reach."""
+    ``fail_under``: minimum valid share (percent) of the inter-agency KPI that every level with KPI
+    documents must reach; a run whose documents include none of the KPI fails it too."""
 
     fail_on: frozenset[Verdict] = frozenset()
     fail_under: float | None = None
@@ -32,6 +33,12 @@ def evaluate(gates: Gates, documents: Iterable[DocumentResult], summary: Summary
                     f"--fail-on {verdict.value}: {counts[verdict]} document(s) are {verdict.value}"
                 )
     if gates.fail_under is not None:
+        found = summary.all_total.documents if summary.all_total else 0
+        if summary.kpi and summary.total.documents == 0 and found and gates.fail_under > 0:
+            failures.append(
+                f"--fail-under {gates.fail_under:g}: nothing to measure: none of the {found} document(s) "
+                "is shown to be exchanged between agencies (see the excluded counts)"
+            )
         for level in summary.levels_with_documents():
             share = summary.by_level[level].share_valid or 0.0
             if share * 100 < gates.fail_under:

@@ -1,7 +1,12 @@
-"""Counts and shares per administrative level, per agency and per month.
+"""Counts and shares per administrative level, per agency, per period and per flow between levels.
+
+``by_level``, ``total``, ``by_agency``, ``by_period`` and ``flow`` count the documents of the
+inter-agency KPI (see :mod:`.exchange`: documents an agency sent to another agency, recalled, replaced,
+internal and duplicate copies left out); ``all_by_level`` and ``all_total`` count every document found.
+Without exchange classification (``exchanges=None``) every document counts.
 
 Definitions (also printed by the reports):
-- ``documents``: every document found for the level, whatever its verdict (unreadable included);
+- ``documents``: the documents counted for the level, whatever their verdict (unreadable included);
 - ``signed``: documents that carry at least one filled signature field, whatever its verdict;
 - ``legally_complete``: valid documents signed by the competent person then the agency (Decree 30);
 - ``share_signed`` = signed / documents; ``share_valid`` = valid / documents.
@@ -9,10 +14,12 @@ Definitions (also printed by the reports):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from ..model import DocumentResult, Level, Verdict
+from .exchange import Exchange, Exclusion
 
 LEVEL_ORDER = (Level.CENTRAL, Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.UNKNOWN)
 
@@ -92,14 +99,33 @@ class AgencyCounts:
     counts: LevelCounts
 
 
+PERIOD_KINDS = ("month", "quarter", "year")
+
+
+def period_key(day: date, kind: str) -> str:
+    """``2024-03``, ``2024-Q1`` or ``2024``."""
+    if kind == "year":
+        return f"{day.year}"
+    if kind == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year}-{day.month:02d}"
+
+
 @dataclass(frozen=True)
 class Summary:
-    """Counts per level (fixed order), per agency (best first) and per month of signing."""
+    """Counts per level (fixed order), per agency (best first), per period and per month of signing."""
 
     by_level: Mapping[Level, LevelCounts]
     total: LevelCounts
     by_agency: tuple[AgencyCounts, ...] = ()
     by_month: Mapping[str, LevelCounts] = field(default_factory=dict)
+    all_by_level: Mapping[Level, LevelCounts] = field(default_factory=dict)
+    all_total: LevelCounts | None = None
+    exclusions: Mapping[Exclusion, int] = field(default_factory=dict)
+    flow: Mapping[tuple[Level, Level], LevelCounts] = field(default_factory=dict)
+    by_period: Mapping[str, LevelCounts] = field(default_factory=dict)
+    period_kind: str | None = None
+    kpi: bool = False  # True when exchanges were classified (the inter-agency KPI applies)
 
     def levels_with_documents(self) -> list[Level]:
         return [lv for lv in LEVEL_ORDER if self.by_level[lv].documents]
@@ -112,20 +138,42 @@ def document_month(doc: DocumentResult) -> str | None:
     return max(known).strftime("%Y-%m") if known else None
 
 
-def summarize(documents: Iterable[DocumentResult]) -> Summary:
-    """Count documents per level, agency and month; streams, so any iterable of results works."""
+def summarize(
+    documents: Sequence[DocumentResult],
+    exchanges: Sequence[Exchange] | None = None,
+    period_kind: str | None = None,
+) -> Summary:
+    """Count documents per level, agency, period and flow (see the module text for what counts)."""
     levels = {lv: _Tally() for lv in LEVEL_ORDER}
-    total = _Tally()
+    everything = {lv: _Tally() for lv in LEVEL_ORDER}
+    total, all_total = _Tally(), _Tally()
     agencies: dict[tuple[str | None, str | None, Level], _Tally] = {}
     months: dict[str, _Tally] = {}
-    for doc in documents:
+    periods: dict[str, _Tally] = {}
+    flow: dict[tuple[Level, Level], _Tally] = {}
+    exclusions = dict.fromkeys(Exclusion, 0)
+    for n, doc in enumerate(documents):
+        everything[doc.agency.level].add(doc)
+        all_total.add(doc)
+        month = document_month(doc)
+        if month:
+            months.setdefault(month, _Tally()).add(doc)
+        exchange = exchanges[n] if exchanges is not None else None
+        if exchange is not None and exchange.excluded is not None:
+            exclusions[exchange.excluded] += 1
+            continue
         levels[doc.agency.level].add(doc)
         total.add(doc)
         key = (doc.agency.code, doc.agency.name, doc.agency.level)
         agencies.setdefault(key, _Tally()).add(doc)
-        month = document_month(doc)
-        if month:
-            months.setdefault(month, _Tally()).add(doc)
+        if exchange is None:
+            continue
+        if period_kind and exchange.day:
+            periods.setdefault(period_key(exchange.day, period_kind), _Tally()).add(doc)
+        for to_level in sorted(
+            {r.level for r in doc.meta.recipients} or {Level.UNKNOWN}, key=LEVEL_ORDER.index
+        ):
+            flow.setdefault((doc.agency.level, to_level), _Tally()).add(doc)
     ranked = sorted(
         (AgencyCounts(code, name, level, t.freeze()) for (code, name, level), t in agencies.items()),
         key=lambda a: (
@@ -140,4 +188,14 @@ def summarize(documents: Iterable[DocumentResult]) -> Summary:
         total=total.freeze(),
         by_agency=tuple(ranked),
         by_month={m: months[m].freeze() for m in sorted(months)},
+        all_by_level={lv: t.freeze() for lv, t in everything.items()},
+        all_total=all_total.freeze(),
+        exclusions={k: v for k, v in exclusions.items() if v},
+        flow={
+            k: flow[k].freeze()
+            for k in sorted(flow, key=lambda k: (LEVEL_ORDER.index(k[0]), LEVEL_ORDER.index(k[1])))
+        },
+        by_period={p: periods[p].freeze() for p in sorted(periods)},
+        period_kind=period_kind,
+        kpi=exchanges is not None,
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..aggregate.exchange import ALL_TIME, Exchange, Period
 from ..aggregate.kpi import Summary
+from ..aggregate.reconcile import Reconciliation
 from ..aggregate.targets import PLAN_TARGETS, Targets
 from ..model import AuditRun
 
@@ -18,3 +20,14 @@ class ReportContext:
     gate_failures: tuple[str, ...] = ()
     targets: Targets = field(default_factory=lambda: PLAN_TARGETS)
     lang: str = "en"  # "vi" or "en", for reports meant for people
+    exchanges: tuple[Exchange, ...] | None = None  # per document, same order as run.documents
+    reconciliation: tuple[Reconciliation, ...] = ()
+    period: Period = ALL_TIME
+
+
+@dataclass(frozen=True)
+class View:
+    """Which documents the KPI covers (``--since``/``--until``) and how it is broken down (``--period``)."""
+
+    period: Period = ALL_TIME
+    period_kind: str | None = None

@@ -216,6 +216,7 @@ LEVELS: Mapping[str, Mapping[Level, str]] = {
 # Names of the terms defined in serialize.DEFINITIONS (the JSON key is shown beside them).
 TERMS: Mapping[str, Mapping[str, str]] = {
     "vi": {
+        "kpi": "Chỉ tiêu liên thông",
         "documents": "Số văn bản",
         "signed": "Có chữ ký số",
         "valid": "Hợp lệ",
@@ -226,6 +227,7 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "level": "Cấp",
     },
     "en": {
+        "kpi": "Inter-agency KPI",
         "documents": "Documents",
         "signed": "Signed",
         "valid": "Valid",
@@ -238,7 +240,11 @@ TERMS: Mapping[str, Mapping[str, str]] = {
 }
 
 DEFINITIONS_VI: Mapping[str, str] = {
-    "documents": "mọi văn bản tìm thấy của cấp đó, bất kể kết quả kiểm tra (kể cả văn bản không đọc được)",
+    "kpi": "chỉ tiêu văn bản điện tử gửi, nhận giữa các cơ quan: văn bản một cơ quan gửi cho ít nhất một "
+    "cơ quan khác (nơi gửi khác nơi nhận), mỗi văn bản tính một lần, theo cấp của cơ quan ban hành; "
+    "by_level, total, by_agency, by_period và flow_matrix đếm các văn bản này; all_by_level đếm mọi văn bản",
+    "documents": "các văn bản thuộc chỉ tiêu liên thông của cấp đó, bất kể kết quả kiểm tra (kể cả văn bản "
+    "không đọc được)",
     "signed": "văn bản có ít nhất một trường chữ ký đã được ký, bất kể kết quả kiểm tra",
     "valid": "văn bản mà mọi chữ ký đều hợp lệ (xem README, mục Verdicts)",
     "legally_complete": "văn bản hợp lệ được người có thẩm quyền ký rồi cơ quan ký, chữ ký của cơ quan "

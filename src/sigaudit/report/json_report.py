@@ -18,11 +18,15 @@ def iter_json(ctx: ReportContext) -> Iterator[str]:
     payload = {
         "schema_version": SCHEMA_VERSION,
         "manifest": run.manifest,
-        "summary": summary_dict(ctx.summary, ctx.targets),
+        "summary": summary_dict(ctx.summary, ctx.targets, ctx.reconciliation),
         "gates": {"failed": list(ctx.gate_failures)},
         # A generator: each document becomes a dict only while its line is written (building all the
         # dicts first took 250 MB at 10,000 documents).
-        "documents": (document_to_dict(d) for d in run.documents),
+        "documents": (
+            document_to_dict(d, ctx.exchanges[n].as_dict() if ctx.exchanges else None)
+            for n, d in enumerate(run.documents)
+        ),
+        "reconciliation": [r.as_dict() for r in ctx.reconciliation],
         "skipped": [{"path": s.path, "reason": s.reason} for s in run.skipped],
         "warnings": list(run.warnings),
     }

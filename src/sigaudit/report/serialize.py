@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from ..aggregate.exchange import EXCLUSION_TEXT
 from ..aggregate.kpi import LEVEL_ORDER, Summary
+from ..aggregate.reconcile import FINDING_TEXT, Finding, Reconciliation
 from ..aggregate.targets import Targets
 
 DEFINITIONS = {
-    "documents": "every document found for the level, whatever its verdict (unreadable included)",
+    "kpi": "the inter-agency KPI: documents an agency sent to at least one other agency (sender ≠ "
+    "recipient), each counted once, attributed to the issuing agency's level; by_level, total, "
+    "by_agency, by_period and flow_matrix count these; all_by_level counts every document found",
+    "documents": "the KPI documents of the level, whatever their verdict (unreadable included)",
     "signed": "documents with at least one filled signature field, whatever its verdict",
     "valid": "documents whose every signature is valid (see README, Verdicts)",
     "legally_complete": "valid documents signed by the competent person and then by the agency, the "
@@ -22,10 +28,28 @@ DEFINITIONS = {
 }
 
 
-def summary_dict(summary: Summary, targets: Targets) -> dict[str, Any]:
+def summary_dict(
+    summary: Summary, targets: Targets, reconciliation: Sequence[Reconciliation] = ()
+) -> dict[str, Any]:
+    all_total = summary.all_total or summary.total
     return {
         "by_level": {lv.value: summary.by_level[lv].as_dict() for lv in LEVEL_ORDER},
         "total": summary.total.as_dict(),
+        "all_by_level": {
+            lv.value: (summary.all_by_level.get(lv) or summary.by_level[lv]).as_dict() for lv in LEVEL_ORDER
+        },
+        "all_total": all_total.as_dict(),
+        "excluded": {
+            reason.value: {"documents": count, "why": EXCLUSION_TEXT[reason]}
+            for reason, count in summary.exclusions.items()
+        },
+        "flow_matrix": [
+            {"from": sender.value, "to": recipient.value, **counts.as_dict()}
+            for (sender, recipient), counts in summary.flow.items()
+        ],
+        "period_kind": summary.period_kind,
+        "by_period": {key: counts.as_dict() for key, counts in summary.by_period.items()},
+        "reconciliation": {f.value: sum(1 for r in reconciliation if r.finding == f) for f in Finding},
         "targets": {
             "signed": {lv.value: targets.signed_target(lv) for lv in LEVEL_ORDER if targets.signed_target(lv)}
         },
@@ -34,5 +58,9 @@ def summary_dict(summary: Summary, targets: Targets) -> dict[str, Any]:
             for a in summary.by_agency
         ],
         "by_month": {month: counts.as_dict() for month, counts in summary.by_month.items()},
-        "definitions": DEFINITIONS,
+        "definitions": {
+            **DEFINITIONS,
+            "excluded": {e.value: t for e, t in EXCLUSION_TEXT.items()},
+            "reconciliation": {f.value: t for f, t in FINDING_TEXT.items()},
+        },
     }

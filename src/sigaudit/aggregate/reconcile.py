@@ -1,0 +1,143 @@
+"""Reconcile the sender's copies with the recipients' copies of the same document.
+
+Copies are matched by (sender, year, number/notation) — unique per issuing agency and calendar year
+(Decree 30 Art. 15) — or by edXML DocumentId, then compared by content hash. Findings:
+
+- ``received_differs``: a received copy's bytes differ from every copy the sender kept;
+- ``received_without_signature``: a received copy carries no signature;
+- ``refused``: a recipient answered with status 02 (refused);
+- ``sent_not_received``: an agency whose incoming documents are in the archive (a register of received
+  documents names it as recipient) has no copy of, and no status for, a document sent to it;
+- ``duplicate_number``: the sender used the same number/notation for different documents in one year
+  (different bytes, neither a replacement or update of the other).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..model import BusinessType, Direction, DocumentResult
+from .exchange import Exchange, party_key
+
+
+class Finding(enum.StrEnum):
+    RECEIVED_DIFFERS = "received_differs"
+    RECEIVED_WITHOUT_SIGNATURE = "received_without_signature"
+    REFUSED = "refused"
+    SENT_NOT_RECEIVED = "sent_not_received"
+    DUPLICATE_NUMBER = "duplicate_number"
+
+
+FINDING_TEXT = {
+    Finding.RECEIVED_DIFFERS: "received copy differs from what the sender kept",
+    Finding.RECEIVED_WITHOUT_SIGNATURE: "received copy carries no signature",
+    Finding.REFUSED: "refused by a recipient (status 02)",
+    Finding.SENT_NOT_RECEIVED: "sent, but the recipient's incoming documents hold no copy and no status",
+    Finding.DUPLICATE_NUMBER: "the same number/notation used for different documents in one year",
+}
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    finding: Finding
+    identity: str  # the matching key (sender|year|number/notation, or docid:…)
+    paths: tuple[str, ...]  # the documents concerned, sender's copies first
+    detail: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "finding": self.finding.value,
+            "identity": self.identity,
+            "paths": list(self.paths),
+            "detail": self.detail,
+        }
+
+
+def reconcile(documents: Sequence[DocumentResult], exchanges: Sequence[Exchange]) -> list[Reconciliation]:
+    """Every finding, grouped by document identity, in the order the documents were found."""
+    groups: dict[str, list[DocumentResult]] = {}
+    for doc, exchange in zip(documents, exchanges, strict=True):
+        if exchange.identity:
+            groups.setdefault(exchange.identity, []).append(doc)
+    # Agencies whose incoming documents are in the archive: recipients named by received copies.
+    receivers = {
+        key
+        for doc in documents
+        if doc.meta.direction == Direction.RECEIVED
+        for p in doc.meta.recipients
+        if (key := party_key(p.code, p.name))
+    }
+    findings: list[Reconciliation] = []
+    for ident, copies in groups.items():
+        findings.extend(_group(ident, copies, receivers))
+    return findings
+
+
+def _group(ident: str, copies: list[DocumentResult], receivers: set[str]) -> list[Reconciliation]:
+    received = [d for d in copies if d.meta.direction == Direction.RECEIVED]
+    sent = [d for d in copies if d.meta.direction == Direction.SENT] or [
+        d for d in copies if d.meta.direction == Direction.UNKNOWN
+    ]
+    out: list[Reconciliation] = []
+    originals = [d for d in sent if d.meta.business not in (BusinessType.REPLACE, BusinessType.UPDATE)]
+    if len({d.sha256 for d in originals}) > 1:
+        out.append(
+            Reconciliation(
+                Finding.DUPLICATE_NUMBER,
+                ident,
+                tuple(d.path for d in originals),
+                f"{len({d.sha256 for d in originals})} different documents carry the same number",
+            )
+        )
+    sent_hashes = {d.sha256 for d in sent}
+    for copy in received:
+        if sent and copy.sha256 not in sent_hashes:
+            out.append(
+                Reconciliation(
+                    Finding.RECEIVED_DIFFERS,
+                    ident,
+                    (*(d.path for d in sent), copy.path),
+                    f"received copy sha256 {copy.sha256[:12]}… matches none of the sender's copies",
+                )
+            )
+        if not copy.signed:
+            signed_sent = any(d.signed for d in sent)
+            out.append(
+                Reconciliation(
+                    Finding.RECEIVED_WITHOUT_SIGNATURE,
+                    ident,
+                    (*(d.path for d in sent), copy.path),
+                    "the sender's copy is signed" if signed_sent else "no signed copy in the archive",
+                )
+            )
+    answered: set[str] = set()  # recipients that hold a copy or sent a status
+    for doc in copies:
+        for status in doc.meta.statuses:
+            if status.code == "02":
+                out.append(
+                    Reconciliation(
+                        Finding.REFUSED,
+                        ident,
+                        tuple(d.path for d in copies),
+                        f"status 02 from {status.organ or 'a recipient'} ({status.source})",
+                    )
+                )
+            if status.organ:
+                answered.add(party_key(status.organ, None) or "")
+                answered.add(party_key(None, status.organ) or "")
+    for copy in received:
+        answered |= {k for p in copy.meta.recipients if (k := party_key(p.code, p.name))}
+    for doc in sent:
+        missing = [
+            p
+            for p in doc.meta.recipients
+            if (k := party_key(p.code, p.name)) and k in receivers and k not in answered
+        ]
+        if missing:
+            names = ", ".join(p.code or p.name or "?" for p in missing)
+            out.append(
+                Reconciliation(Finding.SENT_NOT_RECEIVED, ident, (doc.path,), f"no copy or status at {names}")
+            )
+    return out
