@@ -94,15 +94,25 @@ def _resolve_paths(config_path: Path, value: Any) -> Any:
 
 
 def _targets(path: Path, content: Any) -> Targets:
-    if not isinstance(content, dict) or set(content) - {"signed"}:
-        raise ConfigError(f"{path}: [targets] takes only a [targets.signed] table")
-    signed: dict[Level, float] = {}
-    for level_name, pct in content.get("signed", {}).items():
+    if not isinstance(content, dict) or set(content) - {"signed", "processed"}:
+        raise ConfigError(f"{path}: [targets] takes only [targets.signed] and [targets.processed] tables")
+    tables = {name: _level_shares(path, name, content.get(name, {})) for name in ("signed", "processed")}
+    return Targets(
+        signed=tables["signed"] or PLAN_TARGETS.signed,
+        processed=tables["processed"] or PLAN_TARGETS.processed,
+    )
+
+
+def _level_shares(path: Path, table: str, content: Any) -> dict[Level, float]:
+    if not isinstance(content, dict):
+        raise ConfigError(f"{path}: [targets.{table}] must be a table of level = percentage")
+    shares: dict[Level, float] = {}
+    for level_name, pct in content.items():
         try:
             level = Level(level_name)
         except ValueError as exc:
-            raise ConfigError(f"{path}: unknown level {level_name!r} in [targets.signed]") from exc
+            raise ConfigError(f"{path}: unknown level {level_name!r} in [targets.{table}]") from exc
         if not isinstance(pct, int | float) or not 0 <= pct <= 100:
             raise ConfigError(f"{path}: target for {level_name} must be a percentage 0–100")
-        signed[level] = float(pct) / 100
-    return Targets(signed=signed) if signed else PLAN_TARGETS
+        shares[level] = float(pct) / 100
+    return shares

@@ -20,6 +20,7 @@ from datetime import date
 
 from ..model import DocumentResult, Level, Verdict
 from .exchange import Exchange, Exclusion
+from .processing import ProcessingCounts, measure
 
 LEVEL_ORDER = (Level.CENTRAL, Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.UNKNOWN)
 
@@ -125,6 +126,7 @@ class Summary:
     flow: Mapping[tuple[Level, Level], LevelCounts] = field(default_factory=dict)
     by_period: Mapping[str, LevelCounts] = field(default_factory=dict)
     period_kind: str | None = None
+    processing: Mapping[Level, ProcessingCounts] = field(default_factory=dict)
     kpi: bool = False  # True when exchanges were classified (the inter-agency KPI applies)
 
     def levels_with_documents(self) -> list[Level]:
@@ -197,5 +199,6 @@ def summarize(
         },
         by_period={p: periods[p].freeze() for p in sorted(periods)},
         period_kind=period_kind,
+        processing=measure(documents, exchanges) if exchanges is not None else {},
         kpi=exchanges is not None,
     )

@@ -1,6 +1,8 @@
 """CSV evidence: one row per signature, plus one row per document without a signature.
 
-Every row carries the document's path and SHA-256 so anyone can find the file and re-check the row.
+Every row carries the document's path and SHA-256 so anyone can find the file and re-check the row,
+and the document's exchange data: direction, date, number/notation, recipients, whether it counts in
+the inter-agency KPI (and why not) and the reconciliation findings that name it.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import csv
 import io
 from collections.abc import Iterator
 
+from ..aggregate.exchange import Exchange
 from ..model import DocumentResult, SignatureResult
 from .context import ReportContext
 
@@ -21,6 +24,13 @@ COLUMNS = (
     "agency_name",
     "level",
     "decree30",
+    "direction",
+    "document_date",
+    "number_notation",
+    "recipients",
+    "inter_agency",
+    "excluded_reason",
+    "reconciliation",
     "field",
     "signer_cn",
     "signer_o",
@@ -46,18 +56,29 @@ COLUMNS = (
 )
 
 
-def _row(doc: DocumentResult, sig: SignatureResult | None) -> dict[str, str]:
+def _document_cells(doc: DocumentResult, exchange: Exchange | None, findings: list[str]) -> dict[str, str]:
+    return {
+        "path": doc.path,
+        "sha256": doc.sha256,
+        "verdict": doc.verdict.value,
+        "document_reason": doc.outcome.reason,
+        "agency_code": doc.agency.code or "",
+        "agency_name": doc.agency.name or "",
+        "level": doc.agency.level.value,
+        "decree30": doc.outcome.decree30.value,
+        "direction": doc.meta.direction.value,
+        "document_date": exchange.day.isoformat() if exchange and exchange.day else "",
+        "number_notation": doc.meta.number_notation or "",
+        "recipients": ";".join(r.code or r.name or "?" for r in doc.meta.recipients),
+        "inter_agency": str(exchange.inter_agency).lower() if exchange else "",
+        "excluded_reason": exchange.excluded.value if exchange and exchange.excluded else "",
+        "reconciliation": ";".join(findings),
+    }
+
+
+def _row(document: dict[str, str], sig: SignatureResult | None) -> dict[str, str]:
     row = {c: "" for c in COLUMNS}
-    row.update(
-        path=doc.path,
-        sha256=doc.sha256,
-        verdict=doc.verdict.value,
-        document_reason=doc.outcome.reason,
-        agency_code=doc.agency.code or "",
-        agency_name=doc.agency.name or "",
-        level=doc.agency.level.value,
-        decree30=doc.outcome.decree30.value,
-    )
+    row.update(document)
     if sig is None:
         return row
     signer = sig.signer
@@ -94,9 +115,15 @@ def iter_csv(ctx: ReportContext, rows_per_chunk: int = 500) -> Iterator[str]:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     pending = 0
-    for doc in ctx.run.documents:
+    findings: dict[str, list[str]] = {}
+    for item in ctx.reconciliation:
+        for path in item.paths:
+            findings.setdefault(path, []).append(item.finding.value)
+    for n, doc in enumerate(ctx.run.documents):
+        exchange = ctx.exchanges[n] if ctx.exchanges else None
+        document = _document_cells(doc, exchange, sorted(set(findings.get(doc.path, []))))
         for sig in doc.outcome.signatures or (None,):
-            writer.writerow(_row(doc, sig))
+            writer.writerow(_row(document, sig))
             pending += 1
         if pending >= rows_per_chunk:
             yield out.getvalue()

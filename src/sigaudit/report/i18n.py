@@ -217,6 +217,7 @@ LEVELS: Mapping[str, Mapping[Level, str]] = {
 TERMS: Mapping[str, Mapping[str, str]] = {
     "vi": {
         "kpi": "Chỉ tiêu liên thông",
+        "processed_through_system": "Xử lý trên hệ thống",
         "documents": "Số văn bản",
         "signed": "Có chữ ký số",
         "valid": "Hợp lệ",
@@ -228,6 +229,7 @@ TERMS: Mapping[str, Mapping[str, str]] = {
     },
     "en": {
         "kpi": "Inter-agency KPI",
+        "processed_through_system": "Processed through the system",
         "documents": "Documents",
         "signed": "Signed",
         "valid": "Valid",
@@ -251,6 +253,9 @@ DEFINITIONS_VI: Mapping[str, str] = {
     "bao trùm toàn bộ tệp (Nghị định 30/2020, Điều 5 và Điều 32)",
     "by_month": "văn bản được nhóm theo tháng của chữ ký sau cùng (thời điểm gắn dấu thời gian, nếu "
     "không có thì thời điểm ký được khai báo); văn bản chưa ký hoặc không đọc được không có tháng",
+    "processed_through_system": "chỉ tiêu thứ hai của kế hoạch, theo cấp của nơi nhận: lượt nhận (văn bản, "
+    "nơi nhận) có vết trạng thái (văn bản trạng thái edXML, cột trạng thái của sổ văn bản đến) đạt 06 "
+    "(hoàn thành) / lượt nhận có vết trạng thái; lượt nhận không có trạng thái được đếm riêng",
     "share_signed": "có chữ ký số / số văn bản",
     "share_valid": "hợp lệ / số văn bản",
     "level": "cấp của cơ quan ban hành, theo manifest.csv và danh mục cơ quan; «chưa xác định» khi "

@@ -21,6 +21,10 @@ DEFINITIONS = {
     "agency signature covering the whole file (Decree 30/2020 Art. 5 and 32)",
     "by_month": "documents grouped by the month of their latest signature (timestamp, else claimed "
     "time); unsigned and unreadable documents have no month",
+    "processed_through_system": "the plan's second measure, per recipient level: receptions (document, "
+    "recipient) with a known status trail (edXML status messages, a received register's status column) "
+    "whose trail reaches 06 (done) / receptions with a status trail; receptions without any status are "
+    "counted apart",
     "share_signed": "signed / documents",
     "share_valid": "valid / documents",
     "level": "level of the issuing agency, from manifest.csv and the agency registry; "
@@ -49,9 +53,22 @@ def summary_dict(
         ],
         "period_kind": summary.period_kind,
         "by_period": {key: counts.as_dict() for key, counts in summary.by_period.items()},
+        "processed_through_system": {
+            lv.value: {
+                **c.as_dict(),
+                "share_done": c.share_done,
+                "target": targets.processed_target(lv),
+            }
+            for lv, c in summary.processing.items()
+        },
         "reconciliation": {f.value: sum(1 for r in reconciliation if r.finding == f) for f in Finding},
         "targets": {
-            "signed": {lv.value: targets.signed_target(lv) for lv in LEVEL_ORDER if targets.signed_target(lv)}
+            "signed": {
+                lv.value: targets.signed_target(lv) for lv in LEVEL_ORDER if targets.signed_target(lv)
+            },
+            "processed": {
+                lv.value: targets.processed_target(lv) for lv in LEVEL_ORDER if targets.processed_target(lv)
+            },
         },
         "by_agency": [
             {"code": a.code, "name": a.name, "level": a.level.value, **a.counts.as_dict()}
@@ -61,6 +78,14 @@ def summary_dict(
         "definitions": {
             **DEFINITIONS,
             "excluded": {e.value: t for e, t in EXCLUSION_TEXT.items()},
+            "processed_through_system": {
+                lv.value: {
+                    **c.as_dict(),
+                    "share_done": c.share_done,
+                    "target": targets.processed_target(lv),
+                }
+                for lv, c in summary.processing.items()
+            },
             "reconciliation": {f.value: t for f, t in FINDING_TEXT.items()},
         },
     }

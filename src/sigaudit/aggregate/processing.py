@@ -1,0 +1,82 @@
+"""The plan's second measure: received documents whose processing went through the system.
+
+Reform plans also set, per level, the share of received documents handled through the
+document-management system (e.g. province 80 %, district 60 %, commune 30 %). sigaudit measures it
+where the archive allows: from the status messages (văn bản trạng thái, edXML) answering a document
+and from the status column of a register of received documents. A received document is *processed
+through the system* when its recipient's status trail reaches 06 (done).
+
+Units are (document, recipient) pairs: a document sent to three communes is three receptions, each
+attributed to the recipient's level. Copies of one document are merged by identity (see
+:mod:`.exchange`). Only receptions with at least one status are measured; the others are counted as
+"without a status trail" so the report says how much of the picture is missing. Documents left out of
+the KPI as recalled, replaced, internal or outside the period are left out here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..model import Direction, DocumentResult, Level, StatusEvent
+from .exchange import Exchange, Exclusion, party_key
+
+DONE = "06"
+_SKIPPED = {
+    Exclusion.RECALLED,
+    Exclusion.REPLACED,
+    Exclusion.INTERNAL,
+    Exclusion.OUT_OF_PERIOD,
+    Exclusion.UNDATED,
+}
+
+
+@dataclass(frozen=True)
+class ProcessingCounts:
+    receptions: int  # (document, recipient) pairs seen
+    with_trail: int  # of which at least one status is known
+    done: int  # of which the trail reaches 06 (done)
+
+    @property
+    def share_done(self) -> float | None:
+        return self.done / self.with_trail if self.with_trail else None
+
+    def as_dict(self) -> dict[str, int]:
+        return {"receptions": self.receptions, "with_status_trail": self.with_trail, "done": self.done}
+
+
+def measure(
+    documents: Sequence[DocumentResult], exchanges: Sequence[Exchange]
+) -> Mapping[Level, ProcessingCounts]:
+    """Receptions, receptions with a status trail, and those done, per recipient level."""
+    trails: dict[tuple[str, str], list[StatusEvent]] = {}
+    levels: dict[tuple[str, str], Level] = {}
+    by_document: dict[str, list[StatusEvent]] = {}  # statuses of a document that name no organ
+    for doc, exchange in zip(documents, exchanges, strict=True):
+        if exchange.excluded in _SKIPPED:
+            continue
+        key = exchange.identity or f"sha:{doc.sha256}"
+        for recipient in doc.meta.recipients:
+            who = party_key(recipient.code, recipient.name)
+            if who is None:
+                continue
+            unit = (key, who)
+            trails.setdefault(unit, [])
+            if recipient.level != Level.UNKNOWN or unit not in levels:
+                levels[unit] = recipient.level
+            if doc.meta.direction == Direction.RECEIVED:
+                # A register of received documents: its status column is the recipient's own trail.
+                trails[unit].extend(s for s in doc.meta.statuses if s.organ is None)
+        by_document.setdefault(key, []).extend(s for s in doc.meta.statuses if s.organ is not None)
+    for (key, who), trail in trails.items():
+        for status in by_document.get(key, ()):
+            organ = status.organ or ""
+            if who in (party_key(organ, None), party_key(None, organ)):
+                trail.append(status)
+    tallies: dict[Level, list[int]] = {}
+    for unit, trail in trails.items():
+        t = tallies.setdefault(levels[unit], [0, 0, 0])
+        t[0] += 1
+        t[1] += bool(trail)
+        t[2] += any(s.code == DONE for s in trail)
+    return {lv: ProcessingCounts(*tallies[lv]) for lv in Level if lv in tallies}
