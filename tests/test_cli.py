@@ -168,9 +168,14 @@ def test_csv_evidence_rows(report: dict[str, Any], sample_docs: Path) -> None:
 
 def test_table_shows_levels_shares_and_definitions(report: dict[str, Any]) -> None:
     table = report["_table"]
-    for word in ("province", "district", "commune", "unknown", "total", "% signed", "% valid"):
+    for word in ("province", "district", "commune", "total", "% signed", "% valid", "target signed"):
         assert word in table
     assert "signed = documents with at least one signature / documents" in table
+    # The KPI says what it counts and what it leaves out, with the reason and the count.
+    assert "Denominator (documents): documents that an agency sent to at least one other agency" in table
+    assert "3  no_exchange_data" in table and "1  internal" in table and "3  duplicate_copy" in table
+    assert "Flows: issuing level (rows) → recipient level (columns)" in table
+    assert "processed through the system" in table and "Reconciliation of sent and received" in table
 
 
 def test_exit_1_when_a_gate_fails_and_0_otherwise(sample_docs: Path, demo_pki: Path) -> None:

@@ -44,7 +44,7 @@ EXCLUSION_TEXT = {
     Exclusion.UNDATED: "no document date and no signing time, while a period was asked for",
     Exclusion.RECALLED: "recalled by its sender (edXML business type 1 or status 13)",
     Exclusion.REPLACED: "an earlier version of a document that a later package replaces or updates",
-    Exclusion.INTERNAL: "internal: the sender is its only recipient",
+    Exclusion.INTERNAL: "the sender is its only recipient",
     Exclusion.NO_EXCHANGE_DATA: "the export names no recipient and no direction: not shown to be exchanged",
     Exclusion.DUPLICATE_COPY: "another copy of the same document is already counted (sender's copy first)",
 }
