@@ -11,8 +11,9 @@ reported apart, with the reason, when it is
 - ``internal``: its only recipient is its sender;
 - ``no_exchange_data``: the export names no recipient and no direction, so nothing shows it was
   exchanged (e.g. a bare folder with a manifest of issuing agencies only);
-- ``duplicate_copy``: another copy of the same document (same sender, year and number/notation, or the
-  same edXML DocumentId, or the same bytes) is already counted — the sender's copy is preferred.
+- ``duplicate_copy``: another copy of the same document is already counted — the same bytes, or a
+  received copy of a document (same sender, year and number/notation, or edXML DocumentId) whose
+  sender's copy is counted; the sender's copy is preferred.
 
 A received document (from a register of incoming documents) whose register does not name the
 recipient counts: the incoming register is the recipient's own, and the sender is another agency.
@@ -46,7 +47,8 @@ EXCLUSION_TEXT = {
     Exclusion.REPLACED: "an earlier version of a document that a later package replaces or updates",
     Exclusion.INTERNAL: "the sender is its only recipient",
     Exclusion.NO_EXCHANGE_DATA: "the export names no recipient and no direction: not shown to be exchanged",
-    Exclusion.DUPLICATE_COPY: "another copy of the same document is already counted (sender's copy first)",
+    Exclusion.DUPLICATE_COPY: "a copy of a document already counted (same bytes, or a received copy with the "
+    "same sender, year and number); the sender's copy is counted",
 }
 
 
@@ -128,10 +130,8 @@ def _inter_agency(doc: DocumentResult) -> tuple[bool, Exclusion | None]:
             return False, Exclusion.INTERNAL
         return True, None
     if doc.meta.direction == Direction.RECEIVED:
-        return True, None
-    if doc.meta.direction == Direction.SENT:
-        return False, Exclusion.NO_EXCHANGE_DATA  # sent, but to whom is not said
-    return False, Exclusion.NO_EXCHANGE_DATA
+        return True, None  # in the recipient's incoming register: it came from another agency
+    return False, Exclusion.NO_EXCHANGE_DATA  # unknown direction, or sent without saying to whom
 
 
 def _recalled(doc: DocumentResult) -> bool:
@@ -163,18 +163,26 @@ def classify(documents: Sequence[DocumentResult], period: Period = ALL_TIME) -> 
         elif ident in newer_ids and doc.meta.business not in _NEWER:
             reason = Exclusion.REPLACED
         first_reason.append(reason)
-    # One counted copy per document: by identity, else by content; the sender's copy first.
+    # One counted copy per document, the sender's copy first. The same bytes are always the same
+    # document; a received copy is also a copy of the counted document with its identity (even when
+    # its bytes differ — reconciliation reports that). Two sender-side files with one identity but
+    # different bytes are different documents given the same number: both count.
     order = sorted(
         range(len(documents)), key=lambda n: (_DIRECTION_PREFERENCE[documents[n].meta.direction], n)
     )
-    seen: set[str] = set()
+    seen_bytes: set[str] = set()
+    seen_ids: set[str] = set()
     for n in order:
         if first_reason[n] is not None:
             continue
-        keys = {f"sha:{documents[n].sha256}", *([ident] if (ident := ids[n]) else [])}
-        if keys & seen:
+        doc, ident = documents[n], ids[n]
+        received = doc.meta.direction == Direction.RECEIVED
+        if doc.sha256 in seen_bytes or (received and ident is not None and ident in seen_ids):
             first_reason[n] = Exclusion.DUPLICATE_COPY
-        seen |= keys
+            continue
+        seen_bytes.add(doc.sha256)
+        if ident is not None:
+            seen_ids.add(ident)
     return [
         Exchange(inter_agency=flags[n], excluded=first_reason[n], day=days[n], identity=ids[n])
         for n in range(len(documents))

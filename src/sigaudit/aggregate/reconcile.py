@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import BusinessType, Direction, DocumentResult
-from .exchange import Exchange, party_key
+from .exchange import Exchange, Exclusion, party_key
 
 
 class Finding(enum.StrEnum):
@@ -58,9 +58,12 @@ class Reconciliation:
 def reconcile(documents: Sequence[DocumentResult], exchanges: Sequence[Exchange]) -> list[Reconciliation]:
     """Every finding, grouped by document identity, in the order the documents were found."""
     groups: dict[str, list[DocumentResult]] = {}
+    withdrawn: set[str] = set()  # recalled or replaced documents: not expected to be received
     for doc, exchange in zip(documents, exchanges, strict=True):
         if exchange.identity:
             groups.setdefault(exchange.identity, []).append(doc)
+        if exchange.excluded in (Exclusion.RECALLED, Exclusion.REPLACED):
+            withdrawn.add(doc.path)
     # Agencies whose incoming documents are in the archive: recipients named by received copies.
     receivers = {
         key
@@ -71,11 +74,13 @@ def reconcile(documents: Sequence[DocumentResult], exchanges: Sequence[Exchange]
     }
     findings: list[Reconciliation] = []
     for ident, copies in groups.items():
-        findings.extend(_group(ident, copies, receivers))
+        findings.extend(_group(ident, copies, receivers, withdrawn))
     return findings
 
 
-def _group(ident: str, copies: list[DocumentResult], receivers: set[str]) -> list[Reconciliation]:
+def _group(
+    ident: str, copies: list[DocumentResult], receivers: set[str], withdrawn: set[str]
+) -> list[Reconciliation]:
     received = [d for d in copies if d.meta.direction == Direction.RECEIVED]
     sent = [d for d in copies if d.meta.direction == Direction.SENT] or [
         d for d in copies if d.meta.direction == Direction.UNKNOWN
@@ -113,23 +118,25 @@ def _group(ident: str, copies: list[DocumentResult], receivers: set[str]) -> lis
                 )
             )
     answered: set[str] = set()  # recipients that hold a copy or sent a status
-    for doc in copies:
-        for status in doc.meta.statuses:
-            if status.code == "02":
-                out.append(
-                    Reconciliation(
-                        Finding.REFUSED,
-                        ident,
-                        tuple(d.path for d in copies),
-                        f"status 02 from {status.organ or 'a recipient'} ({status.source})",
-                    )
+    statuses = {(s.code, s.organ, s.source): s for doc in copies for s in doc.meta.statuses}
+    for status in statuses.values():
+        if status.code == "02":
+            out.append(
+                Reconciliation(
+                    Finding.REFUSED,
+                    ident,
+                    tuple(d.path for d in copies),
+                    f"status 02 from {status.organ or 'a recipient'} ({status.source})",
                 )
-            if status.organ:
-                answered.add(party_key(status.organ, None) or "")
-                answered.add(party_key(None, status.organ) or "")
+            )
+        if status.organ:
+            answered.add(party_key(status.organ, None) or "")
+            answered.add(party_key(None, status.organ) or "")
     for copy in received:
         answered |= {k for p in copy.meta.recipients if (k := party_key(p.code, p.name))}
     for doc in sent:
+        if doc.path in withdrawn:
+            continue
         missing = [
             p
             for p in doc.meta.recipients
