@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -105,11 +107,12 @@ def _build(root: Path) -> Path:
     return archive
 
 
-def _scan(root: Path, demo_pki: Path, *extra: str) -> dict[str, Any]:
+def _scan(root: Path, demo_pki: Path, *extra: str, config: Path | None = None) -> dict[str, Any]:
     out = root / f"r{len(list(root.glob('r*.json')))}.json"
     result = CliRunner().invoke(
         main,
         [
+            *(["--config", str(config)] if config else []),
             "scan", str(root / "xuat-du-lieu"), "--trust-roots", str(demo_pki / "demo-root.pem"),
             "--other-certs", str(demo_pki / "demo-intermediate.pem"),
             "--agencies", str(root / "agencies.csv"), "--no-store",
@@ -271,3 +274,43 @@ def test_malformed_register_rows_are_reported_and_the_rest_kept() -> None:
                   "unknown business type 'merge'", "status 'done'", "line 4: empty 'file' cell"):  # fmt: skip
         assert words in text, words
     assert parse_manifest(b"\xff\xfe\x00bad", base="", name="x.csv")[1][0].startswith("CSV is not UTF-8")
+
+
+def test_zips_of_registers_and_packages_give_the_same_kpi(
+    scanned: tuple[Path, dict[str, Any]], demo_pki: Path, tmp_path: Path
+) -> None:
+    root, report = scanned
+    zipped = tmp_path / "xuat-du-lieu"
+    zipped.mkdir()
+    with zipfile.ZipFile(zipped / "ban-giao-2024.zip", "w") as z:
+        for path in sorted((root / "xuat-du-lieu").rglob("*")):
+            if path.is_file():
+                z.write(path, path.relative_to(root / "xuat-du-lieu").as_posix())
+    shutil.copy(root / "agencies.csv", tmp_path / "agencies.csv")
+    again = _scan(tmp_path, demo_pki)
+    assert {p.split("!/", 1)[1]: d["excluded_reason"] for p, d in again["_docs"].items()} == {
+        p: d["excluded_reason"] for p, d in report["_docs"].items()
+    }
+    for key in ("total", "excluded", "flow_matrix", "reconciliation", "processed_through_system"):
+        assert again["summary"][key] == report["summary"][key], key
+
+
+def test_a_configuration_adds_register_headings(demo_pki: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "xuat-du-lieu"
+    archive.mkdir()
+    (archive / "a.pdf").write_bytes(sample_pdf(VALID_PDF))
+    (archive / "so-di.csv").write_text(
+        f"Tên file,Đơn vị soạn,Gửi tới\na.pdf,{PROVINCE_OFFICE},{VIET_TRI}\n", encoding="utf-8"
+    )
+    (tmp_path / "agencies.csv").write_text(REGISTRY, encoding="utf-8")
+    assert _scan(tmp_path, demo_pki)["summary"]["total"]["documents"] == 0  # headings unknown
+    config = tmp_path / "sigaudit.toml"
+    config.write_text(
+        '[columns]\nfile = ["Tên file"]\nagency_code = ["Đơn vị soạn"]\nrecipient_codes = ["Gửi tới"]\n',
+        encoding="utf-8",
+    )
+    report = _scan(tmp_path, demo_pki, config=config)
+    assert report["summary"]["by_level"]["province"]["documents"] == 1
+    config.write_text('[columns]\nfiel = ["x"]\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config), "scan", str(archive)])
+    assert result.exit_code == 2 and "unknown column 'fiel'" in result.output

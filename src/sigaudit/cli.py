@@ -34,7 +34,7 @@ from .report.context import View
 from .report.diff_report import render_diff_json, render_diff_text
 from .report.verify_view import render_verify
 from .run.pool import Limits, WorkerPool, default_jobs
-from .sources.walk import Candidate, walk
+from .sources.walk import Candidate, WalkLimits, walk
 from .store.results import ResultStore, default_store_path
 from .validation.trust import TrustConfig, build_trust
 
@@ -389,6 +389,7 @@ def scan(
         registry_path=str(agencies) if agencies else None,
         rescan=rescan,
         worker_limits=Limits(timeout_s=timeout_s, memory_mb=memory_mb),
+        limits=WalkLimits(columns=config.columns),
         executor=executor,
         scheduler=scheduler,
         shared_paths=shared_paths,

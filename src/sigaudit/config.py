@@ -2,7 +2,8 @@
 
 The file is found in the working directory or given with ``--config`` (or ``SIGAUDIT_CONFIG``). Its
 ``[scan]``, ``[report]``, ``[verify]`` and ``[diff]`` tables give defaults for the command-line options of
-the same name (dashes or underscores); ``[targets.signed]`` gives per-level targets in percent. Every
+the same name (dashes or underscores); ``[targets.signed]`` and ``[targets.processed]`` give per-level
+targets in percent; ``[columns]`` adds register headings (column = ["heading", …]). Every
 option can also be set by an environment variable ``SIGAUDIT_<COMMAND>_<OPTION>``, e.g.
 ``SIGAUDIT_SCAN_FAIL_UNDER=95``. Precedence: command line, then environment, then file, then built-in
 defaults. Unknown tables or keys are errors: a misspelt gate must not silently do nothing.
@@ -20,6 +21,7 @@ from typing import Any
 from .aggregate.targets import PLAN_TARGETS, Targets
 from .errors import ConfigError
 from .model import Level
+from .sources.manifest import COLUMN_ALIASES
 
 CONFIG_NAME = "sigaudit.toml"
 
@@ -31,6 +33,7 @@ class Config:
     path: Path | None = None
     defaults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # command -> option -> value
     targets: Targets = PLAN_TARGETS
+    columns: tuple[tuple[str, tuple[str, ...]], ...] = ()  # extra register headings per column
 
 
 def find_config(explicit: Path | None) -> Path | None:
@@ -64,12 +67,16 @@ def load_config(path: Path | None, options: Mapping[str, Mapping[str, OptionSpec
         raise ConfigError(f"configuration {path} is not valid TOML: {exc}") from exc
     defaults: dict[str, dict[str, Any]] = {}
     targets = PLAN_TARGETS
+    columns: tuple[tuple[str, tuple[str, ...]], ...] = ()
     for table, content in data.items():
         if table == "targets":
             targets = _targets(path, content)
             continue
+        if table == "columns":
+            columns = _columns(path, content)
+            continue
         if table not in options:
-            known = ", ".join(sorted([*options, "targets"]))
+            known = ", ".join(sorted([*options, "columns", "targets"]))
             raise ConfigError(f"{path}: unknown table [{table}] (known: {known})")
         if not isinstance(content, dict):
             raise ConfigError(f"{path}: [{table}] must be a table")
@@ -80,7 +87,24 @@ def load_config(path: Path | None, options: Mapping[str, Mapping[str, OptionSpec
             if spec.is_path:
                 value = _resolve_paths(path, value)
             defaults.setdefault(table, {})[spec.param] = value
-    return Config(path=path, defaults=defaults, targets=targets)
+    return Config(path=path, defaults=defaults, targets=targets, columns=columns)
+
+
+def _columns(path: Path, content: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``[columns]``: more headings for the register columns sigaudit knows (sources/manifest.py)."""
+    known = set(COLUMN_ALIASES)
+    if not isinstance(content, dict):
+        raise ConfigError(f"{path}: [columns] must be a table of column = [headings]")
+    out = []
+    for key, headings in content.items():
+        if key not in known:
+            raise ConfigError(
+                f"{path}: unknown column {key!r} in [columns] (known: {', '.join(sorted(known))})"
+            )
+        if not isinstance(headings, list) or not all(isinstance(h, str) and h.strip() for h in headings):
+            raise ConfigError(f"{path}: [columns] {key} must be a list of headings")
+        out.append((key, tuple(headings)))
+    return tuple(out)
 
 
 def _resolve_paths(config_path: Path, value: Any) -> Any:

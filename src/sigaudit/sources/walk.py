@@ -47,6 +47,8 @@ class WalkLimits:
     max_zip_ratio: int = 200  # uncompressed/compressed size above which a big member is a bomb
     max_zip_members: int = 100_000
     max_zip_total_bytes: int = 8 * 1024 * 1024 * 1024  # uncompressed bytes read from one ZIP, nested included
+    # Not a limit but the walker's one other setting: more register headings per column ([columns]).
+    columns: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -204,8 +206,8 @@ def _classify(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterat
         yield Candidate(shown, data, f"not a PDF: named .pdf but the content is {_describe(data)}")
     elif data[:4] in ZIP_MAGICS and suffix not in OFFICE_ZIP_SUFFIXES:
         yield from _walk_zip(shown, data, limits, depth + 1)
-    elif is_document_csv(name, data):
-        entries, problems = parse_manifest(data, base=_parent(shown), name=name)
+    elif is_document_csv(name, data, dict(limits.columns)):
+        entries, problems = parse_manifest(data, base=_parent(shown), name=name, extra=dict(limits.columns))
         yield ManifestFound(shown, tuple(entries), tuple(problems))
     elif suffix in OTHER_DOCUMENT_SUFFIXES:
         kind = OTHER_DOCUMENT_SUFFIXES[suffix]
