@@ -12,6 +12,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -32,6 +33,7 @@ from .model import AuditRun, DocumentResult, Verdict
 from .report import FORMATTERS, ReportContext
 from .report.context import View
 from .report.diff_report import render_diff_json, render_diff_text
+from .report.etsi import write_etsi_reports
 from .report.verify_view import render_verify
 from .run.pool import Limits, WorkerPool, default_jobs
 from .sources.walk import Candidate, WalkLimits, walk
@@ -173,6 +175,10 @@ def report_options(func: F) -> F:
         "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
         help="Language of the HTML report.",
     )(func)  # fmt: skip
+    func = click.option(
+        "--etsi-report", "etsi_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="Write an ETSI TS 119 102-2 validation report per signed document into DIR.",
+    )(func)  # fmt: skip
     func = click.option("--html", "html_out", metavar="FILE", help="Write the HTML dashboard to FILE.")(func)
     func = click.option(
         "--csv", "csv_out", metavar="FILE", help="Write the CSV evidence to FILE ('-' for stdout)."
@@ -218,18 +224,22 @@ def _config(ctx: click.Context) -> Config:
     return config if config is not None else Config()
 
 
+@dataclass(frozen=True)
+class Outputs:
+    """Which reports to write, and where (``-`` is standard output)."""
+
+    json_out: str | None = None
+    csv_out: str | None = None
+    html_out: str | None = None
+    etsi_dir: Path | None = None
+    lang: str = "vi"
+
+
 def _emit_reports(
-    run: AuditRun,
-    config: Config,
-    gates: Gates,
-    json_out: str | None,
-    csv_out: str | None,
-    html_out: str | None,
-    lang: str,
-    quiet: bool,
-    view: View,
+    run: AuditRun, config: Config, gates: Gates, outputs: Outputs, quiet: bool, view: View
 ) -> list[str]:
     """Summarise, check gates, write every requested report; return the failed gates."""
+    json_out, csv_out, html_out, lang = outputs.json_out, outputs.csv_out, outputs.html_out, outputs.lang
     if json_out == "-" and csv_out == "-":
         raise ConfigError("--json - and --csv - cannot both write to stdout")
     exchanges = classify(run.documents, view.period)
@@ -253,6 +263,13 @@ def _emit_reports(
         if "html" not in FORMATTERS:
             raise ConfigError("this installation has no HTML report")
         _write(html_out, FORMATTERS["html"](ctx))
+    if outputs.etsi_dir is not None:
+        try:
+            write_etsi_reports(ctx, outputs.etsi_dir)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot write ETSI reports to {outputs.etsi_dir}: {exc.strerror or exc}"
+            ) from exc
     if not quiet:
         # Keep stdout clean for a machine-readable report written there.
         click.echo(_whole(FORMATTERS["table"](ctx)), nl=False, err=json_out == "-" or csv_out == "-")
@@ -355,6 +372,7 @@ def scan(
     json_out: str | None,
     csv_out: str | None,
     html_out: str | None,
+    etsi_dir: Path | None,
     lang: str,
     fail_on: tuple[str, ...],
     fail_under: float | None,
@@ -402,7 +420,8 @@ def scan(
         finally:
             stop()
         gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
-        failures = _emit_reports(run, config, gates, json_out, csv_out, html_out, lang, quiet, view)
+        outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang)
+        failures = _emit_reports(run, config, gates, outputs, quiet, view)
         if verbose:
             _list_problems(run.documents)
         if compare and store is not None:
@@ -435,6 +454,7 @@ def report(
     json_out: str | None,
     csv_out: str | None,
     html_out: str | None,
+    etsi_dir: Path | None,
     lang: str,
     fail_on: tuple[str, ...],
     fail_under: float | None,
@@ -448,7 +468,8 @@ def report(
     with ResultStore(_existing_store(store_path)) as store:
         run = store.load_run(store.find_run(run_id))
     gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
-    failures = _emit_reports(run, _config(ctx), gates, json_out, csv_out, html_out, lang, quiet, view)
+    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang)
+    failures = _emit_reports(run, _config(ctx), gates, outputs, quiet, view)
     sys.exit(EXIT_GATE if failures else EXIT_OK)
 
 
