@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -12,10 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from sigaudit.cli import main
 from sigaudit.codec import document_to_dict
+from sigaudit.sources import walk as walk_module
 from sigaudit.store.results import ResultStore
 
 
@@ -145,3 +149,48 @@ def test_two_runs_on_one_store_at_once_stay_consistent(
     with ResultStore(store) as s:
         assert len(s.runs()) == 2
         assert s.count_results() == len(_validated_hashes(a))
+
+
+def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(
+    sample_docs: Path, demo_pki: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = tmp_path / "archive"
+    shutil.copytree(sample_docs, archive)
+    store = tmp_path / "s.sqlite"
+    read: list[str] = []
+    real_read = walk_module._read_file
+
+    def counting_read(path: Path, limits: Any) -> Any:
+        read.append(Path(path).name)
+        return real_read(path, limits)
+
+    monkeypatch.setattr(walk_module, "_read_file", counting_read)
+    first = _scan(archive, demo_pki, store, tmp_path / "1.json")
+    pdfs = {Path(d["path"]).name for d in first["documents"] if "!/" not in d["path"]}
+    assert pdfs <= set(read)
+    read.clear()
+    second = _scan(archive, demo_pki, store, tmp_path / "2.json")
+    validated_files = {
+        Path(d["path"]).name
+        for d in first["documents"]
+        if "!/" not in d["path"] and not d["reason"].startswith("not a PDF")
+    }
+    assert validated_files and not validated_files & set(read)  # only containers, registers, non-PDFs
+    assert second["documents"] == first["documents"]
+    # Same size, modification time put back: the change time still gives the edit away.
+    target = next(p for p in archive.rglob("*.pdf") if p.name == "25-UBND_2024-02-02.pdf")
+    before = target.stat()
+    data = bytearray(target.read_bytes())
+    data[-10] ^= 0x01
+    target.write_bytes(bytes(data))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    read.clear()
+    third = _scan(archive, demo_pki, store, tmp_path / "3.json")
+    assert "25-UBND_2024-02-02.pdf" in read
+    changed = next(
+        d for d in third["documents"] if d["path"].endswith("/gia-cam/2024/25-UBND_2024-02-02.pdf")
+    )
+    assert changed["sha256"] != next(d for d in first["documents"] if d["path"] == changed["path"])["sha256"]
+    read.clear()
+    _scan(archive, demo_pki, store, tmp_path / "4.json", "--rehash")
+    assert validated_files <= set(read)

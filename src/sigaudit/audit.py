@@ -37,7 +37,16 @@ from .model import (
 )
 from .run.pool import Limits, WorkerPool
 from .sources.manifest import ManifestEntry
-from .sources.walk import Candidate, ManifestFound, StatusFound, WalkEvent, WalkLimits, walk
+from .sources.walk import (
+    Candidate,
+    FileStamp,
+    ManifestFound,
+    StatusFound,
+    WalkEvent,
+    WalkLimits,
+    read_document,
+    walk,
+)
 from .store.results import ResultStore
 from .validation.policy import POLICY
 from .validation.trust import TrustConfig
@@ -70,6 +79,7 @@ class AuditOptions:
     worker_limits: Limits = field(default_factory=Limits)
     registry_path: str | None = None
     rescan: bool = False  # validate everything again even when the store has a result
+    rehash: bool = False  # read and hash every file even when unchanged since the previous run
     executor: str = "local"  # "local" (warm worker processes) or "dask"
     scheduler: str | None = None  # Dask scheduler address, for executor "dask"
     shared_paths: bool = False  # Dask workers read plain files from the same path instead of bytes
@@ -105,6 +115,7 @@ class _Item:
     sha256: str
     outcome: ValidationOutcome | None = None
     validated: bool = True  # False when the walker already decided (no bytes, not a PDF)
+    file: tuple[str, FileStamp] | None = None  # a plain file and its stat when read, to remember
 
 
 def run_audit(
@@ -132,7 +143,8 @@ def run_audit(
 
     def to_validate() -> Iterator[tuple[object, Candidate, str]]:
         """Walk the archive; settle what needs no validation here, hand the rest to the workers."""
-        for event, sha in _with_digests(walk(list(options.paths), options.limits)):
+        known = store.known_file if store and not (options.rescan or options.rehash) else None
+        for event, sha in _with_digests(walk(list(options.paths), options.limits, known)):
             if isinstance(event, ManifestFound):
                 for entry in event.entries:
                     manifest_rows[entry.path] = entry
@@ -144,8 +156,20 @@ def run_audit(
             if isinstance(event, Skipped):
                 skipped.append(event)
                 continue
+            if event.known_sha256 is not None and store is not None:
+                cached = store.get(sha, fingerprint)
+                if cached is not None:  # unchanged since it was read and validated: nothing to read
+                    assert event.stamp is not None and event.file is not None
+                    item = _Item(len(items), event.path, event.stamp[2], sha, cached)
+                    item.file = (str(event.file), event.stamp)
+                    items.append(item)
+                    finished(item, reused=True)
+                    continue
+                event, sha = _read_now(event, options.limits)
             size = len(event.data) if event.data is not None else 0
             item = _Item(len(items), event.path, size, sha)
+            if event.file is not None and event.stamp is not None and event.data is not None:
+                item.file = (str(event.file), event.stamp)
             items.append(item)
             if event.data is None or event.error is not None:
                 item.outcome = ValidationOutcome(Verdict.UNREADABLE, event.error or "unreadable")
@@ -198,6 +222,7 @@ def run_audit(
         manifest["store_run_id"] = run_id
         validated = (i.validated for i in items)
         store.end_run(run_id, zip(documents, validated, strict=True), manifest, skipped, warnings)
+        store.remember_files((*i.file, i.sha256) for i in items if i.file is not None and i.validated)
     return AuditRun(
         documents=tuple(documents),
         skipped=tuple(skipped),
@@ -224,8 +249,24 @@ def _with_statuses(meta: DocumentMeta, statuses: dict[str, list[StatusEvent]]) -
     return dataclasses.replace(meta, statuses=(*meta.statuses, *found))
 
 
+def _read_now(event: Candidate, limits: WalkLimits) -> tuple[Candidate, str]:
+    """Read a file the walk skipped as unchanged, because its result is not in the store after all."""
+    assert event.file is not None
+    try:
+        data, stamp = read_document(event.file, limits)
+    except OSError as exc:
+        return Candidate(event.path, None, f"cannot read file: {exc.strerror or exc}"), ""
+    return Candidate(event.path, data, file=event.file, stamp=stamp), _sha256(data)
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _done(value: str) -> Future[str]:
+    future: Future[str] = Future()
+    future.set_result(value)
+    return future
 
 
 def _with_digests(
@@ -250,7 +291,9 @@ def _with_digests(
 
         for event in events:
             data = event.data if isinstance(event, Candidate) else None
-            if data is None:
+            if isinstance(event, Candidate) and event.known_sha256 is not None:
+                pending.append((event, _done(event.known_sha256), 0))
+            elif data is None:
                 pending.append((event, None, 0))
             else:
                 pending.append((event, hashers.submit(_sha256, data), len(data)))

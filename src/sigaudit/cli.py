@@ -336,6 +336,10 @@ def _option_specs(group: click.Group) -> dict[str, dict[str, OptionSpec]]:
 @click.option("--no-store", is_flag=True, help="Keep no results: validate everything, record nothing.")
 @click.option("--rescan", is_flag=True, help="Validate every document again, even if already in the store.")
 @click.option(
+    "--rehash", is_flag=True,
+    help="Read and hash every file, even those unchanged (inode, size, mtime, ctime) since the last run.",
+)  # fmt: skip
+@click.option(
     "--compare", is_flag=True, help="After the scan, list what changed since the previous stored run."
 )
 @click.option(
@@ -380,6 +384,7 @@ def scan(
     store_path: Path | None,
     no_store: bool,
     rescan: bool,
+    rehash: bool,
     compare: bool,
     timeout_s: float,
     memory_mb: int,
@@ -406,6 +411,7 @@ def scan(
         jobs=jobs or default_jobs(),
         registry_path=str(agencies) if agencies else None,
         rescan=rescan,
+        rehash=rehash,
         worker_limits=Limits(timeout_s=timeout_s, memory_mb=memory_mb),
         limits=WalkLimits(columns=config.columns),
         executor=executor,

@@ -10,11 +10,18 @@ from collections.abc import Callable, Iterator
 
 from .context import ReportContext
 from .csv_report import iter_csv
-from .html import render_html
 from .json_report import iter_json
 from .table import render_table
 
 Formatter = Callable[[ReportContext], str | Iterator[str]]
+
+
+def render_html(ctx: ReportContext) -> str:
+    """The HTML dashboard; its module (and Jinja2) is loaded only when a dashboard is asked for."""
+    from .html import render_html as render
+
+    return render(ctx)
+
 
 FORMATTERS: dict[str, Formatter] = {
     "table": render_table,

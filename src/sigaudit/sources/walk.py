@@ -12,7 +12,7 @@ import dataclasses
 import os
 import stat
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path, PurePosixPath
@@ -51,14 +51,23 @@ class WalkLimits:
     columns: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
+FileStamp = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
+
+
 @dataclass(frozen=True)
 class Candidate:
-    """A file to validate: its path inside the scan and its bytes, or why they could not be read."""
+    """A file to validate: its path inside the scan and its bytes, or why they could not be read.
+
+    A plain file the previous run saw unchanged (same device, inode, size, modification and change
+    time) may come with ``known_sha256`` and no bytes: the caller reads it only if it needs them.
+    """
 
     path: str
     data: bytes | None
     error: str | None = None
     file: Path | None = None  # the file on disk, for documents that are plain files (not ZIP members)
+    stamp: FileStamp | None = None  # the file's stat when it was read (plain files only)
+    known_sha256: str | None = None  # digest recorded for this unchanged file; then data is None
 
 
 @dataclass(frozen=True)
@@ -89,18 +98,41 @@ def display_root(path: Path) -> str:
     return name or str(path)
 
 
-def walk(paths: list[Path], limits: WalkLimits | None = None) -> Iterator[WalkEvent]:
-    """Yield every candidate document, skipped file and manifest under ``paths``, in a stable order."""
+KnownFiles = Callable[[str, FileStamp], "str | None"]
+
+
+def walk(
+    paths: list[Path], limits: WalkLimits | None = None, known: KnownFiles | None = None
+) -> Iterator[WalkEvent]:
+    """Yield every candidate document, skipped file and manifest under ``paths``, in a stable order.
+
+    ``known(absolute_path, stamp)`` may name the SHA-256 recorded for an unchanged plain file: that
+    file is then not read (see :class:`Candidate`).
+    """
     limits = limits or WalkLimits()
     for root in paths:
         shown = display_root(root)
         if root.is_dir() and not root.is_symlink():
-            yield from _walk_dir(root, shown, limits)
+            yield from _walk_dir(root, shown, limits, known)
         else:
-            yield from _from_file(root, shown, limits)
+            yield from _from_file(root, shown, limits, known)
 
 
-def _walk_dir(directory: Path, shown: str, limits: WalkLimits) -> Iterator[WalkEvent]:
+def file_stamp(info: os.stat_result) -> FileStamp:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def read_document(path: Path, limits: WalkLimits) -> tuple[bytes, FileStamp]:
+    """Read a plain file (read-only, no symbolic link followed); raises OSError on failure."""
+    try:
+        return _read_file(path, limits)
+    except _TooLarge as exc:
+        raise OSError(f"file too large ({exc.size} bytes)") from exc
+
+
+def _walk_dir(
+    directory: Path, shown: str, limits: WalkLimits, known: KnownFiles | None
+) -> Iterator[WalkEvent]:
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError as exc:
@@ -113,14 +145,14 @@ def _walk_dir(directory: Path, shown: str, limits: WalkLimits) -> Iterator[WalkE
         if entry.is_symlink():
             yield Skipped(child, "symbolic link not followed")
         elif entry.is_dir(follow_symlinks=False):
-            yield from _walk_dir(Path(entry.path), child, limits)
+            yield from _walk_dir(Path(entry.path), child, limits, known)
         elif entry.is_file(follow_symlinks=False):
-            yield from _from_file(Path(entry.path), child, limits)
+            yield from _from_file(Path(entry.path), child, limits, known)
         else:
             yield Skipped(child, "not a regular file")
 
 
-def _read_file(path: Path, limits: WalkLimits) -> bytes:
+def _read_file(path: Path, limits: WalkLimits) -> tuple[bytes, FileStamp]:
     # O_RDONLY only: the archive under audit is never written to.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     try:
@@ -139,7 +171,7 @@ def _read_file(path: Path, limits: WalkLimits) -> bytes:
         os.close(fd)
     if len(data) > limits.max_file_bytes:
         raise _TooLarge(len(data))
-    return data
+    return data, file_stamp(info)
 
 
 def _read_up_to(fd: int, size: int) -> bytes:
@@ -160,9 +192,20 @@ class _TooLarge(Exception):
         self.size = size
 
 
-def _from_file(path: Path, shown: str, limits: WalkLimits) -> Iterator[WalkEvent]:
+def _from_file(path: Path, shown: str, limits: WalkLimits, known: KnownFiles | None) -> Iterator[WalkEvent]:
+    absolute = Path(os.path.abspath(path))
+    if known is not None:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            info = None
+        if info is not None and stat.S_ISREG(info.st_mode):
+            digest = known(str(absolute), file_stamp(info))
+            if digest is not None:
+                yield Candidate(shown, None, file=absolute, stamp=file_stamp(info), known_sha256=digest)
+                return
     try:
-        data = _read_file(path, limits)
+        data, stamp = _read_file(path, limits)
     except _TooLarge as exc:
         yield from _classify_unreadable(shown, f"file too large ({exc.size} bytes)")
         return
@@ -173,7 +216,7 @@ def _from_file(path: Path, shown: str, limits: WalkLimits) -> Iterator[WalkEvent
         if isinstance(event, Candidate) and event.path == shown:
             # Absolute, not resolved: no symbolic link is followed inside the walk, and resolving
             # cost seven lstat calls per file.
-            event = dataclasses.replace(event, file=Path(os.path.abspath(path)))
+            event = dataclasses.replace(event, file=absolute, stamp=stamp)
         yield event
 
 

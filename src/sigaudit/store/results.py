@@ -33,6 +33,7 @@ from ..codec import (
 )
 from ..errors import ConfigError
 from ..model import AuditRun, DocumentResult, Skipped, ValidationOutcome
+from ..sources.walk import FileStamp
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -61,6 +62,17 @@ CREATE TABLE IF NOT EXISTS run_documents (
     agency TEXT NOT NULL,  -- JSON: the agency, and under "meta" the document's exchange metadata
     outcome TEXT,  -- only for documents whose verdict did not come from validation (no bytes, not a PDF)
     PRIMARY KEY (run_id, seq)
+);
+-- Plain files seen by earlier runs, with the stat they had when read and the digest of their bytes:
+-- a file whose device, inode, size, modification and change times are unchanged is not read again.
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    dev INTEGER NOT NULL,
+    ino INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL
 );
 """
 
@@ -154,6 +166,24 @@ class ResultStore:
                 now.isoformat(),
             ),
         )
+
+    # --- files ----------------------------------------------------------------------------------------
+    def known_file(self, path: str, stamp: FileStamp) -> str | None:
+        """The digest recorded for ``path`` if its stat is exactly the one recorded with it."""
+        row = self._db.execute(
+            "SELECT sha256 FROM files WHERE path = ? AND dev = ? AND ino = ? AND size = ? AND mtime_ns = ? "
+            "AND ctime_ns = ?",
+            (path, *stamp),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def remember_files(self, files: Iterable[tuple[str, FileStamp, str]]) -> None:
+        """Record (absolute path, stat when read, SHA-256) for the plain files a run read."""
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((path, *stamp, sha) for path, stamp, sha in files),
+            )
 
     def count_results(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0])
