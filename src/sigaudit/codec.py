@@ -257,6 +257,9 @@ def document_to_dict(doc: DocumentResult, exchange: dict[str, Any] | None = None
         **(exchange or {}),
         "metadata": meta,
         **outcome,
+        # The signature pattern checked against the issuing agency (Decree30.OTHER_AGENCY).
+        "decree30": doc.decree30.value,
+        "decree30_agency_named": doc.agency_named,
     }
 
 

@@ -159,6 +159,7 @@ class Decree30(enum.StrEnum):
     PERSONAL_ONLY = "personal_only"
     WRONG_ORDER = "wrong_order"  # the agency signed before the competent person
     CHANGED_AFTER_AGENCY = "changed_after_agency"  # the agency signature does not cover the whole file
+    OTHER_AGENCY = "other_agency"  # the agency signature's certificate names another agency than the issuer
     ROLES_UNKNOWN = "roles_unknown"  # signed, but no signer could be recognised as person or agency
     NOT_SIGNED = "not_signed"
 
@@ -275,9 +276,23 @@ class DocumentResult:
         return bool(self.outcome.signatures)
 
     @property
+    def agency_named(self) -> bool | None:
+        """Whether the agency signature's certificate names the issuing agency (None: not judged)."""
+        from .validation.decree30 import agency_named
+
+        return agency_named(self.agency.name, self.outcome.signatures)
+
+    @property
+    def decree30(self) -> Decree30:
+        """The signatures' Decree 30 pattern, checked against the issuing agency when it is known."""
+        from .validation.decree30 import with_agency
+
+        return with_agency(self.outcome.decree30, self.agency_named)
+
+    @property
     def legally_complete(self) -> bool:
-        """Valid, and signed by the competent person then the agency as Decree 30 requires."""
-        return self.verdict == Verdict.VALID and self.outcome.decree30 == Decree30.COMPLETE
+        """Valid, and signed by the competent person then the issuing agency as Decree 30 requires."""
+        return self.verdict == Verdict.VALID and self.decree30 == Decree30.COMPLETE
 
 
 @dataclass(frozen=True)

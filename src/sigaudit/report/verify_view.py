@@ -10,6 +10,7 @@ DECREE30_WORDS = {
     "personal_only": "personal signature only: the agency signature is missing",
     "wrong_order": "the agency signed before the competent person",
     "changed_after_agency": "the file was changed after the agency signature",
+    "other_agency": "the agency signature's certificate names another agency than the issuing one",
     "roles_unknown": "no signer recognised as a person or an agency",
     "not_signed": "not signed",
 }

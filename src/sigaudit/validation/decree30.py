@@ -8,9 +8,21 @@ the agency signature (reported as ``agency_only`` so they can be told apart from
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..model import Coverage, Decree30, SignatureResult, SignerRole
+from ..sources.manifest import fold
+
+# Abbreviations written in agency names and certificates (compared after fold()).
+_ABBREVIATIONS = {
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "vp": "van phong",
+    "tp": "thanh pho",
+    "tx": "thi xa",
+    "tt": "thi tran",
+}
 
 
 def decree30_conformance(signatures: Sequence[SignatureResult]) -> Decree30:
@@ -32,3 +44,33 @@ def decree30_conformance(signatures: Sequence[SignatureResult]) -> Decree30:
 
 def _agency_last(agency: SignatureResult, ok: Decree30) -> Decree30:
     return ok if agency.coverage == Coverage.ENTIRE_FILE else Decree30.CHANGED_AFTER_AGENCY
+
+
+def _name_key(name: str) -> str:
+    words = re.split(r"[^a-z0-9]+", fold(name).replace(".", " "))
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in words if w)
+
+
+def agency_named(agency_name: str | None, signatures: Sequence[SignatureResult]) -> bool | None:
+    """Whether the agency signature's certificate names the issuing agency (CN, else O).
+
+    None when it cannot be judged: the issuing agency's name is not known, or there is no agency
+    signature with a readable certificate. Names are compared without case, accents or punctuation,
+    with the usual abbreviations written out (UBND = Ủy ban nhân dân, TP = thành phố …).
+    """
+    if not agency_name:
+        return None
+    certificates = [s.signer for s in signatures if s.role == SignerRole.AGENCY and s.signer is not None]
+    if not certificates:
+        return None
+    wanted = _name_key(agency_name)
+    return any(
+        wanted in (_name_key(c.common_name or ""), _name_key(c.organization or "")) for c in certificates
+    )
+
+
+def with_agency(conformance: Decree30, named: bool | None) -> Decree30:
+    """A pattern that would conform is ``other_agency`` when the agency certificate names another."""
+    if named is False and conformance in (Decree30.COMPLETE, Decree30.AGENCY_ONLY):
+        return Decree30.OTHER_AGENCY
+    return conformance
