@@ -43,6 +43,7 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko.sign.validation.utils import CMSAlgorithmUsagePolicy
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.policy_decl import DisallowWeakAlgorithmsPolicy
+from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator, SignatureValidationContext
 
 from ..model import (
     Changes,
@@ -107,6 +108,37 @@ _CRYPTO_CONSTRAINTS = {
     SubIndication.CRYPTO_CONSTRAINTS_FAILURE,
     SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
 }
+
+# iText 5 (and other BouncyCastle-based signers) write the key's OID, id-ecPublicKey, as the CMS
+# signatureAlgorithm of an ECDSA signature instead of ecdsa-with-SHAxxx (see _KeyOidEcdsaValidator).
+ID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
+
+
+class _KeyOidEcdsaValidator(DefaultSignatureValidator):
+    """pyhanko-certvalidator's signature check, reading id-ecPublicKey as ECDSA with the CMS digest.
+
+    pyhanko-certvalidator knows no signature mechanism for the OID id-ecPublicKey and reports the
+    signature as not verifying, so every ECDSA signature made by iText 5 came out ``invalid``. The OID
+    names an EC key, whose only signature scheme is ECDSA, and the digest is the SignerInfo's own
+    digestAlgorithm (which the algorithm policy still judges): the value is verified exactly as an
+    ecdsa-with-<digest> signature, nothing else is relaxed. Adobe Reader and EU DSS accept these files.
+    """
+
+    def validate_signature(
+        self,
+        signature: bytes,
+        signed_data: bytes,
+        public_key_info: keys.PublicKeyInfo,
+        signature_algorithm: algos.SignedDigestAlgorithm,
+        context: SignatureValidationContext = SignatureValidationContext(),  # noqa: B008  # frozen
+    ) -> None:
+        md = context.contextual_md_algorithm
+        if signature_algorithm["algorithm"].dotted == ID_EC_PUBLIC_KEY and md is not None:
+            signature_algorithm = algos.SignedDigestAlgorithm({"algorithm": f"{md}_ecdsa"})
+        super().validate_signature(signature, signed_data, public_key_info, signature_algorithm, context)
+
+
+_SIGNATURE_VALIDATOR = _KeyOidEcdsaValidator()
 
 # A /ByteRange must leave out the signature value and nothing else (see _byte_range_problem).
 BYTE_RANGE_WORDS = "ByteRange does not cover the file except the signature value"
@@ -361,6 +393,7 @@ def _context(
         revocation_mode="soft-fail",
         moment=moment,
         algorithm_usage_policy=ALGORITHM_POLICY,
+        signature_validator=_SIGNATURE_VALIDATOR,
     )
 
 
@@ -548,7 +581,11 @@ def _from_status(
         claimed_signing_time=status.signer_reported_dt,
         timestamp_time=ts.timestamp if ts is not None else None,
         digest_algorithm=status.md_algorithm,
-        signature_algorithm=status.pkcs7_signature_mechanism,
+        signature_algorithm=(
+            "ecdsa (id-ecPublicKey)"
+            if status.pkcs7_signature_mechanism == ID_EC_PUBLIC_KEY
+            else status.pkcs7_signature_mechanism
+        ),
         intact=status.intact,
         crypto_valid=status.valid,
         trusted=status.trusted,
