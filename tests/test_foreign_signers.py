@@ -9,6 +9,7 @@ before the fix in engine._KeyOidEcdsaValidator), and must still fail one whose v
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,10 +28,15 @@ sys.path.insert(0, str(REPO / "scripts"))
 import make_foreign_corpus as corpus  # noqa: E402
 
 MISSING = corpus.missing_tools()
+# Skipped on a machine without the signers; under CI=true (.ci/run installs them) missing ones fail.
 pytestmark = pytest.mark.skipif(
-    bool(MISSING),
+    bool(MISSING) and os.environ.get("CI") != "true",
     reason="foreign signers not installed: " + ", ".join(MISSING) + " (.ci/run installs them)",
 )
+
+
+def test_foreign_signers_are_installed() -> None:
+    assert not MISSING, "foreign signers not installed: " + ", ".join(MISSING)
 
 
 @pytest.fixture(scope="module")
