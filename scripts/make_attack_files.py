@@ -103,9 +103,10 @@ def _helvetica() -> generic.DictionaryObject:
     )
 
 
-def prepared_letter() -> bytes:
+def prepared_letter(*, widget_page_entry: bool = False) -> bytes:
     """The unsigned sample letter plus what the cases need: a text field, a second page, a form
-    XObject with an amount, a hidden sentence under a white cover, a standard font /FH."""
+    XObject with an amount, a hidden sentence under a white cover, a standard font /FH.
+    ``widget_page_entry``: the text field's widget names its page (/P), which pyHanko 0.38 mishandles."""
     w = IncrementalPdfFileWriter(io.BytesIO(BASE_LETTER.read_bytes()))
     page_ref = w.root["/Pages"]["/Kids"][0]
     page = page_ref.get_object()
@@ -144,6 +145,8 @@ def prepared_letter() -> bytes:
             # every later signature an unexplained change (see README, Verdicts, known limits)
         }
     )
+    if widget_page_entry:
+        field[pdf_name("/P")] = page_ref
     field_ref = w.add_object(field)
     page["/Annots"].append(field_ref)
     w.update_container(page)

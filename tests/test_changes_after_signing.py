@@ -129,3 +129,21 @@ def test_hide_and_replace_names_the_page_content(
     outcome = validate_pdf(cases["shadow-hide-and-replace"].data, demo_trust)
     reason = outcome.signatures[0].changes_reason
     assert "a page's content stream" in reason and "the page tree" in reason, reason
+
+
+def test_known_limit_widget_page_entry_makes_a_later_signature_unexplained(
+    demo_pki: Path, demo_trust: TrustConfig
+) -> None:
+    """README, known limits: with /P on a text field's widget, pyHanko 0.38 cannot explain a second
+    signature filled into an existing field, so the first is reported disallowed. If a pyHanko upgrade
+    fixes this, this test fails: then drop the limit from the README."""
+    from realsign import issue, load_issuer
+
+    issuer = load_issuer(demo_pki)
+    base = attacks.prepared_letter(widget_page_entry=True)
+    both = attacks.sign(attacks.sign(base, issue(issuer), "Sig_CaNhan"), issue(issuer), "Sig_CoQuan")
+    outcome = validate_pdf(both, demo_trust)
+    assert outcome.verdict == Verdict.INVALID
+    first = outcome.signatures[0]
+    assert first.changes == Changes.DISALLOWED, first.changes_reason
+    assert "a form field" in first.changes_reason, first.changes_reason
