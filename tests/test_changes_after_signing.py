@@ -147,3 +147,36 @@ def test_known_limit_widget_page_entry_makes_a_later_signature_unexplained(
     first = outcome.signatures[0]
     assert first.changes == Changes.DISALLOWED, first.changes_reason
     assert "a form field" in first.changes_reason, first.changes_reason
+
+
+def test_scan_and_verify_report_the_same_through_the_cli(
+    cases: dict[str, attacks.Case], demo_pki: Path, tmp_path: Path
+) -> None:
+    """End to end (worker processes, JSON report, verify): each file's declared verdict, and the
+    reason in words, with no traceback."""
+    import json
+
+    from click.testing import CliRunner
+
+    from sigaudit.cli import main
+
+    folder = tmp_path / "attacks"
+    folder.mkdir()
+    for case in cases.values():
+        (folder / f"{case.name}.pdf").write_bytes(case.data)
+    trust = ["--trust-roots", str(demo_pki / "demo-root.pem")]
+    trust += ["--other-certs", str(demo_pki / "demo-intermediate.pem")]
+    report = tmp_path / "r.json"
+    result = CliRunner().invoke(
+        main, ["scan", str(folder), *trust, "--no-store", "-q", "--json", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    verdicts = {
+        Path(d["path"]).stem: d["verdict"]
+        for d in json.loads(report.read_text(encoding="utf-8"))["documents"]
+    }
+    assert verdicts == {c.name: c.verdict for c in cases.values()}
+    result = CliRunner().invoke(main, ["verify", str(folder / "shadow-replace-font.pdf"), *trust])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
+    assert "a font" in result.output, result.output
