@@ -195,9 +195,12 @@ def sign(
     return signers.PdfSigner(meta, signer=pyhanko_signer(cred), new_field_spec=spec).sign_pdf(w).getvalue()
 
 
-def add_comment(pdf: bytes, subtype: str = "/Text", *, with_content_change: bool = False) -> bytes:
+def add_comment(
+    pdf: bytes, subtype: str = "/Text", *, with_content_change: bool = False, drop_first: bool = False
+) -> bytes:
     """A sticky-note comment (/Text annotation, or another ``subtype``) on page 1; with
-    ``with_content_change`` the same revision also replaces the page's content."""
+    ``with_content_change`` the same revision also replaces the page's content, with ``drop_first`` it
+    takes the page's first annotation (a signature widget) out of /Annots."""
     w = IncrementalPdfFileWriter(io.BytesIO(pdf))
     page_ref = w.root["/Pages"]["/Kids"][0]
     page = page_ref.get_object()
@@ -211,6 +214,8 @@ def add_comment(pdf: bytes, subtype: str = "/Text", *, with_content_change: bool
         }
     )
     annots = page.raw_get("/Annots")
+    if drop_first:
+        del page["/Annots"][0]
     page["/Annots"].append(w.add_object(note))
     if with_content_change:
         forged = generic.StreamObject(stream_data=b"BT /FH 14 Tf 72 700 Td (Quyet dinh da bi huy) Tj ET")
@@ -485,6 +490,15 @@ def build_cases(issuer: Issuer | None = None) -> list[Case]:
         {PERSONAL: ("annotation (Stamp)",)},
     )
     # (b) incremental saving attacks
+    add(
+        "isa-comment-and-widget-removed",
+        "isa",
+        "a comment added and the signature's widget taken off the page",
+        add_comment(approved, drop_first=True),
+        bad,
+        {PERSONAL: "disallowed"},
+        {PERSONAL: ("a page",)},
+    )
     add(
         "isa-comment-and-content",
         "isa",
