@@ -21,7 +21,7 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -53,13 +53,25 @@ def load_issuer(demo_pki: Path) -> Issuer:
     return Issuer(cert, key)
 
 
+CURVES: dict[str, ec.EllipticCurve] = {"P-256": ec.SECP256R1(), "P-384": ec.SECP384R1()}
+
+
 def issue(
-    issuer: Issuer, *, bits: int = 2048, cn: str = "UBND xã Thử Nghiệm", sha1: bool = False
+    issuer: Issuer,
+    *,
+    bits: int = 2048,
+    cn: str = "UBND xã Thử Nghiệm",
+    sha1: bool = False,
+    curve: str | None = None,
+    uid: str = "MST:0100000001",
 ) -> Credential:
-    """An agency signing certificate valid now, issued by ``issuer``; ``sha1``: the issuer signs it
-    with sha1WithRSAEncryption (cryptography no longer signs certificates with SHA-1, so the TBS part is
-    signed again by hand with the issuer's key)."""
-    key = rsa.generate_private_key(65537, bits)
+    """A signing certificate valid now, issued by ``issuer`` (an agency's by default; ``uid="CCCD:…"``
+    makes a person's); an RSA key of ``bits``, or an ECDSA key on ``curve`` ("P-256", "P-384").
+    ``sha1``: the issuer signs it with sha1WithRSAEncryption (cryptography no longer signs certificates
+    with SHA-1, so the TBS part is signed again by hand with the issuer's key)."""
+    key: Any = (
+        rsa.generate_private_key(65537, bits) if curve is None else ec.generate_private_key(CURVES[curve])
+    )
     now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
@@ -67,7 +79,7 @@ def issue(
             x509.Name(
                 [
                     x509.NameAttribute(NameOID.COMMON_NAME, cn),
-                    x509.NameAttribute(NameOID.USER_ID, "MST:0100000001"),
+                    x509.NameAttribute(NameOID.USER_ID, uid),
                 ]
             )
         )

@@ -26,13 +26,20 @@ from io import BytesIO
 from typing import Any
 
 from asn1crypto import algos, cms, crl, keys, ocsp, x509
-from pyhanko.pdf_utils import misc
+from pyhanko.pdf_utils import generic, misc
 from pyhanko.pdf_utils.crypt import AuthStatus
 from pyhanko.pdf_utils.decode_limits import DecodePurpose
 from pyhanko.pdf_utils.generic import EncryptedObjAccess
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
-from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
+from pyhanko.sign.diff_analysis import (
+    DEFAULT_DIFF_POLICY,
+    ModificationLevel,
+    QualifiedWhitelistRule,
+    ReferenceUpdate,
+    StandardDiffPolicy,
+    SuspiciousModification,
+)
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.general import NonexistentAttributeError, find_unique_cms_attribute
 from pyhanko.sign.validation import validate_pdf_signature
@@ -43,6 +50,7 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko.sign.validation.utils import CMSAlgorithmUsagePolicy
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.policy_decl import DisallowWeakAlgorithmsPolicy
+from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator, SignatureValidationContext
 
 from ..model import (
     Changes,
@@ -107,6 +115,174 @@ _CRYPTO_CONSTRAINTS = {
     SubIndication.CRYPTO_CONSTRAINTS_FAILURE,
     SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
 }
+
+# iText 5 (and other BouncyCastle-based signers) write the key's OID, id-ecPublicKey, as the CMS
+# signatureAlgorithm of an ECDSA signature instead of ecdsa-with-SHAxxx (see _KeyOidEcdsaValidator).
+ID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
+
+
+class _KeyOidEcdsaValidator(DefaultSignatureValidator):
+    """pyhanko-certvalidator's signature check, reading id-ecPublicKey as ECDSA with the CMS digest.
+
+    pyhanko-certvalidator knows no signature mechanism for the OID id-ecPublicKey and reports the
+    signature as not verifying, so every ECDSA signature made by iText 5 came out ``invalid``. The OID
+    names an EC key, whose only signature scheme is ECDSA, and the digest is the SignerInfo's own
+    digestAlgorithm (which the algorithm policy still judges): the value is verified exactly as an
+    ecdsa-with-<digest> signature, nothing else is relaxed. Adobe Reader and EU DSS accept these files.
+    """
+
+    def validate_signature(
+        self,
+        signature: bytes,
+        signed_data: bytes,
+        public_key_info: keys.PublicKeyInfo,
+        signature_algorithm: algos.SignedDigestAlgorithm,
+        context: SignatureValidationContext = SignatureValidationContext(),  # noqa: B008  # frozen
+    ) -> None:
+        md = context.contextual_md_algorithm
+        if signature_algorithm["algorithm"].dotted == ID_EC_PUBLIC_KEY and md is not None:
+            signature_algorithm = algos.SignedDigestAlgorithm({"algorithm": f"{md}_ecdsa"})
+        super().validate_signature(signature, signed_data, public_key_info, signature_algorithm, context)
+
+
+_SIGNATURE_VALIDATOR = _KeyOidEcdsaValidator()
+
+# Comments added after signing (see _AddedCommentRule).
+COMMENT_SUBTYPES = frozenset(
+    "/" + s
+    for s in [
+        "Text",
+        "FreeText",
+        "Highlight",
+        "Underline",
+        "Squiggly",
+        "StrikeOut",
+        "Caret",
+        "Ink",
+        "Popup",
+        "Square",
+        "Circle",
+        "Line",
+        "Polygon",
+        "PolyLine",
+    ]
+)
+
+
+class _AddedCommentRule(QualifiedWhitelistRule):
+    """Explain comments (markup annotations) added to pages after a signature, at ANNOTATIONS level.
+
+    pyHanko 0.38's default difference analysis never uses ModificationLevel.ANNOTATIONS: a sticky note
+    added after an approval signature, or after a certification with DocMDP P=3, was an "unexplained"
+    change and made the document invalid, although ISO 32000 allows exactly that. This rule clears a
+    revision's update of a page (or of its /Annots array) only when nothing but /Annots changed, the
+    earlier annotations are all still there in the same order, and every added one is a new object of a
+    comment subtype (never a widget, link, stamp or attachment), together with its new appearance
+    streams and pop-up. Anything else stays unexplained, so pyHanko still reports it. Whether the
+    signature allows annotations (DocMDP P=1 or 2 do not) is still decided by pyHanko.
+    """
+
+    def apply_qualified(self, old: Any, new: Any) -> Iterable[tuple[ModificationLevel, Any]]:
+        changed = set(new.explicit_refs_in_revision())
+        try:
+            pages = _page_refs(new.root.raw_get("/Pages"), depth=0)
+        except Exception:
+            return
+        for page_ref in pages:
+            try:
+                yield from self._page(old, new, page_ref, changed)
+            except Exception:  # whatever cannot be read is left unexplained
+                continue
+
+    def _page(
+        self, old: Any, new: Any, page_ref: Any, changed: set[Any]
+    ) -> Iterable[tuple[ModificationLevel, Any]]:
+        ref = _ref(page_ref)
+        old_page, new_page = old(ref), new(ref)
+        old_raw, new_raw = old_page.raw_get("/Annots"), new_page.raw_get("/Annots")
+        if ref in changed:
+            if {k: v for k, v in old_page.items() if k != "/Annots"} != {
+                k: v for k, v in new_page.items() if k != "/Annots"
+            }:
+                return
+            updated = ref
+        elif isinstance(new_raw, generic.IndirectObject) and _ref(new_raw) in changed:
+            updated = _ref(new_raw)
+            if not isinstance(old_raw, generic.IndirectObject) or _ref(old_raw) != updated:
+                return
+        else:
+            return
+        before = [_ref(a) for a in _raw_items(old_raw)]
+        after = [_ref(a) for a in _raw_items(new_raw)]
+        added = after[len(before) :]
+        if after[: len(before)] != before or not added:
+            return
+        explained = [updated]
+        for annot_ref in added:
+            if not _is_new(old, annot_ref):
+                return
+            annot = new(annot_ref)
+            if annot.get("/Subtype") not in COMMENT_SUBTYPES or "/FT" in annot:
+                return
+            explained.append(annot_ref)
+            explained.extend(_new_dependencies(old, annot))
+        for item in explained:
+            yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(item)
+
+
+def _deref(value: Any) -> Any:
+    """The object an indirect reference (or a Reference) points to; a direct object as it is."""
+    return value.get_object() if isinstance(value, (generic.IndirectObject, generic.Reference)) else value
+
+
+def _ref(indirect: Any) -> generic.Reference:
+    return generic.Reference(indirect.idnum, indirect.generation)
+
+
+def _raw_items(raw: Any) -> list[Any]:
+    """The entries of an /Annots array as written (indirect references; a direct one is refused)."""
+    if raw is None:
+        return []
+    items = _deref(raw)
+    entries = [items.raw_get(i) for i in range(len(items))]
+    if not all(isinstance(a, generic.IndirectObject) for a in entries):
+        raise ValueError("direct annotation")
+    return entries
+
+
+def _is_new(old: Any, ref: Any) -> bool:
+    try:
+        obj = old(ref)
+    except Exception:
+        return True
+    return obj is None or isinstance(obj, generic.NullObject)
+
+
+def _new_dependencies(old: Any, annot: Any) -> list[Any]:
+    """The annotation's pop-up and appearance streams that are new in this revision."""
+    refs = []
+    candidates = [annot.raw_get("/Popup")] if "/Popup" in annot else []
+    appearance = annot.get("/AP")
+    if isinstance(appearance, generic.DictionaryObject):
+        for key in ("/N", "/R", "/D"):
+            if key in appearance:
+                value = appearance.raw_get(key)
+                candidates.append(value)
+                inner = value.get_object()
+                if isinstance(inner, generic.DictionaryObject) and not isinstance(
+                    inner, generic.StreamObject
+                ):
+                    candidates.extend(inner.raw_get(k) for k in inner)
+    for value in candidates:
+        if isinstance(value, generic.IndirectObject) and _is_new(old, _ref(value)):
+            refs.append(_ref(value))
+    return refs
+
+
+DIFF_POLICY = StandardDiffPolicy(
+    global_rules=[*DEFAULT_DIFF_POLICY.global_rules, _AddedCommentRule()],
+    form_rule=DEFAULT_DIFF_POLICY.form_rule,
+)
 
 # A /ByteRange must leave out the signature value and nothing else (see _byte_range_problem).
 BYTE_RANGE_WORDS = "ByteRange does not cover the file except the signature value"
@@ -361,6 +537,7 @@ def _context(
         revocation_mode="soft-fail",
         moment=moment,
         algorithm_usage_policy=ALGORITHM_POLICY,
+        signature_validator=_SIGNATURE_VALIDATOR,
     )
 
 
@@ -440,7 +617,10 @@ def _validate_parsed(
 ) -> SignatureResult:
     try:
         status = validate_pdf_signature(
-            embedded, signer_validation_context=context, key_usage_settings=KEY_USAGE
+            embedded,
+            signer_validation_context=context,
+            key_usage_settings=KEY_USAGE,
+            diff_policy=DIFF_POLICY,
         )
     except SignatureValidationError as exc:
         sub = _sub_from_pyhanko(getattr(exc, "ades_subindication", None)) or SubIndication.FORMAT_FAILURE
@@ -467,7 +647,7 @@ def _validate_parsed(
             sub_indication=SubIndication.GENERIC,
             reason=f"validation error: {_words(exc)}",
         )
-    result = _from_status(name, subfilter_s, info, status, context, evidence)
+    result = _from_status(name, subfilter_s, info, status, context, evidence, embedded.reader)
     if result.sub_indication in _CRYPTO_CONSTRAINTS:
         # pyHanko only says "crypto constraints"; say which algorithm or key it was.
         culprit = _weak_algorithm(embedded, status.validation_path, context)
@@ -483,6 +663,7 @@ def _from_status(
     status: PdfSignatureStatus,
     context: ValidationContext,
     evidence: _Evidence,
+    reader: PdfFileReader,
 ) -> SignatureResult:
     if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
         coverage = Coverage.ENTIRE_FILE
@@ -490,7 +671,7 @@ def _from_status(
         coverage = Coverage.ENTIRE_REVISION
     else:
         coverage = Coverage.PARTIAL
-    changes, changes_reason = _changes(status, coverage)
+    changes, changes_reason = _changes(status, coverage, reader)
     revocation = _revocation(status, context, evidence)
     ts = status.timestamp_validity
     ts_ok = ts is None or (ts.intact and ts.valid and ts.trusted)
@@ -548,7 +729,11 @@ def _from_status(
         claimed_signing_time=status.signer_reported_dt,
         timestamp_time=ts.timestamp if ts is not None else None,
         digest_algorithm=status.md_algorithm,
-        signature_algorithm=status.pkcs7_signature_mechanism,
+        signature_algorithm=(
+            "ecdsa (id-ecPublicKey)"
+            if status.pkcs7_signature_mechanism == ID_EC_PUBLIC_KEY
+            else status.pkcs7_signature_mechanism
+        ),
         intact=status.intact,
         crypto_valid=status.valid,
         trusted=status.trusted,
@@ -687,14 +872,14 @@ def _is_hex_string_of(excluded: bytes, contents: bytes) -> bool:
         return False
 
 
-def _changes(status: PdfSignatureStatus, coverage: Coverage) -> tuple[Changes, str]:
+def _changes(status: PdfSignatureStatus, coverage: Coverage, reader: PdfFileReader) -> tuple[Changes, str]:
     if coverage == Coverage.ENTIRE_FILE:
         return Changes.NONE, "the signature covers the entire file"
     if coverage == Coverage.PARTIAL:
         return Changes.DISALLOWED, "the ByteRange does not cover a complete revision"
     diff = status.diff_result
     if isinstance(diff, SuspiciousModification):
-        return Changes.DISALLOWED, _words(diff)
+        return Changes.DISALLOWED, _suspicious_words(diff, reader)
     level = status.modification_level
     if level is None or status.docmdp_ok is None:
         return Changes.DISALLOWED, "later revisions could not be analysed"
@@ -704,6 +889,114 @@ def _changes(status: PdfSignatureStatus, coverage: Coverage) -> tuple[Changes, s
     if level == ModificationLevel.NONE:
         return Changes.NONE, "later revisions change nothing"
     return Changes.PERMITTED, words
+
+
+_UNEXPLAINED_REF = re.compile(r"Reference\(idnum=(\d+), generation=(\d+)\)")
+
+
+def _suspicious_words(diff: SuspiciousModification, reader: PdfFileReader) -> str:
+    """What pyHanko's difference analysis refused, in words an auditor can act on.
+
+    pyHanko names the objects it cannot explain only as references ("There are unexplained xrefs in
+    revision 3: Reference(idnum=5, generation=0)"). Each is looked up in the file as it is now and
+    named for what it is (a page, a page's content stream, a form XObject, a font, the page tree, an
+    annotation…), so that an incremental-saving or shadow attack reads as what it changed. Other
+    messages (a locked field changed, an update a certification forbids) are already words.
+    """
+    text = _words(diff)
+    refs = list(dict.fromkeys(_UNEXPLAINED_REF.findall(str(diff))))
+    if not refs or "unexplained" not in text:
+        return _UNEXPLAINED_REF.sub(r"object \1 \2 R", text)
+    content_streams = _page_content_ids(reader)
+    kinds: list[str] = []
+    for idnum, generation in refs:
+        kind = _object_kind(reader, int(idnum), int(generation), content_streams)
+        if kind not in kinds:
+            kinds.append(kind)
+    numbers = ", ".join(f"{i} {g} R" for i, g in refs)
+    return f"content or structure changed after signing: {'; '.join(kinds)} (objects {numbers})"
+
+
+def _page_content_ids(reader: PdfFileReader) -> set[int]:
+    ids: set[int] = set()
+    try:
+        for page_ref in _page_refs(reader.root.raw_get("/Pages"), depth=0):
+            contents = page_ref.get_object().raw_get("/Contents")
+            items = _deref(contents)
+            if isinstance(items, generic.ArrayObject):
+                ids.update(c.idnum for c in items if isinstance(c, generic.IndirectObject))
+            if isinstance(contents, generic.IndirectObject):
+                ids.add(contents.idnum)
+    except Exception:  # a damaged page tree: the kinds stay generic
+        pass
+    return ids
+
+
+def _page_refs(node: Any, depth: int) -> list[Any]:
+    if depth > 32 or not isinstance(node, generic.IndirectObject):
+        return []
+    obj = _deref(node)
+    if obj.get("/Type") == "/Page":
+        return [node]
+    return (
+        [ref for kid in obj.get("/Kids", []) for ref in _page_refs(kid, depth + 1)] if "/Kids" in obj else []
+    )
+
+
+def _object_kind(reader: PdfFileReader, idnum: int, generation: int, content_streams: set[int]) -> str:
+    try:
+        obj = _deref(generic.Reference(idnum, generation, reader))
+    except Exception:
+        return "an unreadable object"
+    if idnum in content_streams:
+        return "a page's content stream"
+    if not isinstance(obj, generic.DictionaryObject):
+        return "an array or value object" if obj is not None else "an object"
+    kind = obj.get("/Type")
+    subtype = obj.get("/Subtype")
+    if kind == "/Page":
+        return "a page (its content, resources or annotations)"
+    if kind == "/Pages":
+        return "the page tree (pages added, removed or reordered)"
+    if kind == "/Catalog":
+        return "the document catalogue"
+    if kind == "/Font" or "/BaseFont" in obj:
+        return "a font"
+    if kind == "/XObject" or subtype in ("/Form", "/Image"):
+        return "an image XObject" if subtype == "/Image" else "a form XObject"
+    if "/FT" in obj:
+        return "a form field"
+    if kind == "/Annot" or subtype in _ANNOTATION_SUBTYPES:
+        return f"an annotation ({str(subtype).lstrip('/') or 'unknown type'})"
+    if isinstance(obj, generic.StreamObject):
+        return "a stream object"
+    return "a dictionary object"
+
+
+_ANNOTATION_SUBTYPES = frozenset(
+    "/" + s
+    for s in [
+        "Text",
+        "Link",
+        "FreeText",
+        "Line",
+        "Square",
+        "Circle",
+        "Polygon",
+        "PolyLine",
+        "Highlight",
+        "Underline",
+        "Squiggly",
+        "StrikeOut",
+        "Stamp",
+        "Caret",
+        "Ink",
+        "Popup",
+        "FileAttachment",
+        "Widget",
+        "Redact",
+    ]
+)
 
 
 def _revocation(

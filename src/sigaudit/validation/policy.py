@@ -9,10 +9,13 @@ from __future__ import annotations
 __all__ = ["POLICY"]
 
 POLICY = (
-    "sigaudit-core/2: offline, embedded revocation evidence, soft-fail on missing evidence; "
+    "sigaudit-core/3: offline, embedded revocation evidence, soft-fail on missing evidence; "
     "validation at run time; key usage nonRepudiation or digitalSignature; "
     "md2/md5/sha1 digests and sha1-based mechanisms and RSA keys under 2048 bits refused in the "
     "signature and the certificate chain (INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE); "
     "ByteRange must be [0 a b c] within the file leaving out exactly /Contents "
-    "(else TOTAL_FAILED/FORMAT_FAILURE)"
+    "(else TOTAL_FAILED/FORMAT_FAILURE); "
+    "ECDSA signatures whose CMS signatureAlgorithm is id-ecPublicKey verified as ecdsa-with-<digest>; "
+    "pyHanko's default difference analysis plus new comment (markup) annotations explained at "
+    "ANNOTATIONS level"
 )
