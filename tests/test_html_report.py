@@ -28,13 +28,17 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from sigaudit.agencies.registry import load_registry
-from sigaudit.aggregate.kpi import Summary, summarize
+from sigaudit.aggregate.exchange import Exclusion, Period, classify
+from sigaudit.aggregate.kpi import LEVEL_ORDER, Summary, summarize
+from sigaudit.aggregate.reconcile import Finding, Reconciliation, reconcile
 from sigaudit.audit import AuditOptions, run_audit
-from sigaudit.model import AuditRun, DocumentResult, Verdict
+from sigaudit.model import AuditRun, DocumentResult, Level, Verdict
 from sigaudit.report import FORMATTERS, ReportContext
-from sigaudit.report.html import render_html
+from sigaudit.report.html import RECONCILIATION_ROWS, render_html
 from sigaudit.report.i18n import (
     DEFINITIONS_VI,
+    EXCLUSIONS,
+    FINDINGS,
     LANGUAGES,
     LEVELS,
     MANIFEST_KEYS,
@@ -61,6 +65,7 @@ KEY_IDS = (
     "gates",
 )
 HOSTILE = "<script>alert(1)</script>"
+KPI_IDS = ("kpi-scope", "flow-matrix", "kpi-periods", "processing", "reconciliation")
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +87,26 @@ def audit() -> tuple[AuditRun, Summary]:
 def _html(audit: tuple[AuditRun, Summary], lang: str = "vi", gates: tuple[str, ...] = ()) -> str:
     run, summary = audit
     return render_html(ReportContext(run, summary, gates, lang=lang))
+
+
+@pytest.fixture(scope="module")
+def kpi_ctx(audit: tuple[AuditRun, Summary]) -> ReportContext:
+    """The context ``cli._emit_reports`` builds for ``--period quarter``: exchanges classified, the
+    inter-agency KPI summarised, copies reconciled (the sample's registers and edXML package give
+    exclusions, flows, a district processing row and sent_not_received findings)."""
+    run, _ = audit
+    exchanges = classify(run.documents)
+    return ReportContext(
+        run,
+        summarize(run.documents, exchanges, "quarter"),
+        lang="vi",
+        exchanges=tuple(exchanges),
+        reconciliation=tuple(reconcile(run.documents, exchanges)),
+    )
+
+
+def _kpi_html(ctx: ReportContext, lang: str) -> str:
+    return render_html(dataclasses.replace(ctx, lang=lang))
 
 
 def _esc(text: str) -> str:
@@ -213,6 +238,8 @@ def test_both_languages_define_the_same_labels() -> None:
         assert set(VERDICTS[lang]) == set(Verdict)
         assert set(LEVELS[lang]) == set(LEVELS["en"])
         assert set(TERMS[lang]) == set(DEFINITIONS)
+        assert set(EXCLUSIONS[lang]) == set(Exclusion), "explain every reason a document is left out"
+        assert set(FINDINGS[lang]) == set(Finding), "explain every reconciliation finding"
         assert all(v.strip() for v in TEXT[lang].values())
 
 
@@ -278,6 +305,66 @@ def test_an_empty_run_still_renders() -> None:
     assert TEXT["vi"]["trend_none"] in page
     for element_id in KEY_IDS:
         assert f'id="{element_id}"' in page
+
+
+# --- the inter-agency KPI --------------------------------------------------------------------------
+def test_the_sample_run_exercises_every_kpi_section(kpi_ctx: ReportContext) -> None:
+    """What the KPI tests below rely on: the sample has something to show in each section."""
+    summary = kpi_ctx.summary
+    assert summary.kpi and summary.exclusions and summary.flow and summary.by_period
+    assert summary.all_total is not None and summary.all_total.documents > summary.total.documents
+    assert summary.processing[Level.DISTRICT].with_trail > 0  # district: a status trail reaching 06
+    findings = [r.finding for r in kpi_ctx.reconciliation]
+    assert findings.count(Finding.SENT_NOT_RECEIVED) == 12
+
+
+def test_kpi_sections_are_absent_without_exchanges(audit: tuple[AuditRun, Summary]) -> None:
+    """``summarize(documents)`` alone (no classification): the page is the plain dashboard."""
+    for lang in LANGUAGES:
+        page = _html(audit, lang)
+        for element_id in KPI_IDS:
+            assert f'id="{element_id}"' not in page and f'href="#{element_id}"' not in page
+    empty = render_html(ReportContext(AuditRun((), (), ()), summarize((), ()), lang="en"))
+    for element_id in ("kpi-scope", "flow-matrix", "processing", "reconciliation"):
+        assert f'id="{element_id}"' in empty, "an empty classified run still shows the KPI sections"
+    assert TEXT["en"]["flow_none"] in empty and TEXT["en"]["reconciliation_none"] in empty
+    assert 'id="kpi-periods"' not in empty, "no --period, no period breakdown"
+
+
+def test_each_kpi_section_has_an_anchor_in_the_nav(kpi_ctx: ReportContext) -> None:
+    page = _kpi_html(kpi_ctx, "vi")
+    nav = page[page.index('<nav class="toc">') : page.index("</nav>")]
+    for element_id in KPI_IDS:
+        assert page.count(f'id="{element_id}"') == 1, element_id
+        assert f'href="#{element_id}"' in nav, element_id
+    for label in ("Văn bản liên thông", "Không tính vào chỉ tiêu", "Luồng văn bản", "Xử lý trên hệ thống"):
+        assert label in page, label
+    assert _esc("Đối soát văn bản đi/đến") in page
+
+
+def test_the_period_bounds_are_stated(kpi_ctx: ReportContext) -> None:
+    from datetime import date
+
+    ctx = dataclasses.replace(kpi_ctx, period=Period(date(2024, 1, 1), None))
+    assert "Only documents dated 2024-01-01 to …." in _kpi_html(ctx, "en")
+    assert "Chỉ tính văn bản có ngày từ 2024-01-01 đến …." in _kpi_html(ctx, "vi")
+
+
+def _finding(n: int, detail: str = "no copy or status at X") -> Reconciliation:
+    return Reconciliation(Finding.SENT_NOT_RECEIVED, f"code:X|2024|{n}", (f"sent/{n}.pdf",), detail)
+
+
+def test_the_list_of_findings_is_capped(kpi_ctx: ReportContext) -> None:
+    extra = 37
+    findings = tuple(_finding(n) for n in range(RECONCILIATION_ROWS + extra))
+    ctx = dataclasses.replace(kpi_ctx, reconciliation=findings)
+    page = _kpi_html(ctx, "en")
+    assert page.count('<tr class="finding-row"') == RECONCILIATION_ROWS
+    assert f"… {extra} more (see the JSON report)." in page
+    assert f'<td class="num count">{len(findings)}</td>' in page, "the count covers every finding"
+    vi = _kpi_html(ctx, "vi")
+    assert f"… còn {extra} phát hiện nữa (xem báo cáo JSON)." in vi
+    assert 'id="findings-more"' not in _kpi_html(kpi_ctx, "en"), "all 12 listed, no 'more' line"
 
 
 # --- self-contained and safe -----------------------------------------------------------------------
@@ -446,5 +533,122 @@ def test_a_hostile_agency_name_stays_text_in_a_real_browser(
         browser.switch_to.alert.text  # noqa: B018 - reading it is what raises when no alert is open
     assert HOSTILE in browser.find_element(By.ID, "failing-documents").text
     assert HOSTILE in browser.find_element(By.ID, "agency-ranking").text
+    assert len(browser.find_elements(By.TAG_NAME, "script")) == 1
+    assert _severe(browser) == []
+
+
+def _cell(driver: webdriver.Chrome, selector: str) -> str:
+    return str(driver.find_element(By.CSS_SELECTOR, selector).text)
+
+
+def _pct_text(value: float | None, lang: str) -> str:
+    text = "—" if value is None else f"{value * 100:.1f}%"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_kpi_sections_show_the_summary_in_a_real_browser(
+    kpi_ctx: ReportContext, browser: webdriver.Chrome, tmp_path: Path, lang: str
+) -> None:
+    summary, t = kpi_ctx.summary, labels_for(lang)
+    path = tmp_path / f"kpi-{lang}.html"
+    path.write_text(_kpi_html(kpi_ctx, lang), encoding="utf-8")
+    browser.get(path.as_uri())
+
+    # Every section is reachable from the nav and shown.
+    for element_id in KPI_IDS:
+        link = browser.find_element(By.CSS_SELECTOR, f'nav.toc a[href="#{element_id}"]')
+        assert link.is_displayed() and link.text, element_id
+        assert browser.find_element(By.ID, element_id).is_displayed(), element_id
+
+    # What the KPI counts: found, in the KPI, left out, and each reason with its meaning.
+    assert summary.all_total is not None
+    assert _cell(browser, "#kpi-found") == str(summary.all_total.documents)
+    assert _cell(browser, "#kpi-counted") == str(summary.total.documents)
+    assert _cell(browser, "#kpi-left-out") == str(sum(summary.exclusions.values()))
+    rows = browser.find_elements(By.CSS_SELECTOR, "#exclusions tbody tr")
+    assert [r.get_attribute("data-reason") for r in rows] == [e.value for e in summary.exclusions]
+    for reason, count in summary.exclusions.items():
+        row = f'#exclusions tr[data-reason="{reason.value}"]'
+        assert _cell(browser, f"{row} td.count") == str(count)
+        assert _cell(browser, f"{row} td.meaning") == t.exclusions[reason]
+
+    # The flow matrix: one cell per (issuing level, recipient level), valid/documents and signed.
+    for (sender, recipient), c in summary.flow.items():
+        cell = f'#flow-table tr[data-from="{sender.value}"] td[data-to="{recipient.value}"]'
+        assert _cell(browser, f"{cell} .valid") == str(c.valid)
+        assert _cell(browser, f"{cell} .documents") == str(c.documents)
+        assert _cell(browser, f"{cell} .signed") == str(c.signed)
+    senders = {s for s, _ in summary.flow}
+    shown = browser.find_elements(By.CSS_SELECTOR, "#flow-table tbody tr")
+    assert [r.get_attribute("data-from") for r in shown] == [lv.value for lv in LEVEL_ORDER if lv in senders]
+    row_header = browser.find_element(By.CSS_SELECTOR, "#flow-table tbody tr th").text
+    assert row_header == t.levels[next(lv for lv in LEVEL_ORDER if lv in senders)]
+
+    # The period breakdown (--period quarter).
+    periods = browser.find_elements(By.CSS_SELECTOR, "#period-table tbody tr")
+    assert [p.get_attribute("data-period") for p in periods] == list(summary.by_period)
+    for key, c in summary.by_period.items():
+        row = f'#period-table tr[data-period="{key}"]'
+        assert _cell(browser, f"{row} td.documents") == str(c.documents)
+        assert _cell(browser, f"{row} td.signed") == str(c.signed)
+        assert _cell(browser, f"{row} td.valid") == str(c.valid)
+    assert sum(c.documents for c in summary.by_period.values()) == summary.total.documents
+    assert t.text[f"period_{summary.period_kind}"] in _cell(browser, "#kpi-periods p")
+
+    # The plan's second measure, judged against [targets.processed] where there is a status trail.
+    for level, c in summary.processing.items():
+        row = f'#processing-table tr[data-level="{level.value}"]'
+        assert _cell(browser, f"{row} td.receptions") == str(c.receptions)
+        assert _cell(browser, f"{row} td.with-trail") == str(c.with_trail)
+        assert _cell(browser, f"{row} td.done") == str(c.done)
+        assert _cell(browser, f"{row} td.pct-done") == _pct_text(c.share_done, lang)
+        target = kpi_ctx.targets.processed_target(level)
+        judged = browser.find_elements(By.CSS_SELECTOR, f"{row} td.target span")
+        if target is None or c.share_done is None:
+            assert judged == []
+        else:
+            met = c.share_done >= target
+            assert [j.get_attribute("class") for j in judged] == ["met" if met else "not-met"]
+            assert judged[0].text == t.text["target_met" if met else "target_not_met"]
+            assert _pct_text(target, lang) in _cell(browser, f"{row} td.target")
+    district = summary.processing[Level.DISTRICT]
+    assert district.share_done == 1.0, "the sample's district trail reaches 06: met"
+
+    # Reconciliation: a count per finding with its meaning, then every finding (12 < the cap).
+    for finding in Finding:
+        row = f'#finding-counts tr[data-finding="{finding.value}"]'
+        want = sum(r.finding == finding for r in kpi_ctx.reconciliation)
+        assert _cell(browser, f"{row} td.count") == str(want)
+        assert _cell(browser, f"{row} td.meaning") == t.findings[finding]
+    listed = browser.find_elements(By.CSS_SELECTOR, "#findings tr.finding-row")
+    assert len(listed) == len(kpi_ctx.reconciliation) == 12
+    for row, finding in zip(listed, kpi_ctx.reconciliation, strict=True):
+        assert [c.text for c in row.find_elements(By.CSS_SELECTOR, "ul.paths code")] == list(finding.paths)
+        assert row.find_element(By.CSS_SELECTOR, "td.detail").text == finding.detail
+        assert t.findings[finding.finding] in row.text
+
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+    assert _severe(browser) == []
+
+
+def test_a_hostile_reconciliation_finding_stays_text_in_a_real_browser(
+    kpi_ctx: ReportContext, browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    """A path and a detail taken from the archive (a member named like a script) are shown as text."""
+    hostile_path = f"batch.zip!/{HOSTILE}.pdf"
+    finding = _finding(1, detail=f"no copy or status at {HOSTILE}")
+    finding = dataclasses.replace(finding, paths=(hostile_path,))
+    ctx = dataclasses.replace(kpi_ctx, reconciliation=(*kpi_ctx.reconciliation, finding))
+    page = _kpi_html(ctx, "en")
+    assert HOSTILE not in page and page.count("<script") == 1
+    path = tmp_path / "hostile-finding.html"
+    path.write_text(page, encoding="utf-8")
+    browser.get(path.as_uri())
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018 - reading it is what raises when no alert is open
+    last = browser.find_elements(By.CSS_SELECTOR, "#findings tr.finding-row")[-1]
+    assert last.find_element(By.CSS_SELECTOR, "td.detail").text == f"no copy or status at {HOSTILE}"
+    assert last.find_element(By.CSS_SELECTOR, "ul.paths code").text == hostile_path
     assert len(browser.find_elements(By.TAG_NAME, "script")) == 1
     assert _severe(browser) == []

@@ -22,7 +22,9 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .. import __version__
-from ..aggregate.kpi import LevelCounts, Summary
+from ..aggregate.exchange import Period
+from ..aggregate.kpi import LEVEL_ORDER, LevelCounts, Summary
+from ..aggregate.reconcile import Finding, Reconciliation
 from ..aggregate.targets import Targets
 from ..model import AuditRun, DocumentResult, Level, Verdict
 from .context import ReportContext
@@ -39,6 +41,8 @@ BAR_HEIGHT = 18
 MINI_BAR_WIDTH = 100
 TREND_HEIGHT = 280
 TREND_MARGIN = (20, 24, 56, 52)  # top, right, bottom, left
+# Findings listed one per row; the rest are only counted (the JSON report has them all).
+RECONCILIATION_ROWS = 500
 
 
 def _pct(value: float | None, lang: str) -> str:
@@ -208,6 +212,105 @@ class ManifestView:
     inputs: tuple[str, ...]
     trust_roots: tuple[CertRow, ...]
     other_certs: tuple[CertRow, ...]
+
+
+@dataclass(frozen=True)
+class ExclusionRow:
+    """One reason documents were left out of the KPI."""
+
+    code: str  # Exclusion value, as in the JSON report
+    count: int
+    meaning: str
+
+
+@dataclass(frozen=True)
+class KpiScope:
+    """What the KPI counts: documents found, in the KPI, left out (and why)."""
+
+    found: int
+    counted: int
+    left_out: int
+    span: str  # "" unless --since/--until bound the period
+    exclusions: tuple[ExclusionRow, ...]
+
+
+@dataclass(frozen=True)
+class FlowCell:
+    """KPI documents from one issuing level to one recipient level (``documents`` 0: no flow)."""
+
+    to_level: str
+    documents: int
+    valid: int
+    signed: int
+
+
+@dataclass(frozen=True)
+class FlowRow:
+    level: str
+    label: str
+    cells: tuple[FlowCell, ...]
+
+
+@dataclass(frozen=True)
+class FlowMatrix:
+    columns: tuple[tuple[str, str], ...]  # recipient Level value, label
+    rows: tuple[FlowRow, ...]
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    key: str  # 2024-03, 2024-Q1 or 2024
+    counts: LevelCounts
+    pct_signed: str
+    pct_valid: str
+
+
+@dataclass(frozen=True)
+class ProcessingRow:
+    """The plan's second measure for one recipient level."""
+
+    level: str
+    label: str
+    receptions: int
+    with_trail: int
+    done: int
+    pct_done: str
+    target: str
+    target_met: bool | None  # None: no target, or nothing to judge (no status trail)
+
+
+@dataclass(frozen=True)
+class FindingCount:
+    code: str  # Finding value
+    count: int
+    meaning: str
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    code: str
+    meaning: str
+    paths: tuple[str, ...]
+    detail: str
+
+
+@dataclass(frozen=True)
+class ReconciliationView:
+    counts: tuple[FindingCount, ...]
+    rows: tuple[FindingRow, ...]  # at most RECONCILIATION_ROWS
+    more: str  # "… N more (see the JSON report)", or "" when every finding is listed
+
+
+@dataclass(frozen=True)
+class KpiView:
+    """The inter-agency KPI's sections; absent when the run's exchanges were not classified."""
+
+    scope: KpiScope
+    flow: FlowMatrix
+    periods_intro: str  # "" without --period
+    periods: tuple[PeriodRow, ...]
+    processing: tuple[ProcessingRow, ...]
+    reconciliation: ReconciliationView
 
 
 # --- builders --------------------------------------------------------------------------------------
@@ -425,6 +528,111 @@ def _trend_chart(by_month: Mapping[str, LevelCounts], t: Labels) -> TrendChart |
     )
 
 
+# --- the inter-agency KPI --------------------------------------------------------------------------
+def _span(period: Period, t: Labels) -> str:
+    """ "Only documents dated … to …" when --since/--until bound the KPI, else ""."""
+    if not period.bounded:
+        return ""
+    since = period.since.isoformat() if period.since else "…"
+    until = period.until.isoformat() if period.until else "…"
+    return t.text["kpi_span"].replace("{since}", since).replace("{until}", until)
+
+
+def _kpi_scope(summary: Summary, period: Period, t: Labels) -> KpiScope:
+    found = summary.all_total.documents if summary.all_total else summary.total.documents
+    rows = tuple(
+        ExclusionRow(reason.value, count, t.exclusions[reason])
+        for reason, count in summary.exclusions.items()
+    )
+    return KpiScope(
+        found=found,
+        counted=summary.total.documents,
+        left_out=sum(r.count for r in rows),
+        span=_span(period, t),
+        exclusions=rows,
+    )
+
+
+def _flow_matrix(summary: Summary, t: Labels) -> FlowMatrix:
+    """Issuing levels (rows) × recipient levels (columns) that appear in at least one flow."""
+    senders = [lv for lv in LEVEL_ORDER if any(k[0] == lv for k in summary.flow)]
+    recipients = [lv for lv in LEVEL_ORDER if any(k[1] == lv for k in summary.flow)]
+    empty = LevelCounts(0, 0, 0, 0, 0, 0, 0, 0)
+    rows = []
+    for sender in senders:
+        cells = []
+        for recipient in recipients:
+            c = summary.flow.get((sender, recipient), empty)
+            cells.append(FlowCell(recipient.value, c.documents, c.valid, c.signed))
+        rows.append(FlowRow(sender.value, t.levels[sender], tuple(cells)))
+    return FlowMatrix(tuple((lv.value, t.levels[lv]) for lv in recipients), tuple(rows))
+
+
+def _period_rows(summary: Summary, t: Labels) -> tuple[str, tuple[PeriodRow, ...]]:
+    """The --period breakdown's introduction and rows; ("", ()) without --period."""
+    if not summary.period_kind:
+        return "", ()
+    kind = t.text.get(f"period_{summary.period_kind}", summary.period_kind)
+    rows = tuple(
+        PeriodRow(key, c, _pct(c.share_signed, t.lang), _pct(c.share_valid, t.lang))
+        for key, c in summary.by_period.items()
+    )
+    return t.text["periods_intro"].replace("{kind}", kind), rows
+
+
+def _processing_rows(summary: Summary, targets: Targets, t: Labels) -> tuple[ProcessingRow, ...]:
+    rows = []
+    for level in LEVEL_ORDER:
+        c = summary.processing.get(level)
+        if c is None:
+            continue
+        target = targets.processed_target(level)
+        share = c.share_done
+        rows.append(
+            ProcessingRow(
+                level=level.value,
+                label=t.levels[level],
+                receptions=c.receptions,
+                with_trail=c.with_trail,
+                done=c.done,
+                pct_done=_pct(share, t.lang),
+                target=_pct(target, t.lang) if target is not None else t.text["no_target"],
+                target_met=None if target is None or share is None else share >= target,
+            )
+        )
+    return tuple(rows)
+
+
+def _reconciliation_view(findings: Sequence[Reconciliation], t: Labels) -> ReconciliationView:
+    """Counts per finding (every kind, zeros included), then the first RECONCILIATION_ROWS findings."""
+    counts = tuple(
+        FindingCount(f.value, sum(1 for r in findings if r.finding == f), t.findings[f]) for f in Finding
+    )
+    rows = tuple(
+        FindingRow(r.finding.value, t.findings[r.finding], r.paths, r.detail)
+        for r in findings[:RECONCILIATION_ROWS]
+    )
+    hidden = len(findings) - len(rows)
+    more = t.text["reconciliation_more"].replace("{n}", str(hidden)) if hidden > 0 else ""
+    return ReconciliationView(counts, rows, more)
+
+
+def _kpi_view(ctx: ReportContext, t: Labels) -> KpiView | None:
+    """The KPI sections, or None when the summary was made without exchanges (``summary.kpi`` false)."""
+    summary = ctx.summary
+    if not summary.kpi:
+        return None
+    periods_intro, periods = _period_rows(summary, t)
+    return KpiView(
+        scope=_kpi_scope(summary, ctx.period, t),
+        flow=_flow_matrix(summary, t),
+        periods_intro=periods_intro,
+        periods=periods,
+        processing=_processing_rows(summary, ctx.targets, t),
+        reconciliation=_reconciliation_view(ctx.reconciliation, t),
+    )
+
+
 def _failing_rows(documents: Iterable[DocumentResult], t: Labels) -> tuple[FailingRow, ...]:
     """Every document whose verdict is not valid, in the order the archive was walked."""
     rows = []
@@ -561,6 +769,7 @@ def render_html(ctx: ReportContext) -> str:
         terms=_terms(t),
         agencies=_agency_rows(summary, t),
         trend=_trend_chart(summary.by_month, t),
+        kpi=_kpi_view(ctx, t),
         failing=_failing_rows(run.documents, t),
         search_count=t.text["search_count"],
         manifest=_manifest_view(run.manifest, t),
