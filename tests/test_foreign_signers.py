@@ -107,7 +107,7 @@ def _flip_signature_value(pdf: bytes) -> bytes:
         start = pdf.rindex(b"/Contents<") + len(b"/Contents<")
     end = pdf.index(b">", start)
     raw = bytes.fromhex(pdf[start:end].decode())
-    info = cms.ContentInfo.load(raw.rstrip(b"\0"))
+    info = cms.ContentInfo.load(raw)  # not strict: the zero padding after the DER is ignored
     der = info.dump()
     signer = info["content"]["signer_infos"][0]
     value = signer["signature"].native
