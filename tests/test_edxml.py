@@ -384,12 +384,14 @@ def test_cli_a_package_attachment_gets_the_pdfs_own_verdict_and_the_sender(
         assert docs[path]["agency"]["code"] == expected[pdf]["agency_code"]
         assert docs[path]["agency"]["level"] == expected[pdf]["level"]
     agency = docs["lien-thong/goi-15-UBND-VP.xml!/1-15-UBND-VP.pdf"]["agency"]
+    basis = agency.pop("basis")
     assert agency == {
         "code": "000.00.01.H44",
         "name": "Văn phòng UBND tỉnh Phú Thọ",
         "level": "province",
         "source": "manifest+registry",
     }
+    assert basis.startswith("registry entry of ") and basis.endswith("agencies.csv without validity dates")
 
 
 def test_cli_producer_variations_are_documents_and_their_problems_warnings(scanned: dict[str, Any]) -> None:

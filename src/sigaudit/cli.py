@@ -20,6 +20,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from . import __version__
+from .agencies.listing import list_agencies
 from .agencies.registry import EMPTY_REGISTRY, load_registry
 from .aggregate.diff import compare
 from .aggregate.exchange import Period, classify
@@ -31,6 +32,7 @@ from .config import Config, OptionSpec, find_config, load_config
 from .errors import ConfigError, SigauditError
 from .model import AuditRun, DocumentResult, Verdict
 from .report import FORMATTERS, ReportContext
+from .report.agencies_view import render_agencies_csv, render_agencies_json, render_agencies_table
 from .report.context import View
 from .report.diff_report import render_diff_json, render_diff_text
 from .report.etsi import write_etsi_reports
@@ -477,6 +479,33 @@ def report(
     outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang)
     failures = _emit_reports(run, _config(ctx), gates, outputs, quiet, view)
     sys.exit(EXIT_GATE if failures else EXIT_OK)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--agencies", "agencies", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Agency registry CSV: code,name,level,parent_code,valid_from,valid_to.",
+)  # fmt: skip
+@click.option(
+    "--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
+    show_default=True, help="How to print the list.",
+)  # fmt: skip
+@click.option("--output", "-o", "output", default="-", help="File to write (default: standard output).")
+@click.pass_context
+@_guarded
+def agencies(
+    ctx: click.Context, paths: tuple[Path, ...], agencies: Path | None, output_format: str, output: str
+) -> None:
+    """List every agency the metadata under PATHS names, its level and how the level was decided.
+
+    Reads manifests, registers and edXML packages only: nothing is validated and PDFs are not read.
+    """
+    registry = load_registry(agencies) if agencies else EMPTY_REGISTRY
+    listing = list_agencies(paths, registry, WalkLimits(columns=_config(ctx).columns))
+    render = {"table": render_agencies_table, "csv": render_agencies_csv, "json": render_agencies_json}
+    _write(output, render[output_format](listing), bom=output_format == "csv" and output != "-")
+    sys.exit(EXIT_OK)
 
 
 def _existing_store(store_path: Path | None) -> Path:

@@ -187,11 +187,19 @@ def outcome_from_dict(d: dict[str, Any]) -> ValidationOutcome:
 
 
 def agency_to_dict(agency: Agency) -> dict[str, Any]:
-    return {"code": agency.code, "name": agency.name, "level": agency.level.value, "source": agency.source}
+    return {
+        "code": agency.code,
+        "name": agency.name,
+        "level": agency.level.value,
+        "source": agency.source,
+        "basis": agency.basis,
+    }
 
 
 def agency_from_dict(d: dict[str, Any]) -> Agency:
-    return Agency(code=d["code"], name=d["name"], level=Level(d["level"]), source=d["source"])
+    return Agency(
+        code=d["code"], name=d["name"], level=Level(d["level"]), source=d["source"], basis=d.get("basis", "")
+    )
 
 
 def meta_to_dict(meta: DocumentMeta) -> dict[str, Any]:

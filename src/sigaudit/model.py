@@ -183,10 +183,13 @@ class Agency:
     code: str | None
     name: str | None
     level: Level
-    source: str  # "manifest", "registry", "manifest+registry" or "none"
+    source: str  # "manifest", "registry", "manifest+registry", "name-rule" or "none"
+    basis: str = ""  # how the level was decided, in words (registry entry, name rule, why unknown)
 
 
-UNKNOWN_AGENCY = Agency(code=None, name=None, level=Level.UNKNOWN, source="none")
+UNKNOWN_AGENCY = Agency(
+    code=None, name=None, level=Level.UNKNOWN, source="none", basis="no metadata names the agency"
+)
 
 
 class Direction(enum.StrEnum):

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..model import UNKNOWN_AGENCY, Agency, Level, Party
 from ..sources.manifest import ManifestEntry, parse_level
+from .names import level_from_name
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code", "valid_from", "valid_to")
 
@@ -46,16 +47,19 @@ class Registry:
     source: str | None = None
 
     def lookup(self, code: str, on: date | None = None) -> RegistryEntry | None:
-        """The entry for ``code`` valid on ``on`` (default today); else the most recent one."""
-        candidates = self.entries.get(code.strip())
-        if not candidates:
-            return None
+        """The entry for ``code`` valid on ``on`` (default today); None when no entry covers that day.
+
+        An entry that has ended is never used for a later document: before and after the 2025-07-01
+        reform the same code can stand for agencies at different levels.
+        """
         day = on or date.today()
-        for entry in candidates:
+        for entry in self.entries.get(code.strip(), ()):
             if entry.valid_on(day):
                 return entry
-        # No entry covers the day: fall back to the latest-starting one, which the caller reports.
-        return max(candidates, key=lambda e: e.valid_from or date.min)
+        return None
+
+    def knows(self, code: str) -> bool:
+        return code.strip() in self.entries
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.entries.values())
@@ -111,26 +115,58 @@ def _date(text: str | None, where: str) -> date | None:
 
 
 def attribute(entry: ManifestEntry | None, registry: Registry) -> Agency:
-    """Decide a document's agency and level from its manifest row and the registry.
+    """Decide a document's issuing agency and level from its metadata row and the registry.
 
-    What the manifest states wins; the registry fills what it leaves empty. Nothing known gives
-    ``unknown`` — the level is never guessed from a name or a code's shape here.
+    What the manifest or register states wins; the registry entry valid at the document's date fills
+    what it leaves empty; then DOMAIN §5's name rules; else ``unknown``. ``Agency.basis`` says which.
     """
     if entry is None:
         return UNKNOWN_AGENCY
-    found = registry.lookup(entry.agency_code, on=entry.meta.date) if entry.agency_code else None
-    name = entry.agency_name or (found.name if found else None)
-    level = entry.level or (found.level if found else None) or Level.UNKNOWN
-    if found and (entry.agency_name is None or entry.level is None):
-        source = "registry" if entry.agency_name is None and entry.level is None else "manifest+registry"
-    else:
-        source = "manifest"
-    return Agency(code=entry.agency_code, name=name, level=level, source=source)
+    return resolve(entry.agency_code, entry.agency_name, entry.level, entry.meta.date, registry)
 
 
 def party_level(party: Party, on: date | None, registry: Registry) -> Agency:
-    """A recipient's agency and level, from the registry entry valid on the document's date."""
-    found = registry.lookup(party.code, on=on) if party.code else None
-    if found is None:
-        return Agency(code=party.code, name=party.name, level=Level.UNKNOWN, source="none")
-    return Agency(code=party.code, name=party.name or found.name, level=found.level, source="registry")
+    """A recipient's agency and level on the document's date (registry, then name rules)."""
+    return resolve(party.code, party.name, None, on, registry)
+
+
+def resolve(
+    code: str | None, name: str | None, stated: Level | None, on: date | None, registry: Registry
+) -> Agency:
+    """An agency's name and level on the day ``on``, and in words how the level was decided."""
+    found = registry.lookup(code, on=on) if code else None
+    filled = name or (found.name if found else None)
+    if stated is not None:
+        source = "manifest+registry" if found and not name else "manifest"
+        return Agency(code, filled, stated, source, "level stated by the manifest or register")
+    if found is not None:
+        source = "manifest+registry" if name else "registry"
+        return Agency(code, filled, found.level, source, _entry_words(found, registry))
+    if code and registry.knows(code):
+        # The registry speaks about this code, only not for this day (an agency merged or abolished,
+        # or a date outside the entries): a level read from the name would contradict it.
+        day = (on or date.today()).isoformat()
+        return Agency(
+            code, name, Level.UNKNOWN, "none", f"the registry lists {code} but no entry is valid on {day}"
+        )
+    rule = level_from_name(name, on)
+    absent = f"{code} is not in the registry" if code and len(registry) else ""
+    if rule is not None:
+        return Agency(code, name, rule.level, "name-rule", "; ".join(w for w in (absent, rule.basis) if w))
+    if code is None and name is None:
+        return UNKNOWN_AGENCY
+    return Agency(
+        code, name, Level.UNKNOWN, "none", "; ".join(w for w in (absent, "no name rule matches") if w)
+    )
+
+
+def _entry_words(entry: RegistryEntry, registry: Registry) -> str:
+    start, end = entry.valid_from, entry.valid_to
+    if start and end:
+        when = f"valid {start.isoformat()} to {end.isoformat()}"
+    elif start or end:
+        when = f"valid from {start.isoformat()}" if start else f"valid until {end.isoformat() if end else ''}"
+    else:
+        when = "without validity dates"
+    where = f" of {registry.source}" if registry.source else ""
+    return f"registry entry{where} {when}"

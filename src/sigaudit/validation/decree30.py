@@ -8,21 +8,10 @@ the agency signature (reported as ``agency_only`` so they can be told apart from
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from ..agencies.names import name_key
 from ..model import Coverage, Decree30, SignatureResult, SignerRole
-from ..sources.manifest import fold
-
-# Abbreviations written in agency names and certificates (compared after fold()).
-_ABBREVIATIONS = {
-    "ubnd": "uy ban nhan dan",
-    "hdnd": "hoi dong nhan dan",
-    "vp": "van phong",
-    "tp": "thanh pho",
-    "tx": "thi xa",
-    "tt": "thi tran",
-}
 
 
 def decree30_conformance(signatures: Sequence[SignatureResult]) -> Decree30:
@@ -46,11 +35,6 @@ def _agency_last(agency: SignatureResult, ok: Decree30) -> Decree30:
     return ok if agency.coverage == Coverage.ENTIRE_FILE else Decree30.CHANGED_AFTER_AGENCY
 
 
-def _name_key(name: str) -> str:
-    words = re.split(r"[^a-z0-9]+", fold(name).replace(".", " "))
-    return " ".join(_ABBREVIATIONS.get(w, w) for w in words if w)
-
-
 def agency_named(agency_name: str | None, signatures: Sequence[SignatureResult]) -> bool | None:
     """Whether the agency signature's certificate names the issuing agency (CN, else O).
 
@@ -63,9 +47,9 @@ def agency_named(agency_name: str | None, signatures: Sequence[SignatureResult])
     certificates = [s.signer for s in signatures if s.role == SignerRole.AGENCY and s.signer is not None]
     if not certificates:
         return None
-    wanted = _name_key(agency_name)
+    wanted = name_key(agency_name)
     return any(
-        wanted in (_name_key(c.common_name or ""), _name_key(c.organization or "")) for c in certificates
+        wanted in (name_key(c.common_name or ""), name_key(c.organization or "")) for c in certificates
     )
 
 
