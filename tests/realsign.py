@@ -64,11 +64,14 @@ def issue(
     sha1: bool = False,
     curve: str | None = None,
     uid: str = "MST:0100000001",
+    not_before: dt.datetime | None = None,
+    not_after: dt.datetime | None = None,
 ) -> Credential:
     """A signing certificate valid now, issued by ``issuer`` (an agency's by default; ``uid="CCCD:…"``
     makes a person's); an RSA key of ``bits``, or an ECDSA key on ``curve`` ("P-256", "P-384").
     ``sha1``: the issuer signs it with sha1WithRSAEncryption (cryptography no longer signs certificates
-    with SHA-1, so the TBS part is signed again by hand with the issuer's key)."""
+    with SHA-1, so the TBS part is signed again by hand with the issuer's key). ``not_before`` and
+    ``not_after`` replace the validity period (default: from yesterday for a year)."""
     key: Any = (
         rsa.generate_private_key(65537, bits) if curve is None else ec.generate_private_key(CURVES[curve])
     )
@@ -86,8 +89,8 @@ def issue(
         .issuer_name(issuer.cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=365))
+        .not_valid_before(not_before or now - dt.timedelta(days=1))
+        .not_valid_after(not_after or now + dt.timedelta(days=365))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
