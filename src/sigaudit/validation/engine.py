@@ -9,7 +9,9 @@ This is the only module that imports pyHanko. It
 - maps every pyHanko status and exception to an ETSI EN 319 102-1 indication, a sub-indication,
   a change classification and a reason in words;
 - refuses weak algorithms through pyhanko-certvalidator's algorithm policy (and names the culprit,
-  which pyHanko does not report), and checks each /ByteRange's shape itself, which pyHanko tolerates.
+  which pyHanko does not report), and checks each /ByteRange's shape itself, which pyHanko tolerates;
+- takes the algorithm, key-usage, revocation and role rules from the validation policy (policy.py),
+  and adds the legal validity checks (legal.py) to each signature.
 """
 
 from __future__ import annotations
