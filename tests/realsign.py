@@ -22,11 +22,11 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import copy_into_new_writer
-from pyhanko.sign import signers
+from pyhanko.sign import signers, timestamps
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 BYTERANGE = re.compile(rb"/ByteRange\s*\[([^\]]*)\] *")
@@ -64,11 +64,14 @@ def issue(
     sha1: bool = False,
     curve: str | None = None,
     uid: str = "MST:0100000001",
+    not_before: dt.datetime | None = None,
+    not_after: dt.datetime | None = None,
 ) -> Credential:
     """A signing certificate valid now, issued by ``issuer`` (an agency's by default; ``uid="CCCD:…"``
     makes a person's); an RSA key of ``bits``, or an ECDSA key on ``curve`` ("P-256", "P-384").
     ``sha1``: the issuer signs it with sha1WithRSAEncryption (cryptography no longer signs certificates
-    with SHA-1, so the TBS part is signed again by hand with the issuer's key)."""
+    with SHA-1, so the TBS part is signed again by hand with the issuer's key). ``not_before`` and
+    ``not_after`` replace the validity period (default: from yesterday for a year)."""
     key: Any = (
         rsa.generate_private_key(65537, bits) if curve is None else ec.generate_private_key(CURVES[curve])
     )
@@ -86,8 +89,8 @@ def issue(
         .issuer_name(issuer.cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=365))
+        .not_valid_before(not_before or now - dt.timedelta(days=1))
+        .not_valid_after(not_after or now + dt.timedelta(days=365))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
@@ -130,6 +133,35 @@ def pyhanko_signer(cred: Credential) -> signers.SimpleSigner:
     )
 
 
+def timestamper(issuer: Issuer, *, trusted: bool = True) -> timestamps.DummyTimeStamper:
+    """An in-process RFC 3161 time-stamping authority whose certificate the demo intermediate issues
+    (``trusted=False``: a self-signed TSA certificate, which chains to no configured root)."""
+    key = rsa.generate_private_key(65537, 2048)
+    now = dt.datetime.now(dt.UTC)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "DEMO TSA (sigaudit test)")])
+    signer_key = issuer.key if trusted else key
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(issuer.cert.subject if trusted else name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(signer_key.public_key()), critical=False
+        )
+        .sign(signer_key, hashes.SHA256())
+    )
+    key_der = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return timestamps.DummyTimeStamper(
+        tsa_cert=_asn1_cert(cert), tsa_key=asn1_keys.PrivateKeyInfo.load(key_der), certs_to_embed=None
+    )
+
+
 def encrypt_with_empty_password(pdf: bytes) -> bytes:
     """``pdf`` encrypted (AES-256) with an owner password and the empty user password; without the
     ISO 32004 MAC, which would need a pdfMacData attribute that ``resign_last`` does not make."""
@@ -140,14 +172,21 @@ def encrypt_with_empty_password(pdf: bytes) -> bytes:
     return out.getvalue()
 
 
-def sign(pdf: bytes, cred: Credential, *, field: str = "Sig_CoQuan", md: str = "sha256") -> bytes:
+def sign(
+    pdf: bytes,
+    cred: Credential,
+    *,
+    field: str = "Sig_CoQuan",
+    md: str = "sha256",
+    tsa: timestamps.TimeStamper | None = None,
+) -> bytes:
     """Sign ``pdf`` in a new incremental revision with pyHanko (opening it with the empty password if
-    it is encrypted)."""
+    it is encrypted); with ``tsa``, the signature carries an RFC 3161 signature timestamp."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     if writer.prev.encrypted:
         writer.encrypt("")
     meta = signers.PdfSignatureMetadata(field_name=field, md_algorithm=md)
-    return signers.PdfSigner(meta, signer=pyhanko_signer(cred)).sign_pdf(writer).getvalue()
+    return signers.PdfSigner(meta, signer=pyhanko_signer(cred), timestamper=tsa).sign_pdf(writer).getvalue()
 
 
 def last_byte_range(data: bytes) -> list[int]:

@@ -63,3 +63,22 @@ def test_dask_gives_the_local_verdicts_and_fills_the_store(
 def test_dask_without_scheduler_is_a_usage_error(sample_docs: Path) -> None:
     result = CliRunner().invoke(main, ["scan", str(sample_docs), "--executor", "dask"])
     assert result.exit_code == 2 and "--scheduler" in result.output
+
+
+def test_dask_workers_receive_the_validation_policy(
+    scheduler: str, sample_docs: Path, demo_pki: Path, tmp_path: Path
+) -> None:
+    """A policy that makes missing revocation evidence indeterminate reaches the Dask workers."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    rel = "tinh/ubnd-tinh/2024/120-UBND-KGVX_2024-02-05.pdf"  # valid, no revocation evidence
+    (archive / "a.pdf").write_bytes((sample_docs / rel).read_bytes())
+    policy = tmp_path / "p.toml"
+    policy.write_text('name = "strict/1"\n[revocation]\nmissing_revocation = "indeterminate"\n')
+    report = _scan(
+        archive, demo_pki, tmp_path / "r.json", "--no-store", "--policy", str(policy),
+        "--executor", "dask", "--scheduler", scheduler,
+    )  # fmt: skip
+    [doc] = report["documents"]
+    assert doc["verdict"] == "indeterminate" and "no revocation evidence" in doc["reason"]
+    assert report["manifest"]["policy"]["name"] == "strict/1"

@@ -48,7 +48,7 @@ from .sources.walk import (
     walk,
 )
 from .store.results import ResultStore
-from .validation.policy import POLICY
+from .validation.policy import FIXED_RULES, ValidationPolicy, default_policy
 from .validation.trust import TrustConfig
 
 if TYPE_CHECKING:
@@ -83,6 +83,7 @@ class AuditOptions:
     executor: str = "local"  # "local" (warm worker processes) or "dask"
     scheduler: str | None = None  # Dask scheduler address, for executor "dask"
     shared_paths: bool = False  # Dask workers read plain files from the same path instead of bytes
+    policy: ValidationPolicy = field(default_factory=default_policy)
 
 
 def _package_version(name: str) -> str:
@@ -92,11 +93,12 @@ def _package_version(name: str) -> str:
         return "unknown"
 
 
-def verdict_fingerprint(trust: TrustConfig) -> str:
+def verdict_fingerprint(trust: TrustConfig, policy: ValidationPolicy | None = None) -> str:
     """A digest of everything that can change a verdict for the same bytes (except time, see store)."""
+    policy = policy if policy is not None else default_policy()
     parts = {
         "trust": trust.fingerprint(),
-        "policy": POLICY,
+        "policy": {"name": policy.name, "sha256": policy.sha256, "fixed_rules": FIXED_RULES},
         "sigaudit": __version__,
         "pyhanko": _package_version("pyhanko"),
         "pyhanko-certvalidator": _package_version("pyhanko-certvalidator"),
@@ -125,7 +127,7 @@ def run_audit(
 ) -> AuditRun:
     """Scan ``options.paths`` and return every document's result, in walk order."""
     started = datetime.now(UTC)
-    fingerprint = verdict_fingerprint(options.trust)
+    fingerprint = verdict_fingerprint(options.trust, options.policy)
     manifest = _run_manifest(options, started, fingerprint, store)
     run_id = store.begin_run(fingerprint, manifest) if store else None
     manifest_rows: dict[str, ManifestEntry] = {}
@@ -308,7 +310,7 @@ class _LocalExecutor:
     """The default: a pool of warm worker processes on this machine."""
 
     def __init__(self, options: AuditOptions) -> None:
-        self._pool = WorkerPool(options.jobs, options.trust, options.worker_limits)
+        self._pool = WorkerPool(options.jobs, options.trust, options.worker_limits, options.policy)
 
     def __enter__(self) -> _LocalExecutor:
         self._pool.__enter__()
@@ -329,7 +331,9 @@ def _executor(options: AuditOptions) -> _LocalExecutor | DaskExecutor:
             raise ConfigError("--executor dask needs --scheduler ADDRESS")
         from .run.dask import DaskExecutor
 
-        return DaskExecutor(options.scheduler, options.trust, options.worker_limits, options.shared_paths)
+        return DaskExecutor(
+            options.scheduler, options.trust, options.worker_limits, options.shared_paths, options.policy
+        )
     return _LocalExecutor(options)
 
 
@@ -350,11 +354,7 @@ def _run_manifest(
         "other_certificates": [
             {"subject": a.subject, "sha256": a.sha256, "source": a.source} for a in options.trust.other_certs
         ],
-        "policy": {
-            "name": POLICY.split(":", 1)[0],
-            "sha256": hashlib.sha256(POLICY.encode()).hexdigest(),
-            "rules": POLICY.split(":", 1)[1].strip(),
-        },
+        "policy": options.policy.manifest(),
         "verdict_fingerprint": fingerprint,
         "store": str(store.path) if store else None,
         "rescan": options.rescan,

@@ -40,6 +40,7 @@ from .report.verify_view import render_verify
 from .run.pool import Limits, WorkerPool, default_jobs
 from .sources.walk import Candidate, WalkLimits, walk
 from .store.results import ResultStore, default_store_path
+from .validation.policy import ValidationPolicy, load_policy
 from .validation.trust import TrustConfig, build_trust
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -151,6 +152,21 @@ def trust_options(func: F) -> F:
         help="Trust anchor(s): PEM/DER file or folder. Repeatable. Added to the shipped Vietnamese roots.",
     )(func)  # fmt: skip
     return func
+
+
+def policy_option(func: F) -> F:
+    """--policy FILE: the validation policy (default: sigaudit.toml's ``policy``, else the shipped one)."""
+    return click.option(
+        "--policy", "policy_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Validation policy (TOML). Default: 'policy' in sigaudit.toml, else the shipped "
+        "sigaudit-default policy.",
+    )(func)  # fmt: skip
+
+
+def _policy(policy_path: Path | None, config: Config) -> ValidationPolicy:
+    """The policy the command line names, else the configuration's, else the shipped one."""
+    return load_policy(policy_path if policy_path is not None else config.policy)
 
 
 def store_option(func: F) -> F:
@@ -324,6 +340,7 @@ def _option_specs(group: click.Group) -> dict[str, dict[str, OptionSpec]]:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @trust_options
+@policy_option
 @click.option(
     "--agencies", "agencies", type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Agency registry CSV: code,name,level,parent_code,valid_from,valid_to.",
@@ -374,6 +391,7 @@ def scan(
     trust_roots: tuple[Path, ...],
     other_certs: tuple[Path, ...],
     no_shipped_roots: bool,
+    policy_path: Path | None,
     agencies: Path | None,
     json_out: str | None,
     csv_out: str | None,
@@ -419,6 +437,7 @@ def scan(
         executor=executor,
         scheduler=scheduler,
         shared_paths=shared_paths,
+        policy=_policy(policy_path, config),
     )
     update, stop = _progress_printer(_interactive(quiet))
     store = None if no_store else ResultStore(store_path or default_store_path())
@@ -566,6 +585,7 @@ def _print_diff(
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @trust_options
+@policy_option
 @click.option(
     "--timeout", "timeout_s", type=click.FloatRange(min=1), default=120.0, show_default=True,
     help="Seconds the validation may take.",
@@ -573,12 +593,15 @@ def _print_diff(
 @click.option(
     "--json", "json_out", metavar="FILE", help="Also write the document's JSON to FILE ('-' for stdout)."
 )
+@click.pass_context
 @_guarded
 def verify(
+    ctx: click.Context,
     file: Path,
     trust_roots: tuple[Path, ...],
     other_certs: tuple[Path, ...],
     no_shipped_roots: bool,
+    policy_path: Path | None,
     timeout_s: float,
     json_out: str | None,
 ) -> None:
@@ -593,6 +616,7 @@ def verify(
     from .model import UNKNOWN_AGENCY, ValidationOutcome
 
     trust = _trust(trust_roots, other_certs, no_shipped_roots)
+    policy = _policy(policy_path, _config(ctx))
     found = [e for e in walk([file]) if isinstance(e, Candidate)]
     if len(found) != 1:
         what = "is not a document" if not found else f"holds {len(found)} documents; verify takes one"
@@ -601,12 +625,13 @@ def verify(
     if event.data is None or event.error is not None:
         outcome = ValidationOutcome(Verdict.UNREADABLE, event.error or "unreadable")
     else:
-        with WorkerPool(1, trust, Limits(timeout_s=timeout_s)) as pool:
+        with WorkerPool(1, trust, Limits(timeout_s=timeout_s), policy) as pool:
             [(_, outcome)] = list(pool.map_unordered([(0, event.data)]))
     sha = hashlib.sha256(event.data).hexdigest() if event.data is not None else ""
     doc = DocumentResult(str(file), sha, len(event.data or b""), UNKNOWN_AGENCY, outcome)
     if json_out:
-        _write(json_out, json.dumps(document_to_dict(doc), ensure_ascii=False, indent=2) + "\n")
+        shown = {**document_to_dict(doc), "policy": {"name": policy.name, "sha256": policy.sha256}}
+        _write(json_out, json.dumps(shown, ensure_ascii=False, indent=2) + "\n")
     if json_out != "-":
-        click.echo(render_verify(doc), nl=False)
+        click.echo(render_verify(doc, policy), nl=False)
     sys.exit(EXIT_OK if doc.verdict == Verdict.VALID else EXIT_GATE)

@@ -17,12 +17,15 @@ from .model import (
     BusinessType,
     CertificateInfo,
     Changes,
+    CheckName,
+    CheckStatus,
     Coverage,
     Decree30,
     Direction,
     DocumentMeta,
     DocumentResult,
     Indication,
+    LegalCheck,
     Level,
     Party,
     RevocationStatus,
@@ -135,6 +138,9 @@ def signature_to_dict(sig: SignatureResult) -> dict[str, Any]:
         "reason": sig.reason,
         "chain": list(sig.chain),
         "revision": sig.revision,
+        "key_usage_ok": sig.key_usage_ok,
+        "timestamp_valid": sig.timestamp_valid,
+        "checks": [{"name": c.name.value, "status": c.status.value, "detail": c.detail} for c in sig.checks],
     }
 
 
@@ -161,6 +167,13 @@ def signature_from_dict(d: dict[str, Any]) -> SignatureResult:
         reason=d["reason"],
         chain=_share(_chains, tuple(d["chain"])),
         revision=d["revision"],
+        # absent from runs stored before the validation policy file (sigaudit-core/3)
+        key_usage_ok=d.get("key_usage_ok"),
+        timestamp_valid=d.get("timestamp_valid"),
+        checks=tuple(
+            LegalCheck(CheckName(c["name"]), CheckStatus(c["status"]), c["detail"])
+            for c in d.get("checks", ())
+        ),
     )
 
 

@@ -3,7 +3,8 @@
 The file is found in the working directory or given with ``--config`` (or ``SIGAUDIT_CONFIG``). Its
 ``[scan]``, ``[report]``, ``[verify]`` and ``[diff]`` tables give defaults for the command-line options of
 the same name (dashes or underscores); ``[targets.signed]`` and ``[targets.processed]`` give per-level
-targets in percent; ``[columns]`` adds register headings (column = ["heading", …]). Every
+targets in percent; ``[columns]`` adds register headings (column = ["heading", …]); a top-level
+``policy = "FILE"`` names the validation policy of every command that validates. Every
 option can also be set by an environment variable ``SIGAUDIT_<COMMAND>_<OPTION>``, e.g.
 ``SIGAUDIT_SCAN_FAIL_UNDER=95``. Precedence: command line, then environment, then file, then built-in
 defaults. Unknown tables or keys are errors: a misspelt gate must not silently do nothing.
@@ -34,6 +35,7 @@ class Config:
     defaults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # command -> option -> value
     targets: Targets = PLAN_TARGETS
     columns: tuple[tuple[str, tuple[str, ...]], ...] = ()  # extra register headings per column
+    policy: Path | None = None  # validation policy file (top-level ``policy``), relative to the file
 
 
 def find_config(explicit: Path | None) -> Path | None:
@@ -68,7 +70,13 @@ def load_config(path: Path | None, options: Mapping[str, Mapping[str, OptionSpec
     defaults: dict[str, dict[str, Any]] = {}
     targets = PLAN_TARGETS
     columns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    policy: Path | None = None
     for table, content in data.items():
+        if table == "policy":
+            if not isinstance(content, str) or not content.strip():
+                raise ConfigError(f"{path}: policy must be the path of a policy file (a string)")
+            policy = Path(_resolve_paths(path, content))
+            continue
         if table == "targets":
             targets = _targets(path, content)
             continue
@@ -76,7 +84,7 @@ def load_config(path: Path | None, options: Mapping[str, Mapping[str, OptionSpec
             columns = _columns(path, content)
             continue
         if table not in options:
-            known = ", ".join(sorted([*options, "columns", "targets"]))
+            known = ", ".join(sorted([*options, "columns", "policy", "targets"]))
             raise ConfigError(f"{path}: unknown table [{table}] (known: {known})")
         if not isinstance(content, dict):
             raise ConfigError(f"{path}: [{table}] must be a table")
@@ -87,7 +95,7 @@ def load_config(path: Path | None, options: Mapping[str, Mapping[str, OptionSpec
             if spec.is_path:
                 value = _resolve_paths(path, value)
             defaults.setdefault(table, {})[spec.param] = value
-    return Config(path=path, defaults=defaults, targets=targets, columns=columns)
+    return Config(path=path, defaults=defaults, targets=targets, columns=columns, policy=policy)
 
 
 def _columns(path: Path, content: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:

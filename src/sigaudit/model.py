@@ -104,6 +104,37 @@ class SignerRole(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
+class CheckName(enum.StrEnum):
+    """The conditions under which a digital signature is legally valid (DOMAIN §3: Decree 130/2018
+    Art. 9, Decree 68/2024 Art. 31, Circular 41/2017 Art. 8), in the order the law lists them."""
+
+    VALID_AT_SIGNING_TIME = "valid_at_signing_time"  # 1. certificate within its validity period
+    NOT_REVOKED_AT_SIGNING_TIME = "not_revoked_at_signing_time"  # 2. neither suspended nor revoked
+    SIGNATURE_INTACT = "signature_intact"  # 3. verifies with the public key; document unchanged
+    CHAIN_TO_RECOGNISED_ROOT = "chain_to_recognised_root"  # 4. chain reaches a recognised root
+    USAGE_MATCHES_CERTIFICATE = "usage_matches_certificate"  # 5. use within the certificate's scope
+    SOLE_CONTROL = "sole_control"  # 6. key under the signer's sole control (not checkable)
+
+
+class CheckStatus(enum.StrEnum):
+    """What the file shows about one legal condition."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # the file does not show it either way (no evidence, or an earlier failure)
+    ASSUMED = "assumed"  # cannot be checked from a file at all; taken as given, and said so
+    NOT_APPLICABLE = "not_applicable"  # the validation policy does not check this condition
+
+
+@dataclass(frozen=True)
+class LegalCheck:
+    """One legal validity condition of one signature: its status and why, in words."""
+
+    name: CheckName
+    status: CheckStatus
+    detail: str
+
+
 @dataclass(frozen=True)
 class CertificateInfo:
     """What an auditor needs to recognise a certificate; names are NFC-normalised."""
@@ -145,6 +176,12 @@ class SignatureResult:
     reason: str
     chain: tuple[str, ...] = ()  # subjects from the trust anchor down to the signer, when built
     revision: int | None = None  # the file revision the signature signs (0 = original), when known
+    # Whether the signer certificate's key usage allows signing under the policy (None: not examined:
+    # no certificate, or the policy requires no key usage).
+    key_usage_ok: bool | None = None
+    # Whether the RFC 3161 signature timestamp validated (None: no timestamp token).
+    timestamp_valid: bool | None = None
+    checks: tuple[LegalCheck, ...] = ()  # the legal validity conditions (validation/legal.py)
 
 
 class Decree30(enum.StrEnum):

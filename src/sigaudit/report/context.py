@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..aggregate.exchange import ALL_TIME, Exchange, Period
@@ -23,6 +24,14 @@ class ReportContext:
     exchanges: tuple[Exchange, ...] | None = None  # per document, same order as run.documents
     reconciliation: tuple[Reconciliation, ...] = ()
     period: Period = ALL_TIME
+
+
+def policy_of(manifest: Mapping[str, object]) -> tuple[str, str] | None:
+    """The validation policy's name and SHA-256 from a run's manifest, when it names one."""
+    policy = manifest.get("policy")
+    if not isinstance(policy, Mapping) or not policy.get("name"):
+        return None
+    return str(policy["name"]), str(policy.get("sha256") or "")
 
 
 @dataclass(frozen=True)

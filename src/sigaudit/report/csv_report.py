@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterator
 
 from ..aggregate.exchange import Exchange
-from ..model import DocumentResult, SignatureResult
+from ..model import CheckName, DocumentResult, SignatureResult
 from .context import ReportContext
 
 COLUMNS = (
@@ -55,6 +55,8 @@ COLUMNS = (
     "indication",
     "sub_indication",
     "signature_reason",
+    # the legal validity conditions (validation/legal.py), one status column each, appended last
+    *(f"check_{name.value}" for name in CheckName),
 )
 
 
@@ -110,6 +112,8 @@ def _row(document: dict[str, str], sig: SignatureResult | None) -> dict[str, str
         sub_indication=sig.sub_indication.value if sig.sub_indication else "",
         signature_reason=sig.reason,
     )
+    for check in sig.checks:
+        row[f"check_{check.name.value}"] = check.status.value
     return row
 
 

@@ -6,7 +6,8 @@ ETSI EN 319 102-1 (the same values sigaudit reports), the validation time, the c
 the timestamp time, the signer and the certificate chain as validation objects (identified by the
 SHA-256 of their DER encoding, the representation TS 119 102-2 allows when the object itself is not
 embedded). ``SignersDocument`` carries the SHA-256 of the whole file as found in the archive — the
-value the JSON and CSV reports give, so an auditor can tie the three together.
+value the JSON and CSV reports give, so an auditor can tie the three together. The validation policy
+is named in ``SignatureValidationServicePolicy`` as ``urn:sigaudit:policy:<name>:sha256:<hex>``.
 
 Files are named after the document's SHA-256 (``<sha256>.xml``), which is unique, safe as a file name
 whatever the archive's names are, and re-checkable; ``index.csv`` maps each document path to its file.
@@ -19,12 +20,13 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import urllib.parse
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, register_namespace, tostring
 
 from ..model import CertificateInfo, DocumentResult, SignatureResult
-from .context import ReportContext
+from .context import ReportContext, policy_of
 
 VR = "http://uri.etsi.org/19102/v1.2.1#"
 DS = "http://www.w3.org/2000/09/xmldsig#"
@@ -64,7 +66,14 @@ def _object_id(cert: CertificateInfo) -> str:
     return f"C-{cert.sha256.upper()}"
 
 
-def document_report(doc: DocumentResult, validation_time: datetime) -> bytes:
+def policy_urn(name: str, sha256: str) -> str:
+    """The validation policy as a URI (SignatureValidationServicePolicy is an anyURI)."""
+    return f"urn:sigaudit:policy:{urllib.parse.quote(name, safe='')}:sha256:{sha256}"
+
+
+def document_report(
+    doc: DocumentResult, validation_time: datetime, policy: tuple[str, str] | None = None
+) -> bytes:
     """The ValidationReport XML of one document with at least one filled signature field."""
     root = Element(f"{{{VR}}}ValidationReport")
     objects: dict[str, CertificateInfo] = {}
@@ -92,6 +101,8 @@ def document_report(doc: DocumentResult, validation_time: datetime) -> bytes:
             objects[_object_id(sig.signer)] = sig.signer
         process = _vr(report, "SignatureValidationProcess")
         _vr(process, "SignatureValidationProcessID", PROCESS_BASIC)
+        if policy is not None:
+            _vr(process, "SignatureValidationServicePolicy", policy_urn(*policy))
         status = _vr(report, "SignatureValidationStatus")
         _vr(status, "MainIndication", _main_indication(sig))
         if sig.sub_indication is not None:
@@ -123,7 +134,7 @@ def write_etsi_reports(ctx: ReportContext, folder: Path) -> int:
         if doc.outcome.signatures:
             name = f"{doc.sha256}.xml"
             if name not in written:  # copies of one document share one report
-                (folder / name).write_bytes(document_report(doc, moment))
+                (folder / name).write_bytes(document_report(doc, moment, policy_of(ctx.run.manifest)))
                 written.add(name)
         writer.writerow([doc.path, doc.sha256, doc.verdict.value, name])
     (folder / "index.csv").write_text(index.getvalue(), encoding="utf-8")

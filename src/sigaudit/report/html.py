@@ -27,7 +27,7 @@ from ..aggregate.kpi import LEVEL_ORDER, LevelCounts, Summary
 from ..aggregate.reconcile import Finding, Reconciliation
 from ..aggregate.targets import Targets
 from ..model import AuditRun, DocumentResult, Level, Verdict
-from .context import ReportContext
+from .context import ReportContext, policy_of
 from .i18n import Labels, labels_for
 
 TEMPLATE = "dashboard.html.j2"
@@ -776,4 +776,5 @@ def render_html(ctx: ReportContext) -> str:
         warnings=tuple(run.warnings),
         skipped=tuple(run.skipped),
         footer=t.text["footer"].replace("{version}", __version__),
+        policy=policy_of(run.manifest),
     )

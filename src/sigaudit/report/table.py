@@ -12,7 +12,7 @@ from ..aggregate.kpi import LEVEL_ORDER, LevelCounts, Summary
 from ..aggregate.reconcile import FINDING_TEXT, Finding
 from ..aggregate.targets import Targets
 from ..model import Level
-from .context import ReportContext
+from .context import ReportContext, policy_of
 
 LEVEL_LABELS = {
     "central": "central (trung ương)",
@@ -155,6 +155,9 @@ def render_table(ctx: ReportContext, width: int = 150) -> str:
         console.print(f"warning: {warning}")
     for failure in ctx.gate_failures:
         console.print(f"GATE FAILED: {failure}")
+    policy = policy_of(run.manifest)
+    if policy is not None:
+        console.print(f"Validation policy: {policy[0]} (SHA-256 {policy[1]})")
     return buffer.getvalue()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import DocumentResult, SignatureResult
+from ..validation.policy import ValidationPolicy
 
 DECREE30_WORDS = {
     "complete": "complete: the competent person signed, then the agency, covering the whole file",
@@ -51,10 +52,15 @@ def _signature_lines(index: int, sig: SignatureResult) -> list[str]:
         lines.append(
             ("  chain         " if depth == 0 else "                ") + ("<- " * bool(depth)) + subject
         )
+    if sig.checks:
+        lines.append("  legal validity conditions (Decree 130/2018 Art. 9):")
+        width = max(len(c.name.value) for c in sig.checks)
+        for check in sig.checks:
+            lines.append(f"    {check.name.value:<{width}}  {check.status.value:<14}  {check.detail}")
     return lines
 
 
-def render_verify(doc: DocumentResult) -> str:
+def render_verify(doc: DocumentResult, policy: ValidationPolicy | None = None) -> str:
     out = doc.outcome
     lines = [
         f"{doc.path}",
@@ -73,4 +79,6 @@ def render_verify(doc: DocumentResult) -> str:
         "Assumption: each signing key was under its holder's sole control (Decree 130/2018 Art. 9); a file",
         "cannot show this.",
     ]
+    if policy is not None:
+        lines.append(f"Validation policy: {policy.name} (SHA-256 {policy.sha256}, {policy.source})")
     return "\n".join(lines) + "\n"

@@ -23,12 +23,17 @@ from typing import Any
 from ..errors import ConfigError
 from ..model import ValidationOutcome, Verdict
 from ..sources.walk import Candidate
+from ..validation.policy import ValidationPolicy, default_policy
 from ..validation.trust import TrustConfig
 from .pool import Limits, validate_guarded
 
 
 def validate_task(
-    trust: TrustConfig, payload: bytes | str, sha256: str, memory_mb: int | None
+    trust: TrustConfig,
+    payload: bytes | str,
+    sha256: str,
+    memory_mb: int | None,
+    policy: ValidationPolicy | None = None,
 ) -> ValidationOutcome:
     """Runs on a Dask worker: read the document if given a path, check its hash, validate it."""
     if isinstance(payload, str):
@@ -44,13 +49,20 @@ def validate_task(
             )
     else:
         data = payload
-    return validate_guarded(data, trust, memory_mb)
+    return validate_guarded(data, trust, memory_mb, policy)
 
 
 class DaskExecutor:
     """Validate on a dask.distributed cluster; use as a context manager."""
 
-    def __init__(self, scheduler: str, trust: TrustConfig, limits: Limits, shared_paths: bool) -> None:
+    def __init__(
+        self,
+        scheduler: str,
+        trust: TrustConfig,
+        limits: Limits,
+        shared_paths: bool,
+        policy: ValidationPolicy | None = None,
+    ) -> None:
         try:
             from distributed import Client
         except ImportError as exc:  # pragma: no cover - depends on the installation
@@ -60,6 +72,7 @@ class DaskExecutor:
         except (OSError, TimeoutError) as exc:
             raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
         self._trust: Any = self._client.scatter(trust, broadcast=True)
+        self._policy: Any = self._client.scatter(policy or default_policy(), broadcast=True)
         self._limits = limits
         self._shared = shared_paths
         threads = sum(self._client.nthreads().values()) or 1
@@ -92,7 +105,13 @@ class DaskExecutor:
                     str(cand.file) if self._shared and cand.file is not None else cand.data or b""
                 )
                 future = self._client.submit(
-                    validate_task, self._trust, payload, sha, self._limits.memory_mb, pure=False
+                    validate_task,
+                    self._trust,
+                    payload,
+                    sha,
+                    self._limits.memory_mb,
+                    self._policy,
+                    pure=False,
                 )
                 pending[future] = (key, time.monotonic())
             if not pending:

@@ -26,6 +26,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from ..model import ValidationOutcome, Verdict
+from ..validation.policy import ValidationPolicy, default_policy
 from ..validation.trust import TrustConfig
 
 # The seed dask.distributed's nannies give their workers (distributed/nanny.py), so local and Dask
@@ -47,12 +48,14 @@ def _memory_outcome(limit_mb: int | None) -> ValidationOutcome:
     )
 
 
-def validate_guarded(data: bytes, trust: TrustConfig, memory_mb: int | None) -> ValidationOutcome:
+def validate_guarded(
+    data: bytes, trust: TrustConfig, memory_mb: int | None, policy: ValidationPolicy | None = None
+) -> ValidationOutcome:
     """Validate in the current process; a MemoryError anywhere becomes the ``memory`` verdict."""
     from ..validation.engine import validate_pdf  # loads pyHanko: only where documents are validated
 
     try:
-        outcome = validate_pdf(data, trust)
+        outcome = validate_pdf(data, trust, policy=policy)
     except MemoryError:
         return _memory_outcome(memory_mb)
     except Exception as exc:  # validate_pdf should not raise; if it does, the document still gets a verdict
@@ -62,7 +65,9 @@ def validate_guarded(data: bytes, trust: TrustConfig, memory_mb: int | None) -> 
     return outcome
 
 
-def _worker_main(conn: Connection, trust: TrustConfig, memory_mb: int | None) -> None:
+def _worker_main(
+    conn: Connection, trust: TrustConfig, memory_mb: int | None, policy: ValidationPolicy
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     # Load pyHanko before the memory limit applies: the limit is for documents, not for the engine.
     from ..validation import engine  # noqa: F401
@@ -78,7 +83,7 @@ def _worker_main(conn: Connection, trust: TrustConfig, memory_mb: int | None) ->
             if message is None:
                 return
             key, data = message
-            outcome = validate_guarded(data, trust, memory_mb)
+            outcome = validate_guarded(data, trust, memory_mb, policy)
         except EOFError:
             return
         except MemoryError:
@@ -99,11 +104,11 @@ def _worker_main(conn: Connection, trust: TrustConfig, memory_mb: int | None) ->
 
 
 class _Worker:
-    def __init__(self, ctx: Any, trust: TrustConfig, limits: Limits) -> None:
+    def __init__(self, ctx: Any, trust: TrustConfig, limits: Limits, policy: ValidationPolicy) -> None:
         parent, child = ctx.Pipe()
         self.conn: Connection = parent
         self.process: BaseProcess = ctx.Process(
-            target=_worker_main, args=(child, trust, limits.memory_mb), daemon=True
+            target=_worker_main, args=(child, trust, limits.memory_mb, policy), daemon=True
         )
         self.process.start()
         child.close()
@@ -120,10 +125,17 @@ class _Worker:
 class WorkerPool:
     """Warm worker processes fed from a stream; use as a context manager."""
 
-    def __init__(self, jobs: int, trust: TrustConfig, limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        jobs: int,
+        trust: TrustConfig,
+        limits: Limits | None = None,
+        policy: ValidationPolicy | None = None,
+    ) -> None:
         self.jobs = max(1, jobs)
         self.trust = trust
         self.limits = limits or Limits()
+        self.policy = policy if policy is not None else default_policy()
         # Fresh interpreters with a fixed hash seed: pyHanko's difference analysis reports the first
         # difference it meets while iterating dictionaries, so the seed decides the reason's wording.
         # A fixed seed makes reasons identical across runs, machines and numbers of workers.
@@ -147,7 +159,7 @@ class WorkerPool:
         saved = os.environ.get("PYTHONHASHSEED")
         os.environ["PYTHONHASHSEED"] = WORKER_HASH_SEED
         try:
-            return _Worker(self._ctx, self.trust, self.limits)
+            return _Worker(self._ctx, self.trust, self.limits, self.policy)
         finally:
             if saved is None:
                 del os.environ["PYTHONHASHSEED"]

@@ -9,13 +9,16 @@ This is the only module that imports pyHanko. It
 - maps every pyHanko status and exception to an ETSI EN 319 102-1 indication, a sub-indication,
   a change classification and a reason in words;
 - refuses weak algorithms through pyhanko-certvalidator's algorithm policy (and names the culprit,
-  which pyHanko does not report), and checks each /ByteRange's shape itself, which pyHanko tolerates.
+  which pyHanko does not report), and checks each /ByteRange's shape itself, which pyHanko tolerates;
+- takes the algorithm, key-usage, revocation and role rules from the validation policy (policy.py),
+  and adds the legal validity checks (legal.py) to each signature.
 """
 
 from __future__ import annotations
 
 import binascii
 import dataclasses
+import functools
 import itertools
 import logging
 import re
@@ -49,6 +52,7 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko.sign.validation.utils import CMSAlgorithmUsagePolicy
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import InvalidCertificateError
 from pyhanko_certvalidator.policy_decl import DisallowWeakAlgorithmsPolicy
 from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator, SignatureValidationContext
 
@@ -64,7 +68,8 @@ from ..model import (
 )
 from . import speedups
 from .decree30 import decree30_conformance
-from .policy import POLICY
+from .legal import legal_checks
+from .policy import KeyUsageMatch, MissingRevocation, ValidationPolicy, default_policy
 from .roles import certificate_info, signer_role
 from .trust import TrustConfig
 
@@ -95,22 +100,38 @@ _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 MAX_DECLARED_OBJECTS = 5_000_000
 
 SUPPORTED_SUBFILTERS = {"/adbe.pkcs7.detached", "/ETSI.CAdES.detached"}
-# Vietnamese certificates carry digitalSignature and nonRepudiation; accept either.
-KEY_USAGE = KeyUsageConstraints(
-    key_usage={"non_repudiation", "digital_signature"}, match_all_key_usages=False
-)
 
-# Algorithms by policy. pyhanko-certvalidator's DisallowWeakAlgorithmsPolicy does the refusing, in the
-# CMS signature (digest, signature mechanism, signer key size) and in every certificate of the chain
-# (the issuer's signature mechanism and key size); pyHanko then reports CRYPTO_CONSTRAINTS_FAILURE.
-# The policy is spelt out here rather than left to pyHanko's default so that an upgrade cannot loosen
-# it silently. SHA-1-based mechanisms (sha1_rsa, sha1_ecdsa, ...) fall with their digest.
-WEAK_DIGESTS = frozenset({"md2", "md5", "sha1"})
-MIN_RSA_BITS = 2048
-ALGORITHM_POLICY = DisallowWeakAlgorithmsPolicy(  # type: ignore[no-untyped-call]  # untyped __init__
-    weak_hash_algos=WEAK_DIGESTS, rsa_key_size_threshold=MIN_RSA_BITS
-)
-_CMS_ALGORITHM_POLICY = CMSAlgorithmUsagePolicy.lift_policy(ALGORITHM_POLICY)
+
+@dataclass(frozen=True)
+class _Rules:
+    """pyHanko's settings for one validation policy (policy.py), built once per policy.
+
+    Algorithms: pyhanko-certvalidator's DisallowWeakAlgorithmsPolicy does the refusing, in the CMS
+    signature (digest, signature mechanism, signer key size) and in every certificate of the chain (the
+    issuer's signature mechanism and key size); pyHanko then reports CRYPTO_CONSTRAINTS_FAILURE. The
+    policy is spelt out rather than left to pyHanko's default so that an upgrade cannot loosen it
+    silently. SHA-1-based mechanisms (sha1_rsa, sha1_ecdsa, ...) fall with their digest.
+    Key usage: pyHanko's own constraint on the signer certificate (an empty set checks nothing).
+    """
+
+    policy: ValidationPolicy
+    algorithms: Any  # DisallowWeakAlgorithmsPolicy
+    cms_algorithms: Any  # CMSAlgorithmUsagePolicy
+    key_usage: KeyUsageConstraints
+
+
+@functools.lru_cache(maxsize=8)
+def _rules(policy: ValidationPolicy) -> _Rules:
+    algorithms = DisallowWeakAlgorithmsPolicy(  # type: ignore[no-untyped-call]  # untyped __init__
+        weak_hash_algos=policy.weak_digests, rsa_key_size_threshold=policy.min_rsa_bits
+    )
+    key_usage = KeyUsageConstraints(
+        key_usage=set(policy.key_usage),
+        match_all_key_usages=policy.key_usage_match == KeyUsageMatch.ALL,
+    )
+    return _Rules(policy, algorithms, CMSAlgorithmUsagePolicy.lift_policy(algorithms), key_usage)
+
+
 _CRYPTO_CONSTRAINTS = {
     SubIndication.CRYPTO_CONSTRAINTS_FAILURE,
     SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
@@ -341,12 +362,19 @@ class _TrustCache:
 _TRUST_CACHE = _TrustCache()
 
 
-def validate_pdf(data: bytes, trust: TrustConfig, moment: datetime | None = None) -> ValidationOutcome:
+def validate_pdf(
+    data: bytes,
+    trust: TrustConfig,
+    moment: datetime | None = None,
+    policy: ValidationPolicy | None = None,
+) -> ValidationOutcome:
     """Validate every signature in ``data`` and give the document its verdict.
 
     Never raises for anything the file contains: a file that cannot be handled is ``unreadable``
-    with the reason. ``moment`` is the validation time (default: now).
+    with the reason. ``moment`` is the validation time (default: now); ``policy`` the validation
+    policy (default: the shipped one).
     """
+    rules = _rules(policy if policy is not None else default_policy())
     if b"%PDF-" not in data[:1024]:
         return ValidationOutcome(Verdict.UNREADABLE, "not a PDF: no %PDF- header")
     notes: list[str] = []
@@ -370,14 +398,14 @@ def validate_pdf(data: bytes, trust: TrustConfig, moment: datetime | None = None
     roots, others = _TRUST_CACHE.get(trust)
     evidence = _document_evidence(reader, filled)
     try:
-        context = _context(roots, others, evidence, moment)
+        context = _context(roots, others, evidence, moment, rules)
     except Exception:  # a damaged certificate, CRL or OCSP response carried by the file
-        evidence = _usable_evidence(roots, others, evidence, moment, notes)
-        context = _context(roots, others, evidence, moment)
+        evidence = _usable_evidence(roots, others, evidence, moment, notes, rules)
+        context = _context(roots, others, evidence, moment, rules)
     if not (evidence.crls or evidence.ocsps or evidence.certs):
         # Nothing in this context comes from the document: a path validated under it holds for any
         # document validated under the same trust and policy (see speedups).
-        speedups.allow_path_cache(context, f"{trust.fingerprint()}|{POLICY}")
+        speedups.allow_path_cache(context, f"{trust.fingerprint()}|{rules.policy.sha256}")
     results: list[SignatureResult] = []
     for name, value, ref in filled:
         try:
@@ -396,7 +424,8 @@ def validate_pdf(data: bytes, trust: TrustConfig, moment: datetime | None = None
         if sig_type == "/DocTimeStamp":
             notes.append(f"document timestamp in field {name} (not a signer's signature)")
             continue
-        results.append(_validate_one(data, reader, name, ref, sig_obj, context, evidence))
+        results.append(_validate_one(data, reader, name, ref, sig_obj, context, evidence, rules))
+    results = [_with_policy(r, rules.policy) for r in results]
     if not results:
         return ValidationOutcome(
             Verdict.UNSIGNED,
@@ -408,6 +437,12 @@ def validate_pdf(data: bytes, trust: TrustConfig, moment: datetime | None = None
     return ValidationOutcome(
         verdict, reason, tuple(results), empty, tuple(notes), decree30=decree30_conformance(results)
     )
+
+
+def _with_policy(result: SignatureResult, policy: ValidationPolicy) -> SignatureResult:
+    """The signer's role under the policy's role rules, and the legal checks (derived, see legal.py)."""
+    result = dataclasses.replace(result, role=signer_role(result.signer, policy.roles))
+    return dataclasses.replace(result, checks=legal_checks(result, policy))
 
 
 def _open(data: bytes, notes: list[str]) -> tuple[PdfFileReader | None, str | None]:
@@ -527,6 +562,7 @@ def _context(
     others: list[x509.Certificate],
     evidence: _Evidence,
     moment: datetime | None,
+    rules: _Rules,
 ) -> ValidationContext:
     return ValidationContext(
         trust_roots=roots,
@@ -536,7 +572,7 @@ def _context(
         allow_fetching=False,
         revocation_mode="soft-fail",
         moment=moment,
-        algorithm_usage_policy=ALGORITHM_POLICY,
+        algorithm_usage_policy=rules.algorithms,
         signature_validator=_SIGNATURE_VALIDATOR,
     )
 
@@ -547,6 +583,7 @@ def _usable_evidence(
     evidence: _Evidence,
     moment: datetime | None,
     notes: list[str],
+    rules: _Rules,
 ) -> _Evidence:
     """The evidence without the items pyHanko cannot even load (asn1crypto parses lazily, so a damaged
     item surfaces only when the validation context is built); the good items are kept."""
@@ -554,7 +591,7 @@ def _usable_evidence(
     def usable(**item: Any) -> bool:
         single = dataclasses.replace(_Evidence((), (), (), ()), **item)
         try:
-            _context(roots, others, single, moment)
+            _context(roots, others, single, moment, rules)
         except Exception:
             return False
         return True
@@ -577,6 +614,7 @@ def _validate_one(
     sig_obj: Any,
     context: ValidationContext,
     evidence: _Evidence,
+    rules: _Rules,
 ) -> SignatureResult:
     subfilter = sig_obj.get("/SubFilter")
     subfilter_s = str(subfilter) if subfilter is not None else None
@@ -603,7 +641,7 @@ def _validate_one(
         )
     # The ByteRange is judged once the signature value could be read (otherwise there is nothing to
     # compare the excluded bytes with, and "cannot be parsed" above is the better reason).
-    result = _validate_parsed(embedded, name, subfilter_s, info, context, evidence)
+    result = _validate_parsed(embedded, name, subfilter_s, info, context, evidence, rules)
     return _with_byte_range_check(result, sig_obj, data)
 
 
@@ -614,12 +652,13 @@ def _validate_parsed(
     info: Any,
     context: ValidationContext,
     evidence: _Evidence,
+    rules: _Rules,
 ) -> SignatureResult:
     try:
         status = validate_pdf_signature(
             embedded,
             signer_validation_context=context,
-            key_usage_settings=KEY_USAGE,
+            key_usage_settings=rules.key_usage,
             diff_policy=DIFF_POLICY,
         )
     except SignatureValidationError as exc:
@@ -650,10 +689,52 @@ def _validate_parsed(
     result = _from_status(name, subfilter_s, info, status, context, evidence, embedded.reader)
     if result.sub_indication in _CRYPTO_CONSTRAINTS:
         # pyHanko only says "crypto constraints"; say which algorithm or key it was.
-        culprit = _weak_algorithm(embedded, status.validation_path, context)
+        culprit = _weak_algorithm(embedded, status.validation_path, context, rules)
         if culprit is not None:
             result = dataclasses.replace(result, reason=culprit)
-    return dataclasses.replace(result, revision=embedded.signed_revision)
+    if rules.policy.missing_revocation == MissingRevocation.INDETERMINATE:
+        result = _missing_revocation(result)
+    return dataclasses.replace(
+        result,
+        revision=embedded.signed_revision,
+        key_usage_ok=_key_usage_ok(status, rules),
+        timestamp_valid=_timestamp_valid(status),
+    )
+
+
+def _missing_revocation(result: SignatureResult) -> SignatureResult:
+    """A signature that passed without revocation evidence for its signer: INDETERMINATE / TRY_LATER.
+
+    What EU DSS decides with its default policy when no revocation data covers the signing
+    certificate (X.509 certificate validation, "No revocation data for the certificate",
+    BBB_XCV_IRDPFC). Only for policies with ``missing_revocation = "indeterminate"``.
+    """
+    if result.indication != Indication.TOTAL_PASSED or result.revocation != RevocationStatus.UNKNOWN:
+        return result
+    return dataclasses.replace(
+        result,
+        indication=Indication.INDETERMINATE,
+        sub_indication=SubIndication.TRY_LATER,
+        reason="no revocation evidence in the file for the signer's certificate "
+        "(the policy treats missing evidence as indeterminate)",
+    )
+
+
+def _key_usage_ok(status: PdfSignatureStatus, rules: _Rules) -> bool | None:
+    """Whether the signer certificate passes the policy's key-usage constraint (pyHanko's own check,
+    asked again on its own so a report can say which condition failed); None when nothing is required."""
+    if not rules.policy.key_usage or status.signing_cert is None:
+        return None
+    try:
+        rules.key_usage.validate(status.signing_cert)
+    except InvalidCertificateError:
+        return False
+    return True
+
+
+def _timestamp_valid(status: PdfSignatureStatus) -> bool | None:
+    ts = status.timestamp_validity
+    return None if ts is None else bool(ts.intact and ts.valid and ts.trusted)
 
 
 def _from_status(
@@ -749,7 +830,9 @@ def _from_status(
     )
 
 
-def _weak_algorithm(embedded: EmbeddedPdfSignature, path: Any, context: ValidationContext) -> str | None:
+def _weak_algorithm(
+    embedded: EmbeddedPdfSignature, path: Any, context: ValidationContext, rules: _Rules
+) -> str | None:
     """Which algorithm or key made pyHanko report a crypto constraints failure, in words.
 
     The judgement stays pyhanko-certvalidator's: the same policy is asked the questions pyHanko asked
@@ -761,12 +844,12 @@ def _weak_algorithm(embedded: EmbeddedPdfSignature, path: Any, context: Validati
     signer_info = embedded.signer_info
     digest = signer_info["digest_algorithm"]
     mechanism = signer_info["signature_algorithm"]
-    if not _CMS_ALGORITHM_POLICY.digest_algorithm_allowed(digest, moment):
+    if not rules.cms_algorithms.digest_algorithm_allowed(digest, moment):
         return f"digest algorithm {digest['algorithm'].native} not allowed by the policy"
-    problem = _signature_problem(mechanism, embedded.signer_cert.public_key, moment)
+    problem = _signature_problem(mechanism, embedded.signer_cert.public_key, moment, rules)
     if problem is not None:
         return f"the signature uses {problem}"
-    if not _CMS_ALGORITHM_POLICY.digest_combination_allowed(mechanism, digest, moment):
+    if not rules.cms_algorithms.digest_combination_allowed(mechanism, digest, moment):
         return (
             f"digest algorithm {digest['algorithm'].native} does not match the signature algorithm "
             f"{mechanism['algorithm'].native}"
@@ -779,7 +862,7 @@ def _weak_algorithm(embedded: EmbeddedPdfSignature, path: Any, context: Validati
         return None
     # Each certificate is signed with its issuer's key; the trust anchor's own signature is not used.
     for issuer, cert in itertools.pairwise(certs):
-        problem = _signature_problem(cert["signature_algorithm"], issuer.public_key, moment)
+        problem = _signature_problem(cert["signature_algorithm"], issuer.public_key, moment, rules)
         if problem is not None:
             subject = certificate_info(cert.dump()).subject
             return f"the certificate {subject} is signed with {problem}"
@@ -787,12 +870,13 @@ def _weak_algorithm(embedded: EmbeddedPdfSignature, path: Any, context: Validati
 
 
 def _signature_problem(
-    algo: algos.SignedDigestAlgorithm, key: keys.PublicKeyInfo, moment: datetime | None
+    algo: algos.SignedDigestAlgorithm, key: keys.PublicKeyInfo, moment: datetime | None, rules: _Rules
 ) -> str | None:
-    if ALGORITHM_POLICY.signature_algorithm_allowed(algo, moment, key):
+    if rules.algorithms.signature_algorithm_allowed(algo, moment, key):
         return None
-    if key.algorithm == "rsa" and key.bit_size < MIN_RSA_BITS:
-        return f"an RSA key of {key.bit_size} bits; the policy requires at least {MIN_RSA_BITS}"
+    minimum = rules.policy.min_rsa_bits
+    if key.algorithm == "rsa" and key.bit_size < minimum:
+        return f"an RSA key of {key.bit_size} bits; the policy requires at least {minimum}"
     return f"the signature algorithm {algo['algorithm'].native}, not allowed by the policy"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import unicodedata
+from dataclasses import dataclass
 from datetime import UTC
 
 from cryptography import x509
@@ -42,6 +43,18 @@ AGENCY_NAME_PREFIXES = (
     "benh vien",
     "cong an",
 )
+
+
+@dataclass(frozen=True)
+class RoleRules:
+    """How a signer's role is recognised from the certificate subject (a validation policy's [roles])."""
+
+    personal_uid_prefixes: tuple[str, ...] = PERSONAL_UID_PREFIXES
+    agency_uid_prefixes: tuple[str, ...] = AGENCY_UID_PREFIXES
+    agency_name_prefixes: tuple[str, ...] = AGENCY_NAME_PREFIXES  # compared after fold()
+
+
+DEFAULT_ROLE_RULES = RoleRules()
 
 
 def fold(text: str) -> str:
@@ -86,15 +99,15 @@ def certificate_info(der: bytes) -> CertificateInfo:
     )
 
 
-def signer_role(info: CertificateInfo | None) -> SignerRole:
+def signer_role(info: CertificateInfo | None, rules: RoleRules = DEFAULT_ROLE_RULES) -> SignerRole:
     """Classify a signer as a person or an agency from the certificate subject."""
     if info is None:
         return SignerRole.UNKNOWN
     uids = [u.strip().upper() for u in info.uid]
-    if any(u.startswith(PERSONAL_UID_PREFIXES) for u in uids):
+    if any(u.startswith(rules.personal_uid_prefixes) for u in uids):
         return SignerRole.PERSONAL
-    if any(u.startswith(AGENCY_UID_PREFIXES) for u in uids):
+    if any(u.startswith(rules.agency_uid_prefixes) for u in uids):
         return SignerRole.AGENCY
-    if info.common_name and fold(info.common_name).startswith(AGENCY_NAME_PREFIXES):
+    if info.common_name and fold(info.common_name).startswith(rules.agency_name_prefixes):
         return SignerRole.AGENCY
     return SignerRole.UNKNOWN
