@@ -22,14 +22,17 @@ from .model import (
     Direction,
     DocumentMeta,
     DocumentResult,
+    DocumentTimestampResult,
     Indication,
     Level,
     Party,
+    RevocationSource,
     RevocationStatus,
     SignatureResult,
     SignerRole,
     StatusEvent,
     SubIndication,
+    TimeBasis,
     ValidationOutcome,
     Verdict,
 )
@@ -127,6 +130,8 @@ def signature_to_dict(sig: SignatureResult) -> dict[str, Any]:
         "trusted": sig.trusted,
         "revocation": sig.revocation.value,
         "revocation_evidence": list(sig.revocation_evidence),
+        "revocation_source": sig.revocation_source.value,
+        "time_basis": sig.time_basis.value,
         "coverage": sig.coverage.value,
         "changes": sig.changes.value,
         "changes_reason": sig.changes_reason,
@@ -161,6 +166,41 @@ def signature_from_dict(d: dict[str, Any]) -> SignatureResult:
         reason=d["reason"],
         chain=_share(_chains, tuple(d["chain"])),
         revision=d["revision"],
+        # absent from results stored before these fields existed
+        revocation_source=RevocationSource(d.get("revocation_source", RevocationSource.NONE.value)),
+        time_basis=TimeBasis(d.get("time_basis", _old_time_basis(d))),
+    )
+
+
+def _old_time_basis(d: dict[str, Any]) -> str:
+    """The time basis of a result stored before it was recorded: claimed when the signer stated a time
+    (a timestamp was not judged separately then, so it is not taken as proof)."""
+    return (TimeBasis.CLAIMED if d.get("claimed_signing_time") else TimeBasis.NONE).value
+
+
+def document_timestamp_to_dict(stamp: DocumentTimestampResult) -> dict[str, Any]:
+    return {
+        "field": stamp.field,
+        "time": iso(stamp.time),
+        "intact": stamp.intact,
+        "valid": stamp.valid,
+        "trusted": stamp.trusted,
+        "tsa": stamp.tsa,
+        "revision": stamp.revision,
+        "reason": stamp.reason,
+    }
+
+
+def document_timestamp_from_dict(d: dict[str, Any]) -> DocumentTimestampResult:
+    return DocumentTimestampResult(
+        field=d["field"],
+        time=_dt(d["time"]),
+        intact=d["intact"],
+        valid=d["valid"],
+        trusted=d["trusted"],
+        tsa=d["tsa"],
+        revision=d["revision"],
+        reason=d["reason"],
     )
 
 
@@ -172,6 +212,7 @@ def outcome_to_dict(outcome: ValidationOutcome) -> dict[str, Any]:
         "decree30": outcome.decree30.value,
         "empty_signature_fields": list(outcome.empty_signature_fields),
         "notes": list(outcome.notes),
+        "document_timestamps": [document_timestamp_to_dict(t) for t in outcome.document_timestamps],
     }
 
 
@@ -183,6 +224,7 @@ def outcome_from_dict(d: dict[str, Any]) -> ValidationOutcome:
         empty_signature_fields=tuple(d["empty_signature_fields"]),
         notes=tuple(d["notes"]),
         decree30=Decree30(d["decree30"]),
+        document_timestamps=tuple(document_timestamp_from_dict(t) for t in d.get("document_timestamps", ())),
     )
 
 

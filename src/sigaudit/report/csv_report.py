@@ -54,6 +54,8 @@ COLUMNS = (
     "indication",
     "sub_indication",
     "signature_reason",
+    "revocation_source",
+    "time_basis",
 )
 
 
@@ -107,6 +109,8 @@ def _row(document: dict[str, str], sig: SignatureResult | None) -> dict[str, str
         indication=sig.indication.value,
         sub_indication=sig.sub_indication.value if sig.sub_indication else "",
         signature_reason=sig.reason,
+        revocation_source=sig.revocation_source.value,
+        time_basis=sig.time_basis.value,
     )
     return row
 
