@@ -173,8 +173,10 @@ def signature_from_dict(d: dict[str, Any]) -> SignatureResult:
 
 
 def _old_time_basis(d: dict[str, Any]) -> str:
-    """The time basis of a result stored before it was recorded: claimed when the signer stated a time
-    (a timestamp was not judged separately then, so it is not taken as proof)."""
+    """The time basis of a result stored before it was recorded: a timestamp unless the reason says the
+    token was not valid or not trusted (the words sigaudit used then), else the signer's claim."""
+    if d.get("timestamp_time") and "timestamp token is not valid or not trusted" not in d.get("reason", ""):
+        return TimeBasis.TIMESTAMP.value
     return (TimeBasis.CLAIMED if d.get("claimed_signing_time") else TimeBasis.NONE).value
 
 
