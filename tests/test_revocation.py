@@ -338,3 +338,25 @@ def test_an_offline_scan_with_a_revocation_folder_opens_no_socket(
     assert not log.exists() or not log.read_text().strip()
     [doc] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["documents"]
     assert doc["signatures"][0]["revocation_source"] == "local"
+
+
+def test_scan_online_in_worker_processes_records_the_online_source(
+    pki: Pki, root: Path, tmp_path: Path
+) -> None:
+    with serving() as server:
+        signer = pki.issue(ocsp_url=server.url("/ocsp"))
+        server.routes["/ocsp"] = pki.ocsp(signer)
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        (docs / "a.pdf").write_bytes(sign(signer, pki))
+        result = CliRunner().invoke(
+            main,
+            ["scan", str(docs), "--trust-roots", str(root), "--no-shipped-roots", "--online",
+             "--online-timeout", "5", "--no-store", "-q", "-j", "1", "--json", str(tmp_path / "r.json")],
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["manifest"]["online"] is True and report["manifest"]["online_timeout_s"] == 5
+    [sig] = report["documents"][0]["signatures"]
+    assert (sig["revocation"], sig["revocation_source"]) == ("good", "online")
+    assert server.hits == ["/ocsp"]
