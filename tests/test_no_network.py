@@ -1,4 +1,5 @@
-"""sigaudit opens no network connection (it has no online mode yet; one will need --online).
+"""sigaudit opens no network connection unless --online is given (tests/test_revocation.py checks the
+same with --revocation-dir, and fetching against a local server).
 
 The scan runs in a child process whose every Python process — the CLI and its spawned workers — has
 IPv4/IPv6 sockets refused by a sitecustomize hook; any attempt is recorded and fails."""

@@ -133,7 +133,7 @@ def run_audit(
     manifest_rows: dict[str, ManifestEntry] = {}
     statuses: dict[str, list[StatusEvent]] = {}  # edXML DocumentId -> status messages answering it
     skipped: list[Skipped] = []
-    warnings: list[str] = []
+    warnings: list[str] = list(options.trust.warnings)  # e.g. damaged revocation evidence files
     items: list[_Item] = []
     counters = {"done": 0, "reused": 0, "validated": 0}
 
@@ -354,6 +354,11 @@ def _run_manifest(
         "other_certificates": [
             {"subject": a.subject, "sha256": a.sha256, "source": a.source} for a in options.trust.other_certs
         ],
+        "revocation_evidence": [
+            {"kind": f.kind.value, "sha256": f.sha256, "source": f.source} for f in options.trust.revocation
+        ],
+        "online": options.trust.online,
+        "online_timeout_s": options.trust.online_timeout_s if options.trust.online else None,
         "policy": options.policy.manifest(),
         "verdict_fingerprint": fingerprint,
         "store": str(store.path) if store else None,

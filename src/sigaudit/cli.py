@@ -41,7 +41,7 @@ from .run.pool import Limits, WorkerPool, default_jobs
 from .sources.walk import Candidate, WalkLimits, walk
 from .store.results import ResultStore, default_store_path
 from .validation.policy import ValidationPolicy, load_policy
-from .validation.trust import TrustConfig, build_trust
+from .validation.trust import DEFAULT_ONLINE_TIMEOUT_S, TrustConfig, build_trust
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 F = TypeVar("F", bound=Callable[..., Any])
@@ -169,6 +169,36 @@ def _policy(policy_path: Path | None, config: Config) -> ValidationPolicy:
     return load_policy(policy_path if policy_path is not None else config.policy)
 
 
+def revocation_options(func: F) -> F:
+    """--revocation-dir, --online, --online-timeout: where revocation evidence may come from."""
+    func = click.option(
+        "--online-timeout", "online_timeout_s", type=click.FloatRange(min=0.1),
+        default=DEFAULT_ONLINE_TIMEOUT_S, show_default=True, metavar="SECONDS",
+        help="With --online: seconds one request (OCSP, CRL, issuer certificate) may take.",
+    )(func)  # fmt: skip
+    func = click.option(
+        "--online", is_flag=True,
+        help="Fetch OCSP responses, CRLs and missing issuer certificates from the URLs in the "
+        "certificates (off by default: results then depend on the network and the time).",
+    )(func)  # fmt: skip
+    func = click.option(
+        "--revocation-dir", "revocation_dir", type=click.Path(file_okay=False, path_type=Path),
+        default=None, metavar="DIR",
+        help="Folder of CRLs (.crl, DER or PEM) and OCSP responses (.ocsp/.der, DER) to use as "
+        "revocation evidence besides what the documents carry.",
+    )(func)  # fmt: skip
+    return func
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """The revocation options of a validating command."""
+
+    revocation_dir: Path | None = None
+    online: bool = False
+    online_timeout_s: float = DEFAULT_ONLINE_TIMEOUT_S
+
+
 def store_option(func: F) -> F:
     return click.option(
         "--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -232,9 +262,22 @@ def _view(since: datetime | None, until: datetime | None, period_kind: str | Non
 
 
 def _trust(
-    trust_roots: tuple[Path, ...], other_certs: tuple[Path, ...], no_shipped_roots: bool
+    trust_roots: tuple[Path, ...],
+    other_certs: tuple[Path, ...],
+    no_shipped_roots: bool,
+    revocation: Revocation = Revocation(),  # frozen
 ) -> TrustConfig:
-    return build_trust(trust_roots, other_certs, use_shipped=not no_shipped_roots)
+    trust = build_trust(
+        trust_roots,
+        other_certs,
+        use_shipped=not no_shipped_roots,
+        revocation_dir=revocation.revocation_dir,
+        online=revocation.online,
+        online_timeout_s=revocation.online_timeout_s,
+    )
+    for warning in trust.warnings:
+        click.echo(f"sigaudit: warning: {warning}", err=True)
+    return trust
 
 
 def _config(ctx: click.Context) -> Config:
@@ -341,6 +384,7 @@ def _option_specs(group: click.Group) -> dict[str, dict[str, OptionSpec]]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @trust_options
 @policy_option
+@revocation_options
 @click.option(
     "--agencies", "agencies", type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Agency registry CSV: code,name,level,parent_code,valid_from,valid_to.",
@@ -392,6 +436,9 @@ def scan(
     other_certs: tuple[Path, ...],
     no_shipped_roots: bool,
     policy_path: Path | None,
+    revocation_dir: Path | None,
+    online: bool,
+    online_timeout_s: float,
     agencies: Path | None,
     json_out: str | None,
     csv_out: str | None,
@@ -426,7 +473,12 @@ def scan(
     view = _view(since, until, period_kind)
     options = AuditOptions(
         paths=paths,
-        trust=_trust(trust_roots, other_certs, no_shipped_roots),
+        trust=_trust(
+            trust_roots,
+            other_certs,
+            no_shipped_roots,
+            Revocation(revocation_dir, online, online_timeout_s),
+        ),
         registry=load_registry(agencies) if agencies else EMPTY_REGISTRY,
         jobs=jobs or default_jobs(),
         registry_path=str(agencies) if agencies else None,
@@ -586,6 +638,7 @@ def _print_diff(
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @trust_options
 @policy_option
+@revocation_options
 @click.option(
     "--timeout", "timeout_s", type=click.FloatRange(min=1), default=120.0, show_default=True,
     help="Seconds the validation may take.",
@@ -602,6 +655,9 @@ def verify(
     other_certs: tuple[Path, ...],
     no_shipped_roots: bool,
     policy_path: Path | None,
+    revocation_dir: Path | None,
+    online: bool,
+    online_timeout_s: float,
     timeout_s: float,
     json_out: str | None,
 ) -> None:
@@ -615,7 +671,9 @@ def verify(
     from .codec import document_to_dict
     from .model import UNKNOWN_AGENCY, ValidationOutcome
 
-    trust = _trust(trust_roots, other_certs, no_shipped_roots)
+    trust = _trust(
+        trust_roots, other_certs, no_shipped_roots, Revocation(revocation_dir, online, online_timeout_s)
+    )
     policy = _policy(policy_path, _config(ctx))
     found = [e for e in walk([file]) if isinstance(e, Candidate)]
     if len(found) != 1:

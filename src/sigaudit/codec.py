@@ -24,15 +24,18 @@ from .model import (
     Direction,
     DocumentMeta,
     DocumentResult,
+    DocumentTimestampResult,
     Indication,
     LegalCheck,
     Level,
     Party,
+    RevocationSource,
     RevocationStatus,
     SignatureResult,
     SignerRole,
     StatusEvent,
     SubIndication,
+    TimeBasis,
     ValidationOutcome,
     Verdict,
 )
@@ -130,6 +133,8 @@ def signature_to_dict(sig: SignatureResult) -> dict[str, Any]:
         "trusted": sig.trusted,
         "revocation": sig.revocation.value,
         "revocation_evidence": list(sig.revocation_evidence),
+        "revocation_source": sig.revocation_source.value,
+        "time_basis": sig.time_basis.value,
         "coverage": sig.coverage.value,
         "changes": sig.changes.value,
         "changes_reason": sig.changes_reason,
@@ -174,6 +179,43 @@ def signature_from_dict(d: dict[str, Any]) -> SignatureResult:
             LegalCheck(CheckName(c["name"]), CheckStatus(c["status"]), c["detail"])
             for c in d.get("checks", ())
         ),
+        # absent from results stored before these fields existed
+        revocation_source=RevocationSource(d.get("revocation_source", RevocationSource.NONE.value)),
+        time_basis=TimeBasis(d.get("time_basis", _old_time_basis(d))),
+    )
+
+
+def _old_time_basis(d: dict[str, Any]) -> str:
+    """The time basis of a result stored before it was recorded: a timestamp unless the reason says the
+    token was not valid or not trusted (the words sigaudit used then), else the signer's claim."""
+    if d.get("timestamp_time") and "timestamp token is not valid or not trusted" not in d.get("reason", ""):
+        return TimeBasis.TIMESTAMP.value
+    return (TimeBasis.CLAIMED if d.get("claimed_signing_time") else TimeBasis.NONE).value
+
+
+def document_timestamp_to_dict(stamp: DocumentTimestampResult) -> dict[str, Any]:
+    return {
+        "field": stamp.field,
+        "time": iso(stamp.time),
+        "intact": stamp.intact,
+        "valid": stamp.valid,
+        "trusted": stamp.trusted,
+        "tsa": stamp.tsa,
+        "revision": stamp.revision,
+        "reason": stamp.reason,
+    }
+
+
+def document_timestamp_from_dict(d: dict[str, Any]) -> DocumentTimestampResult:
+    return DocumentTimestampResult(
+        field=d["field"],
+        time=_dt(d["time"]),
+        intact=d["intact"],
+        valid=d["valid"],
+        trusted=d["trusted"],
+        tsa=d["tsa"],
+        revision=d["revision"],
+        reason=d["reason"],
     )
 
 
@@ -185,6 +227,7 @@ def outcome_to_dict(outcome: ValidationOutcome) -> dict[str, Any]:
         "decree30": outcome.decree30.value,
         "empty_signature_fields": list(outcome.empty_signature_fields),
         "notes": list(outcome.notes),
+        "document_timestamps": [document_timestamp_to_dict(t) for t in outcome.document_timestamps],
     }
 
 
@@ -196,6 +239,7 @@ def outcome_from_dict(d: dict[str, Any]) -> ValidationOutcome:
         empty_signature_fields=tuple(d["empty_signature_fields"]),
         notes=tuple(d["notes"]),
         decree30=Decree30(d["decree30"]),
+        document_timestamps=tuple(document_timestamp_from_dict(t) for t in d.get("document_timestamps", ())),
     )
 
 

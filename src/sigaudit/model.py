@@ -96,6 +96,25 @@ class RevocationStatus(enum.StrEnum):
     NOT_CHECKED = "not_checked"  # the chain could not be built or the signature failed earlier
 
 
+class RevocationSource(enum.StrEnum):
+    """Where the revocation evidence that decided ``revocation`` (good or revoked) came from."""
+
+    EMBEDDED = "embedded"  # the signature's CMS adbe-revocationInfoArchival attribute
+    DSS = "dss"  # the PDF's Document Security Store
+    LOCAL = "local"  # a CRL or OCSP response in --revocation-dir
+    ONLINE = "online"  # fetched from the certificate's CRL distribution point or OCSP responder (--online)
+    NONE = "none"  # no evidence decided (revocation unknown or not checked)
+
+
+class TimeBasis(enum.StrEnum):
+    """What attests the time at which a signature was made (DOMAIN §3: only a timestamp attests it)."""
+
+    TIMESTAMP = "timestamp"  # a valid, trusted RFC 3161 signature timestamp
+    DOCUMENT_TIMESTAMP = "document_timestamp"  # a later valid, trusted document timestamp covers it
+    CLAIMED = "claimed"  # only the signer's own claim (/M or the signingTime attribute)
+    NONE = "none"  # no time at all
+
+
 class SignerRole(enum.StrEnum):
     """Whose signature it is under Decree 30/2020: a competent person's or the agency's."""
 
@@ -167,7 +186,7 @@ class SignatureResult:
     crypto_valid: bool
     trusted: bool
     revocation: RevocationStatus
-    revocation_evidence: tuple[str, ...]  # where revocation data was found: cms, dss, local
+    revocation_evidence: tuple[str, ...]  # where revocation data was found: cms, dss, local, online
     coverage: Coverage
     changes: Changes
     changes_reason: str
@@ -182,6 +201,27 @@ class SignatureResult:
     # Whether the RFC 3161 signature timestamp validated (None: no timestamp token).
     timestamp_valid: bool | None = None
     checks: tuple[LegalCheck, ...] = ()  # the legal validity conditions (validation/legal.py)
+    revocation_source: RevocationSource = RevocationSource.NONE  # the evidence that decided revocation
+    time_basis: TimeBasis = TimeBasis.NONE  # what attests the signing time (see TimeBasis)
+
+
+@dataclass(frozen=True)
+class DocumentTimestampResult:
+    """The validation of one document timestamp field (/DocTimeStamp, RFC 3161 over the whole revision)."""
+
+    field: str
+    time: datetime | None  # the time the token states, when it could be read
+    intact: bool  # the timestamped bytes are unchanged
+    valid: bool  # the TSA's signature on the token verifies
+    trusted: bool  # the TSA's certificate chains to a configured root
+    tsa: str | None  # the TSA certificate's subject
+    revision: int | None  # the file revision it covers
+    reason: str
+
+    @property
+    def ok(self) -> bool:
+        """True when the token is intact, verifies and its TSA is trusted: its time is proof."""
+        return self.intact and self.valid and self.trusted
 
 
 class Decree30(enum.StrEnum):
@@ -211,6 +251,7 @@ class ValidationOutcome:
     empty_signature_fields: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     decree30: Decree30 = Decree30.NOT_SIGNED
+    document_timestamps: tuple[DocumentTimestampResult, ...] = ()
 
 
 @dataclass(frozen=True)

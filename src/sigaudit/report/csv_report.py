@@ -55,6 +55,8 @@ COLUMNS = (
     "indication",
     "sub_indication",
     "signature_reason",
+    "revocation_source",
+    "time_basis",
     # the legal validity conditions (validation/legal.py), one status column each, appended last
     *(f"check_{name.value}" for name in CheckName),
 )
@@ -111,6 +113,8 @@ def _row(document: dict[str, str], sig: SignatureResult | None) -> dict[str, str
         indication=sig.indication.value,
         sub_indication=sig.sub_indication.value if sig.sub_indication else "",
         signature_reason=sig.reason,
+        revocation_source=sig.revocation_source.value,
+        time_basis=sig.time_basis.value,
     )
     for check in sig.checks:
         row[f"check_{check.name.value}"] = check.status.value

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, register_namespace, tostring
 
-from ..model import CertificateInfo, DocumentResult, SignatureResult
+from ..model import CertificateInfo, DocumentResult, SignatureResult, TimeBasis
 from .context import ReportContext, policy_of
 
 VR = "http://uri.etsi.org/19102/v1.2.1#"
@@ -85,7 +85,7 @@ def document_report(
         _vr(ident, "DAIdentifier", sig.field)
         info = _vr(report, "ValidationTimeInfo")
         _vr(info, "ValidationTime", _time(validation_time))
-        if sig.timestamp_time is not None:
+        if sig.timestamp_time is not None and sig.time_basis == TimeBasis.TIMESTAMP:  # a token that attests
             best = _vr(info, "BestSignatureTime")
             _vr(best, "POETime", _time(sig.timestamp_time))
             _vr(best, "TypeOfProof", POE_VALIDATION)

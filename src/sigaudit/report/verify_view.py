@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import DocumentResult, SignatureResult
+from ..model import DocumentResult, DocumentTimestampResult, SignatureResult, TimeBasis
 from ..validation.policy import ValidationPolicy
 
 DECREE30_WORDS = {
@@ -17,7 +17,47 @@ DECREE30_WORDS = {
 }
 
 
-def _signature_lines(index: int, sig: SignatureResult) -> list[str]:
+SOURCE_WORDS = {
+    "embedded": "the signature's embedded evidence (adbe-revocationInfoArchival)",
+    "dss": "the PDF's Document Security Store",
+    "local": "the revocation folder (--revocation-dir)",
+    "online": "fetched online (--online)",
+    "none": "no evidence decided",
+}
+
+
+def _time_line(sig: SignatureResult, stamps: tuple[DocumentTimestampResult, ...]) -> str:
+    claimed = sig.claimed_signing_time.isoformat() if sig.claimed_signing_time else None
+    if sig.time_basis == TimeBasis.TIMESTAMP and sig.timestamp_time is not None:
+        return f"  time          {sig.timestamp_time.isoformat()} (attested by a valid RFC 3161 timestamp)"
+    if sig.time_basis == TimeBasis.DOCUMENT_TIMESTAMP:
+        later = [
+            s.time
+            for s in stamps
+            if s.ok
+            and s.time
+            and s.revision is not None
+            and sig.revision is not None
+            and s.revision > sig.revision
+        ]
+        proof = f"existed by {min(later).isoformat()}, " if later else ""
+        return (
+            f"  time          {claimed or 'none stated'} (claimed by the signer); {proof}"
+            "attested by a later document timestamp"
+        )
+    if sig.timestamp_time is not None:  # a token that is not valid or not trusted attests nothing
+        return (
+            f"  time          {claimed or 'none stated'} (claimed by the signer, not attested); "
+            f"the timestamp token ({sig.timestamp_time.isoformat()}) is not valid or not trusted"
+        )
+    if claimed is not None:
+        return f"  time          {claimed} (claimed by the signer, not attested)"
+    return "  time          none stated"
+
+
+def _signature_lines(
+    index: int, sig: SignatureResult, stamps: tuple[DocumentTimestampResult, ...] = ()
+) -> list[str]:
     signer = sig.signer
     lines = [f"Signature {index}: field {sig.field} ({sig.subfilter or 'no SubFilter'})"]
     if signer is not None:
@@ -28,21 +68,17 @@ def _signature_lines(index: int, sig: SignatureResult) -> list[str]:
             f"  certificate   serial {signer.serial}, SHA-256 {signer.sha256}",
             f"  valid         {signer.not_before.isoformat()} to {signer.not_after.isoformat()}",
         ]
-    if sig.timestamp_time is not None:
-        lines.append(f"  time          {sig.timestamp_time.isoformat()} (RFC 3161 timestamp)")
-    elif sig.claimed_signing_time is not None:
-        lines.append(
-            f"  time          {sig.claimed_signing_time.isoformat()} (claimed by the signer, not attested)"
-        )
-    else:
-        lines.append("  time          none stated")
-    evidence = ", ".join(sig.revocation_evidence) or "none in the file"
+    lines.append(_time_line(sig, stamps))
+    lines.append(f"  time basis    {sig.time_basis.value}")
+    evidence = ", ".join(sig.revocation_evidence) or "none"
     lines += [
         f"  algorithms    {sig.digest_algorithm or '?'} / {sig.signature_algorithm or '?'}",
         f"  integrity     intact={str(sig.intact).lower()}, "
         f"signature verifies={str(sig.crypto_valid).lower()}",
         f"  trust         {'chains to a configured root' if sig.trusted else 'not trusted'}",
         f"  revocation    {sig.revocation.value} (evidence: {evidence})",
+        f"  revoc. source {sig.revocation_source.value} — "
+        f"{SOURCE_WORDS.get(sig.revocation_source.value, sig.revocation_source.value)}",
         f"  coverage      {sig.coverage.value}; changes after it: {sig.changes.value} — {sig.changes_reason}",
         f"  result        {sig.indication.value}"
         + (f" / {sig.sub_indication.value}" if sig.sub_indication else "")
@@ -71,9 +107,11 @@ def render_verify(doc: DocumentResult, policy: ValidationPolicy | None = None) -
     if out.empty_signature_fields:
         lines.append(f"  empty fields  {', '.join(out.empty_signature_fields)}")
     lines += [f"  note          {n}" for n in out.notes]
+    for stamp in out.document_timestamps:
+        lines.append(f"  doc timestamp {stamp.field}: {stamp.reason}")
     for index, sig in enumerate(out.signatures, start=1):
         lines.append("")
-        lines += _signature_lines(index, sig)
+        lines += _signature_lines(index, sig, out.document_timestamps)
     lines += [
         "",
         "Assumption: each signing key was under its holder's sole control (Decree 130/2018 Art. 9); a file",

@@ -4,8 +4,13 @@ This is the only module that imports pyHanko. It
 - recognises a PDF by content, parses it strictly and, failing that, leniently (and says so);
 - enumerates signature fields itself, so a signature whose SubFilter pyHanko does not support is
   reported as signed-but-unsupported instead of disappearing;
-- builds one offline validation context per document from the configured roots and helper
-  certificates plus the revocation data the file carries (CMS adbe-revocationInfoArchival, DSS);
+- builds one validation context per document from the configured roots and helper certificates plus
+  the revocation data the file carries (CMS adbe-revocationInfoArchival, DSS) and the configured
+  revocation folder; with ``online`` it may also fetch CRLs, OCSP responses and missing issuers, each
+  request bounded by the configured timeout;
+- judges revocation and validity at the signing time a timestamp attests (a signature timestamp, else
+  a later document timestamp), and says which source decided revocation and what attests the time;
+- validates document timestamps (/DocTimeStamp) as such (they are not a signer's signature);
 - maps every pyHanko status and exception to an ETSI EN 319 102-1 indication, a sub-indication,
   a change classification and a reason in words;
 - refuses weak algorithms through pyhanko-certvalidator's algorithm policy (and names the culprit,
@@ -45,7 +50,7 @@ from pyhanko.sign.diff_analysis import (
 )
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.general import NonexistentAttributeError, find_unique_cms_attribute
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
@@ -59,10 +64,13 @@ from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator, Signat
 from ..model import (
     Changes,
     Coverage,
+    DocumentTimestampResult,
     Indication,
+    RevocationSource,
     RevocationStatus,
     SignatureResult,
     SubIndication,
+    TimeBasis,
     ValidationOutcome,
     Verdict,
 )
@@ -71,7 +79,7 @@ from .decree30 import decree30_conformance
 from .legal import legal_checks
 from .policy import KeyUsageMatch, MissingRevocation, ValidationPolicy, default_policy
 from .roles import certificate_info, signer_role
-from .trust import TrustConfig
+from .trust import EvidenceKind, TrustConfig
 
 speedups.install()
 
@@ -332,31 +340,135 @@ INDETERMINATE_WORDS = {
 }
 
 
+# The words revocation_evidence has always used for each source (a stable report value).
+EVIDENCE_WORDS = {
+    RevocationSource.EMBEDDED: "cms",
+    RevocationSource.DSS: "dss",
+    RevocationSource.LOCAL: "local",
+    RevocationSource.ONLINE: "online",
+}
+_DOCUMENT_SOURCES = (RevocationSource.EMBEDDED, RevocationSource.DSS)
+
+# Trust problems that depend on when the signature was made: judged again at the time a timestamp attests.
+_TIME_DEPENDENT = {
+    SubIndication.REVOKED_NO_POE,
+    SubIndication.REVOKED_CA_NO_POE,
+    SubIndication.EXPIRED,
+    SubIndication.OUT_OF_BOUNDS_NO_POE,
+    SubIndication.OUT_OF_BOUNDS_NOT_REVOKED,
+}
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Revocation data from one source."""
+
+    source: RevocationSource
+    crls: tuple[crl.CertificateList, ...] = ()
+    ocsps: tuple[ocsp.OCSPResponse, ...] = ()
+
+
 @dataclass(frozen=True)
 class _Evidence:
-    """Revocation data and certificates carried by the document."""
+    """Revocation data by source (the document's own, then the revocation folder's), and the
+    certificates the document carries."""
 
-    crls: tuple[crl.CertificateList, ...]
-    ocsps: tuple[ocsp.OCSPResponse, ...]
+    groups: tuple[_Group, ...]
     certs: tuple[x509.Certificate, ...]
-    sources: tuple[str, ...]
+
+    @property
+    def crls(self) -> tuple[crl.CertificateList, ...]:
+        return tuple(c for g in self.groups for c in g.crls)
+
+    @property
+    def ocsps(self) -> tuple[ocsp.OCSPResponse, ...]:
+        return tuple(o for g in self.groups for o in g.ocsps)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The document's own sources that hold revocation data (``cms``, ``dss``)."""
+        return tuple(
+            EVIDENCE_WORDS[g.source]
+            for g in self.groups
+            if g.source in _DOCUMENT_SOURCES and (g.crls or g.ocsps)
+        )
+
+    @property
+    def from_document(self) -> bool:
+        """Whether the document itself carries revocation data or certificates."""
+        return bool(self.certs) or any(
+            g.crls or g.ocsps for g in self.groups if g.source in _DOCUMENT_SOURCES
+        )
 
 
 class _TrustCache:
-    """asn1crypto certificates for a TrustConfig, parsed once per process."""
+    """asn1crypto certificates and revocation evidence for a TrustConfig, parsed once per process."""
 
     def __init__(self) -> None:
         self._key: str | None = None
         self.roots: list[x509.Certificate] = []
         self.others: list[x509.Certificate] = []
+        self.local = _Group(RevocationSource.LOCAL)
 
-    def get(self, trust: TrustConfig) -> tuple[list[x509.Certificate], list[x509.Certificate]]:
+    def get(self, trust: TrustConfig) -> tuple[list[x509.Certificate], list[x509.Certificate], _Group]:
         key = trust.fingerprint()
         if key != self._key:
             self.roots = [x509.Certificate.load(a.der) for a in trust.roots]
             self.others = [x509.Certificate.load(a.der) for a in trust.other_certs]
+            self.local = _Group(
+                RevocationSource.LOCAL,
+                tuple(
+                    crl.CertificateList.load(f.der) for f in trust.revocation if f.kind == EvidenceKind.CRL
+                ),
+                tuple(ocsp.OCSPResponse.load(f.der) for f in trust.revocation if f.kind == EvidenceKind.OCSP),
+            )
             self._key = key
-        return self.roots, self.others
+        return self.roots, self.others, self.local
+
+
+class _Contexts:
+    """The validation contexts of one document: the signers' (made by the caller), a separate one for
+    timestamp tokens (so that a TSA's missing revocation data is not taken for the signer's), and
+    point-in-time ones for the time a timestamp attests. All share the roots and the evidence."""
+
+    def __init__(
+        self,
+        signer: ValidationContext,
+        roots: list[x509.Certificate],
+        others: list[x509.Certificate],
+        evidence: _Evidence,
+        moment: datetime | None,
+        trust: TrustConfig,
+        rules: _Rules,
+    ) -> None:
+        self.signer = signer
+        self.rules = rules
+        self._args = (roots, others, evidence, moment)
+        self._online = trust.online_timeout_s if trust.online else None
+        self._ts: ValidationContext | None = None
+
+    @property
+    def ts(self) -> ValidationContext:
+        if self._ts is None:
+            self._ts = _context(*self._args, self.rules, online_timeout_s=self._online)
+        return self._ts
+
+    def at(self, when: datetime) -> ValidationContext:
+        """A context validating at ``when`` (point in time), with every CRL and OCSP response known so
+        far (including fetched ones) usable although issued later, and no further fetching."""
+        roots, others, evidence, _ = self._args
+        return ValidationContext(
+            trust_roots=roots,
+            other_certs=others + list(evidence.certs),
+            crls=list(self.signer.crls),
+            ocsps=list(self.signer.ocsps),
+            allow_fetching=False,
+            revocation_mode="soft-fail",
+            moment=when,
+            retroactive_revinfo=True,
+            algorithm_usage_policy=self.rules.algorithms,
+            signature_validator=_SIGNATURE_VALIDATOR,
+        )
 
 
 _TRUST_CACHE = _TrustCache()
@@ -395,24 +507,29 @@ def validate_pdf(
             reason += f" (empty signature field(s): {', '.join(empty)})"
         return ValidationOutcome(Verdict.UNSIGNED, reason, empty_signature_fields=empty, notes=tuple(notes))
 
-    roots, others = _TRUST_CACHE.get(trust)
+    roots, others, local = _TRUST_CACHE.get(trust)
     evidence = _document_evidence(reader, filled)
+    if local.crls or local.ocsps:
+        evidence = _Evidence((*evidence.groups, local), evidence.certs)
+    online = trust.online_timeout_s if trust.online else None
     try:
-        context = _context(roots, others, evidence, moment, rules)
+        context = _context(roots, others, evidence, moment, rules, online_timeout_s=online)
     except Exception:  # a damaged certificate, CRL or OCSP response carried by the file
         evidence = _usable_evidence(roots, others, evidence, moment, notes, rules)
-        context = _context(roots, others, evidence, moment, rules)
-    if not (evidence.crls or evidence.ocsps or evidence.certs):
-        # Nothing in this context comes from the document: a path validated under it holds for any
-        # document validated under the same trust and policy (see speedups).
+        context = _context(roots, others, evidence, moment, rules, online_timeout_s=online)
+    if not evidence.from_document and not trust.online:
+        # Nothing in this context comes from the document, and nothing is fetched: a path validated
+        # under it holds for any document validated under the same trust (roots, helper certificates,
+        # revocation folder: all in the fingerprint) and policy (see speedups).
         speedups.allow_path_cache(context, f"{trust.fingerprint()}|{rules.policy.sha256}")
-    results: list[SignatureResult] = []
+    contexts = _Contexts(context, roots, others, evidence, moment, trust, rules)
+    parsed: list[tuple[str, Any, Any, str] | SignatureResult] = []
     for name, value, ref in filled:
         try:
             sig_obj = value.get_object()
             sig_type = str(sig_obj.get("/Type", "/Sig"))
         except Exception as exc:
-            results.append(
+            parsed.append(
                 _failed(
                     name,
                     None,
@@ -421,10 +538,23 @@ def validate_pdf(
                 )
             )
             continue
-        if sig_type == "/DocTimeStamp":
-            notes.append(f"document timestamp in field {name} (not a signer's signature)")
-            continue
-        results.append(_validate_one(data, reader, name, ref, sig_obj, context, evidence, rules))
+        parsed.append((name, ref, sig_obj, sig_type))
+    # Document timestamps first: a later one is proof of existence for the signatures it covers.
+    stamps = tuple(
+        _document_timestamp(reader, item[0], item[1], contexts)
+        for item in parsed
+        if not isinstance(item, SignatureResult) and item[3] == "/DocTimeStamp"
+    )
+    notes.extend(
+        f"document timestamp in field {d.field} (not a signer's signature): {d.reason}" for d in stamps
+    )
+    results: list[SignatureResult] = []
+    for item in parsed:
+        if isinstance(item, SignatureResult):
+            results.append(item)
+        elif item[3] != "/DocTimeStamp":
+            name, ref, sig_obj, _ = item
+            results.append(_validate_one(data, reader, name, ref, sig_obj, contexts, evidence, stamps))
     results = [_with_policy(r, rules.policy) for r in results]
     if not results:
         return ValidationOutcome(
@@ -432,10 +562,17 @@ def validate_pdf(
             "no signature (document timestamps only)",
             empty_signature_fields=empty,
             notes=tuple(notes),
+            document_timestamps=stamps,
         )
     verdict, reason = _document_verdict(results)
     return ValidationOutcome(
-        verdict, reason, tuple(results), empty, tuple(notes), decree30=decree30_conformance(results)
+        verdict,
+        reason,
+        tuple(results),
+        empty,
+        tuple(notes),
+        decree30=decree30_conformance(results),
+        document_timestamps=stamps,
     )
 
 
@@ -503,15 +640,16 @@ def _xref_overclaim(data: bytes) -> str | None:
 def _document_evidence(reader: PdfFileReader, filled: list[tuple[str, Any, Any]]) -> _Evidence:
     crls: list[crl.CertificateList] = []
     ocsps: list[ocsp.OCSPResponse] = []
+    dss_crls: list[crl.CertificateList] = []
+    dss_ocsps: list[ocsp.OCSPResponse] = []
     certs: list[x509.Certificate] = []
-    sources: list[str] = []
     try:
         dss = reader.root.get("/DSS")
         if dss is not None:
             dss = dss.get_object()
             for key, target, loader, purpose in (
-                ("/CRLs", crls, crl.CertificateList.load, DecodePurpose.CRL),
-                ("/OCSPs", ocsps, ocsp.OCSPResponse.load, DecodePurpose.OCSP_RESPONSE),
+                ("/CRLs", dss_crls, crl.CertificateList.load, DecodePurpose.CRL),
+                ("/OCSPs", dss_ocsps, ocsp.OCSPResponse.load, DecodePurpose.OCSP_RESPONSE),
                 ("/Certs", certs, x509.Certificate.load, DecodePurpose.CERTIFICATE),
             ):
                 for item in dss.get(key, []):
@@ -523,8 +661,6 @@ def _document_evidence(reader: PdfFileReader, filled: list[tuple[str, Any, Any]]
                         continue
                     # the size limits pyHanko's own DSS reader applies per kind of item
                     target.append(loader(stream.read_data(purpose)))
-            if crls or ocsps:
-                sources.append("dss")
     except Exception:  # a damaged DSS is simply not used as evidence
         pass
     for _, value, _ in filled:
@@ -535,18 +671,17 @@ def _document_evidence(reader: PdfFileReader, filled: list[tuple[str, Any, Any]]
             archival = find_unique_cms_attribute(
                 signer_info["signed_attrs"], "adobe_revocation_info_archival"
             )
-            found = False
-            for item in archival["crl"] or []:
-                crls.append(item)
-                found = True
-            for item in archival["ocsp"] or []:
-                ocsps.append(item)
-                found = True
-            if found and "cms" not in sources:
-                sources.append("cms")
+            crls.extend(archival["crl"] or [])
+            ocsps.extend(archival["ocsp"] or [])
         except (NonexistentAttributeError, Exception):
             continue
-    return _Evidence(tuple(crls), tuple(ocsps), tuple(certs), tuple(sources))
+    return _Evidence(
+        (
+            _Group(RevocationSource.EMBEDDED, tuple(crls), tuple(ocsps)),
+            _Group(RevocationSource.DSS, tuple(dss_crls), tuple(dss_ocsps)),
+        ),
+        tuple(certs),
+    )
 
 
 def _uses_predictor(stream: Any) -> bool:
@@ -563,13 +698,23 @@ def _context(
     evidence: _Evidence,
     moment: datetime | None,
     rules: _Rules,
+    online_timeout_s: float | None = None,
 ) -> ValidationContext:
+    """The validation context; offline unless ``online_timeout_s`` is given (then each request may take
+    that long). The context owns its fetcher backend: pyHanko closes its HTTP session after each
+    validation call, in the event loop that opened it."""
+    backend = None
+    if online_timeout_s is not None:
+        from .online import fetcher_backend  # aiohttp is loaded only by runs that fetch
+
+        backend = fetcher_backend(online_timeout_s)
     return ValidationContext(
         trust_roots=roots,
         other_certs=others + list(evidence.certs),
         crls=list(evidence.crls),
         ocsps=list(evidence.ocsps),
-        allow_fetching=False,
+        allow_fetching=backend is not None,
+        fetcher_backend=backend,
         revocation_mode="soft-fail",
         moment=moment,
         algorithm_usage_policy=rules.algorithms,
@@ -588,22 +733,29 @@ def _usable_evidence(
     """The evidence without the items pyHanko cannot even load (asn1crypto parses lazily, so a damaged
     item surfaces only when the validation context is built); the good items are kept."""
 
-    def usable(**item: Any) -> bool:
-        single = dataclasses.replace(_Evidence((), (), (), ()), **item)
+    def usable(crls: Iterable[Any] = (), ocsps: Iterable[Any] = (), certs: Iterable[Any] = ()) -> bool:
+        single = _Evidence((_Group(RevocationSource.NONE, tuple(crls), tuple(ocsps)),), tuple(certs))
         try:
             _context(roots, others, single, moment, rules)
         except Exception:
             return False
         return True
 
-    crls = tuple(c for c in evidence.crls if usable(crls=(c,)))
-    ocsps = tuple(o for o in evidence.ocsps if usable(ocsps=(o,)))
-    certs = tuple(c for c in evidence.certs if usable(certs=(c,)))
-    if not usable(crls=crls, ocsps=ocsps, certs=certs):  # each loads alone, not together: use none
-        crls, ocsps, certs = (), (), ()
-    dropped = len(evidence.crls) + len(evidence.ocsps) + len(evidence.certs) - len(crls + ocsps + certs)
+    groups = tuple(
+        _Group(
+            g.source,
+            tuple(c for c in g.crls if usable(crls=(c,))),
+            tuple(o for o in g.ocsps if usable(ocsps=(o,))),
+        )
+        for g in evidence.groups
+    )
+    kept = _Evidence(groups, tuple(c for c in evidence.certs if usable(certs=(c,))))
+    if not usable(kept.crls, kept.ocsps, kept.certs):  # each loads alone, not together: use none
+        kept = _Evidence(tuple(_Group(g.source) for g in groups), ())
+    before = len(evidence.crls) + len(evidence.ocsps) + len(evidence.certs)
+    dropped = before - len(kept.crls) - len(kept.ocsps) - len(kept.certs)
     notes.append(f"{dropped} damaged certificate(s)/CRL(s)/OCSP response(s) carried by the file not used")
-    return _Evidence(crls, ocsps, certs, evidence.sources)
+    return kept
 
 
 def _validate_one(
@@ -612,9 +764,9 @@ def _validate_one(
     name: str,
     ref: Any,
     sig_obj: Any,
-    context: ValidationContext,
+    contexts: _Contexts,
     evidence: _Evidence,
-    rules: _Rules,
+    stamps: tuple[DocumentTimestampResult, ...],
 ) -> SignatureResult:
     subfilter = sig_obj.get("/SubFilter")
     subfilter_s = str(subfilter) if subfilter is not None else None
@@ -641,7 +793,7 @@ def _validate_one(
         )
     # The ByteRange is judged once the signature value could be read (otherwise there is nothing to
     # compare the excluded bytes with, and "cannot be parsed" above is the better reason).
-    result = _validate_parsed(embedded, name, subfilter_s, info, context, evidence, rules)
+    result = _validate_parsed(embedded, name, subfilter_s, info, contexts, evidence, stamps)
     return _with_byte_range_check(result, sig_obj, data)
 
 
@@ -650,14 +802,17 @@ def _validate_parsed(
     name: str,
     subfilter_s: str | None,
     info: Any,
-    context: ValidationContext,
+    contexts: _Contexts,
     evidence: _Evidence,
-    rules: _Rules,
+    stamps: tuple[DocumentTimestampResult, ...],
 ) -> SignatureResult:
+    context, rules = contexts.signer, contexts.rules
+    soft_fails = len(context.soft_fail_exceptions)
     try:
         status = validate_pdf_signature(
             embedded,
             signer_validation_context=context,
+            ts_validation_context=contexts.ts if _has_signature_timestamp(embedded) else None,
             key_usage_settings=rules.key_usage,
             diff_policy=DIFF_POLICY,
         )
@@ -686,7 +841,12 @@ def _validate_parsed(
             sub_indication=SubIndication.GENERIC,
             reason=f"validation error: {_words(exc)}",
         )
-    result = _from_status(name, subfilter_s, info, status, context, evidence, embedded.reader)
+    basis, proof = _time_basis(status, embedded.signed_revision, stamps)
+    at_proof = None
+    if proof is not None and _sub_from_pyhanko(status.trust_problem_indic) in _TIME_DEPENDENT:
+        at_proof = _trust_at(embedded, contexts, proof)
+    judged = _Judged(status, context, soft_fails, at_proof, basis, proof)
+    result = _from_status(name, subfilter_s, info, judged, evidence, embedded.reader)
     if result.sub_indication in _CRYPTO_CONSTRAINTS:
         # pyHanko only says "crypto constraints"; say which algorithm or key it was.
         culprit = _weak_algorithm(embedded, status.validation_path, context, rules)
@@ -737,15 +897,95 @@ def _timestamp_valid(status: PdfSignatureStatus) -> bool | None:
     return None if ts is None else bool(ts.intact and ts.valid and ts.trusted)
 
 
+def _has_signature_timestamp(embedded: EmbeddedPdfSignature) -> bool:
+    try:
+        attrs = embedded.signer_info["unsigned_attrs"]
+        return any(a["type"].native == "signature_time_stamp_token" for a in attrs or ())
+    except Exception:
+        return False
+
+
+def _time_basis(
+    status: PdfSignatureStatus, revision: int | None, stamps: tuple[DocumentTimestampResult, ...]
+) -> tuple[TimeBasis, datetime | None]:
+    """What attests the signing time, and the time proven (None for a mere claim or nothing).
+
+    A valid signature timestamp proves the signature existed at its time; failing that, the earliest
+    valid document timestamp of a later revision (which covers the signature's bytes) does.
+    """
+    ts = status.timestamp_validity
+    if ts is not None and ts.intact and ts.valid and ts.trusted:
+        return TimeBasis.TIMESTAMP, ts.timestamp
+    later = [
+        d.time
+        for d in stamps
+        if d.ok
+        and d.time is not None
+        and d.revision is not None
+        and revision is not None
+        and d.revision > revision
+    ]
+    if later:
+        return TimeBasis.DOCUMENT_TIMESTAMP, min(later)
+    if status.signer_reported_dt is not None:
+        return TimeBasis.CLAIMED, None
+    return TimeBasis.NONE, None
+
+
+@dataclass(frozen=True)
+class _AtProof:
+    """The signer's certificate judged again at the time a timestamp proves (point in time)."""
+
+    status: PdfSignatureStatus
+    context: ValidationContext
+
+
+def _trust_at(embedded: EmbeddedPdfSignature, contexts: _Contexts, when: datetime) -> _AtProof | None:
+    """Validate the signer's chain at ``when``: validity period and revocation at that time, with
+    revocation data issued later accepted (EU DSS: proof of existence before revocation or expiry)."""
+    context = contexts.at(when)
+    try:
+        status = validate_pdf_signature(
+            embedded,
+            signer_validation_context=context,
+            ts_validation_context=contexts.ts if _has_signature_timestamp(embedded) else None,
+            key_usage_settings=contexts.rules.key_usage,
+            skip_diff=True,
+        )
+    except Exception:  # the first validation's answer stands
+        return None
+    return _AtProof(status, context)
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """A signature's pyHanko status at validation time, and at the proven signing time when relevant."""
+
+    status: PdfSignatureStatus  # at validation time (now)
+    context: ValidationContext
+    soft_fails: int  # soft-fail exceptions the context held before this signature
+    at_proof: _AtProof | None
+    basis: TimeBasis
+    proof: datetime | None
+
+    @property
+    def rescued(self) -> bool:
+        """A time-dependent problem (revoked, expired) that does not hold at the proven time."""
+        at = self.at_proof
+        return (
+            at is not None and at.status.trust_problem_indic is None and at.status.validation_path is not None
+        )
+
+
 def _from_status(
     name: str,
     subfilter: str | None,
     info: Any,
-    status: PdfSignatureStatus,
-    context: ValidationContext,
+    judged: _Judged,
     evidence: _Evidence,
     reader: PdfFileReader,
 ) -> SignatureResult:
+    status = judged.status
     if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
         coverage = Coverage.ENTIRE_FILE
     elif status.coverage == SignatureCoverageLevel.ENTIRE_REVISION:
@@ -753,9 +993,20 @@ def _from_status(
     else:
         coverage = Coverage.PARTIAL
     changes, changes_reason = _changes(status, coverage, reader)
-    revocation = _revocation(status, context, evidence)
+    # Trust as judged at the proven signing time when that is what decides (revoked or expired now).
+    rescued = judged.rescued
+    trust_status = judged.at_proof.status if rescued and judged.at_proof else status
+    if status.revoked:
+        revocation, source = _revocation(status, judged.context, judged.soft_fails, evidence)
+    elif rescued and judged.at_proof is not None:
+        revocation, source = _revocation(trust_status, judged.at_proof.context, 0, evidence)
+    else:
+        revocation, source = _revocation(status, judged.context, judged.soft_fails, evidence)
+    details = status.revocation_details
+    signer_revoked = details is not None and not details.ca_revoked
+    claimed = status.signer_reported_dt
     ts = status.timestamp_validity
-    ts_ok = ts is None or (ts.intact and ts.valid and ts.trusted)
+    ts_problem = _timestamp_problem(ts)
 
     indication = Indication.TOTAL_PASSED
     sub: SubIndication | None = None
@@ -765,17 +1016,31 @@ def _from_status(
     elif not status.valid:
         indication, sub = Indication.TOTAL_FAILED, SubIndication.SIG_CRYPTO_FAILURE
         reason = "the signature value does not verify with the signer's public key"
-    elif status.revoked:
+    elif (
+        signer_revoked
+        and details is not None
+        and not rescued
+        and claimed is not None
+        and claimed >= details.revocation_date
+    ):
+        # The signer's own statement puts the signature after the revocation.
         indication, sub = Indication.TOTAL_FAILED, SubIndication.REVOKED
-        details = status.revocation_details
-        when = details.revocation_date.isoformat() if details else "unknown date"
-        why = details.revocation_reason.native if details else "unspecified"
-        reason = f"signer certificate revoked on {when} (reason: {why})"
+        reason = (
+            f"signer certificate revoked on {details.revocation_date.isoformat()} "
+            f"(reason: {details.revocation_reason.native}), before the signing time the signer claims "
+            f"({claimed.isoformat()})"
+        )
     elif changes == Changes.DISALLOWED:
         # EU DSS treats a ByteRange/modification failure in its format-checking block.
         indication, sub = Indication.TOTAL_FAILED, SubIndication.FORMAT_FAILURE
         reason = f"disallowed change after signing: {changes_reason}"
-    elif status.trust_problem_indic is not None:
+    elif signer_revoked and details is not None and not rescued:
+        indication, sub = Indication.INDETERMINATE, SubIndication.REVOKED_NO_POE
+        reason = (
+            f"signer certificate revoked on {details.revocation_date.isoformat()} "
+            f"(reason: {details.revocation_reason.native}); {_no_proof_words(judged, claimed)}"
+        )
+    elif status.trust_problem_indic is not None and not rescued:
         sub = _sub_from_pyhanko(status.trust_problem_indic) or SubIndication.GENERIC
         indication = (
             Indication.TOTAL_FAILED
@@ -785,23 +1050,48 @@ def _from_status(
         reason = INDETERMINATE_WORDS.get(sub, sub.value.lower().replace("_", " "))
         if sub in (SubIndication.EXPIRED, SubIndication.OUT_OF_BOUNDS_NO_POE) and info is not None:
             reason += f" (valid until {info.not_after.isoformat()})"
+            if judged.proof is not None:
+                reason += f"; the {_BASIS_WORDS[judged.basis]} ({judged.proof.isoformat()}) is not within it"
+        elif sub == SubIndication.REVOKED_CA_NO_POE and details is not None:
+            reason += f" on {details.revocation_date.isoformat()}"
         elif sub == SubIndication.NO_CERTIFICATE_CHAIN_FOUND and info is not None:
             reason += f" (issuer: {info.issuer})"
-    elif not ts_ok:
+    elif ts_problem is not None:
         indication, sub = Indication.INDETERMINATE, SubIndication.SIG_CONSTRAINTS_FAILURE
-        reason = "the signature timestamp token is not valid or not trusted"
+        reason = ts_problem
+    elif judged.proof is not None and info is not None and judged.proof < info.not_before:
+        # The timestamp proves the signature existed before the certificate was issued.
+        indication, sub = Indication.TOTAL_FAILED, SubIndication.NOT_YET_VALID
+        reason = (
+            f"the {_BASIS_WORDS[judged.basis]} ({judged.proof.isoformat()}) is before the signer "
+            f"certificate's validity ({info.not_before.isoformat()})"
+        )
     else:
         reason = "intact, verified, chain to a trusted root"
+        if rescued and judged.proof is not None:
+            reason += f" at the time the {_BASIS_WORDS[judged.basis]} proves ({judged.proof.isoformat()})"
+            if signer_revoked and details is not None:
+                reason += f"; the certificate was revoked later, on {details.revocation_date.isoformat()}"
+            elif details is not None:
+                reason += f"; a CA certificate was revoked later, on {details.revocation_date.isoformat()}"
+            elif info is not None:
+                reason += f"; the certificate expired later, on {info.not_after.isoformat()}"
         if changes == Changes.PERMITTED:
             reason += f"; later changes permitted ({changes_reason})"
 
     chain: tuple[str, ...] = ()
-    if status.validation_path is not None:
+    if trust_status.validation_path is not None:
         try:
-            path_certs = status.validation_path.iter_certs(include_root=True)
+            path_certs = trust_status.validation_path.iter_certs(include_root=True)
             chain = tuple(certificate_info(c.dump()).subject for c in path_certs)
         except Exception:
             chain = ()
+    words = list(evidence.sources)
+    cert = status.signing_cert
+    for group in (*evidence.groups, _online_group(judged.context, evidence)):
+        word = EVIDENCE_WORDS.get(group.source)
+        if group.source not in _DOCUMENT_SOURCES and word and _group_covers(group, cert):
+            words.append(word)
     return SignatureResult(
         field=name,
         subfilter=subfilter,
@@ -817,9 +1107,9 @@ def _from_status(
         ),
         intact=status.intact,
         crypto_valid=status.valid,
-        trusted=status.trusted,
+        trusted=trust_status.trusted,
         revocation=revocation,
-        revocation_evidence=evidence.sources,
+        revocation_evidence=tuple(words),
         coverage=coverage,
         changes=changes,
         changes_reason=changes_reason,
@@ -827,6 +1117,78 @@ def _from_status(
         sub_indication=sub,
         reason=reason,
         chain=chain,
+        revocation_source=source,
+        time_basis=judged.basis,
+    )
+
+
+_BASIS_WORDS = {
+    TimeBasis.TIMESTAMP: "signature timestamp",
+    TimeBasis.DOCUMENT_TIMESTAMP: "document timestamp",
+    TimeBasis.CLAIMED: "claimed signing time",
+    TimeBasis.NONE: "signing time",
+}
+
+
+def _no_proof_words(judged: _Judged, claimed: datetime | None) -> str:
+    if judged.proof is not None:
+        return (
+            f"the {_BASIS_WORDS[judged.basis]} ({judged.proof.isoformat()}) is not before the revocation, "
+            "so nothing proves the signature was made before it"
+        )
+    if claimed is not None:
+        return (
+            f"the signer claims to have signed before it ({claimed.isoformat()}), but no timestamp proves it"
+        )
+    return "the signature states no signing time and no timestamp proves one"
+
+
+def _timestamp_problem(ts: Any) -> str | None:
+    """What is wrong with a signature timestamp token, in words (None: no token, or a good one)."""
+    if ts is None or (ts.intact and ts.valid and ts.trusted):
+        return None
+    if not ts.intact:
+        return "the signature timestamp token does not match the signature (its message imprint differs)"
+    if not ts.valid:
+        return "the signature timestamp token's own signature does not verify"
+    tsa = ts.signing_cert.subject.human_friendly if ts.signing_cert is not None else "unknown TSA"
+    sub = _sub_from_pyhanko(ts.trust_problem_indic)
+    why = INDETERMINATE_WORDS.get(sub, sub.value.lower().replace("_", " ")) if sub else "not trusted"
+    return f"the signature timestamp's authority is not trusted: {why} (TSA: {tsa})"
+
+
+def _document_timestamp(
+    reader: PdfFileReader, name: str, ref: Any, contexts: _Contexts
+) -> DocumentTimestampResult:
+    """Validate one /DocTimeStamp field with pyHanko: the token's imprint over the revision it covers,
+    the TSA's signature and the TSA's chain to the configured roots (the signers' roots)."""
+    try:
+        embedded = EmbeddedPdfSignature(reader, ref, name)
+        revision = embedded.signed_revision
+        status = validate_pdf_timestamp(embedded, validation_context=contexts.ts, skip_diff=True)
+    except Exception as exc:
+        return DocumentTimestampResult(
+            name, None, False, False, False, None, None, f"cannot be validated: {_words(exc)}"
+        )
+    try:
+        tsa: str | None = certificate_info(status.signing_cert.dump()).subject
+    except Exception:
+        tsa = None
+    time = status.timestamp
+    if not status.intact:
+        reason = "not valid: the bytes it timestamps were changed (message imprint differs)"
+    elif not status.valid:
+        reason = "not valid: the token's signature does not verify"
+    elif not status.trusted:
+        sub = _sub_from_pyhanko(status.trust_problem_indic)
+        why = INDETERMINATE_WORDS.get(sub, sub.value.lower().replace("_", " ")) if sub else "not trusted"
+        reason = f"not trusted: {why}"
+    else:
+        reason = f"valid, {time.isoformat()}"
+    if tsa:
+        reason += f" (TSA: {tsa})"
+    return DocumentTimestampResult(
+        name, time, status.intact, status.valid, status.trusted, tsa, revision, reason
     )
 
 
@@ -1084,20 +1446,74 @@ _ANNOTATION_SUBTYPES = frozenset(
 
 
 def _revocation(
-    status: PdfSignatureStatus, context: ValidationContext, evidence: _Evidence
-) -> RevocationStatus:
-    if status.revoked:
-        return RevocationStatus.REVOKED
-    if not status.trusted or status.validation_path is None:
-        return RevocationStatus.NOT_CHECKED
-    if not (evidence.crls or evidence.ocsps):
-        return RevocationStatus.UNKNOWN
+    status: PdfSignatureStatus, context: ValidationContext, soft_fails: int, evidence: _Evidence
+) -> tuple[RevocationStatus, RevocationSource]:
+    """The signer certificate's revocation status and the source of the evidence that decided it.
+
+    Revoked: the first source (embedded, dss, local, online) whose CRL lists the certificate or whose
+    OCSP response says revoked. Good: the first source whose evidence covers the certificate (a CRL of
+    its issuer, an OCSP response for its serial), provided pyhanko-certvalidator gave up on nothing
+    while validating this signature (a soft failure means some evidence could not be used).
+    """
+    groups = (*evidence.groups, _online_group(context, evidence))
     cert = status.signing_cert
-    covered = any(_crl_covers(c, cert) for c in evidence.crls) or any(
-        _ocsp_covers(r, cert) for r in evidence.ocsps
+    if status.revoked:
+        details = status.revocation_details
+        if details is not None and details.ca_revoked:  # the path failed above the signer
+            return RevocationStatus.NOT_CHECKED, RevocationSource.NONE
+        for group in groups:
+            if _group_revokes(group, cert):
+                return RevocationStatus.REVOKED, group.source
+        return RevocationStatus.REVOKED, RevocationSource.NONE
+    if not status.trusted or status.validation_path is None:
+        return RevocationStatus.NOT_CHECKED, RevocationSource.NONE
+    if len(context.soft_fail_exceptions) > soft_fails:
+        return RevocationStatus.UNKNOWN, RevocationSource.NONE
+    for group in groups:
+        if _group_covers(group, cert):
+            return RevocationStatus.GOOD, group.source
+    return RevocationStatus.UNKNOWN, RevocationSource.NONE
+
+
+def _online_group(context: ValidationContext, evidence: _Evidence) -> _Group:
+    """What the context fetched: everything it knows beyond the evidence it was given."""
+    if not context.fetching_allowed:
+        return _Group(RevocationSource.ONLINE)
+    given_crls = {c.dump() for c in evidence.crls}
+    given_ocsps = {o.dump() for o in evidence.ocsps}
+    return _Group(
+        RevocationSource.ONLINE,
+        tuple(c for c in context.crls if c.dump() not in given_crls),
+        tuple(o for o in context.ocsps if o.dump() not in given_ocsps),
     )
-    failed_soft = any(True for _ in context.soft_fail_exceptions)
-    return RevocationStatus.GOOD if covered and not failed_soft else RevocationStatus.UNKNOWN
+
+
+def _group_covers(group: _Group, cert: x509.Certificate) -> bool:
+    return any(_crl_covers(c, cert) for c in group.crls) or any(_ocsp_covers(r, cert) for r in group.ocsps)
+
+
+def _group_revokes(group: _Group, cert: x509.Certificate) -> bool:
+    for item in group.crls:
+        try:
+            if item["tbs_cert_list"]["issuer"] == cert.issuer and any(
+                entry["user_certificate"].native == cert.serial_number
+                for entry in item["tbs_cert_list"]["revoked_certificates"]
+            ):
+                return True
+        except Exception:
+            continue
+    for response in group.ocsps:
+        try:
+            basic = response["response_bytes"]["response"].parsed
+            if any(
+                r["cert_id"]["serial_number"].native == cert.serial_number
+                and r["cert_status"].name == "revoked"
+                for r in basic["tbs_response_data"]["responses"]
+            ):
+                return True
+        except Exception:
+            continue
+    return False
 
 
 def _crl_covers(crl_: crl.CertificateList, cert: x509.Certificate) -> bool:

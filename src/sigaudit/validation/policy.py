@@ -41,8 +41,14 @@ SHIPPED = "shipped"
 # What every policy shares: rules that are code, not configuration. Part of the manifest and of the
 # verdict fingerprint; change the wording with the rule.
 FIXED_RULES = (
-    "offline, with the revocation evidence the file carries (CMS adbe-revocationInfoArchival, DSS); "
-    "validation at run time; "
+    "revocation evidence embedded in the file (CMS adbe-revocationInfoArchival, DSS), from "
+    "--revocation-dir and, with --online only, fetched; "
+    "validation at run time, and again at the time a valid signature timestamp (else a later valid "
+    "document timestamp) proves when the certificate was revoked or expired by then; "
+    "signer revoked: REVOKED when the signer's claimed signing time is not before the revocation, "
+    "valid when a timestamp proves existence before it, else INDETERMINATE/REVOKED_NO_POE; "
+    "a signature timestamp token that is not intact, valid and trusted (same roots): "
+    "INDETERMINATE/SIG_CONSTRAINTS_FAILURE; "
     "ByteRange must be [0 a b c] within the file leaving out exactly /Contents "
     "(else TOTAL_FAILED/FORMAT_FAILURE); "
     "ECDSA signatures whose CMS signatureAlgorithm is id-ecPublicKey verified as ecdsa-with-<digest>; "

@@ -19,8 +19,13 @@ from about 63 to 21 ms per document with both installed, with identical outcomes
   certificates (their SHA-256, root included) and a key the engine gives its validation context —
   the trust configuration and the policy — and reused only while the validation time lies within
   every certificate's validity period. The engine gives that key only to contexts that carry no
-  revocation data from the document (no CRL, OCSP response or DSS certificate): with such data the
-  answer depends on the document and is always computed. Failures are never remembered.
+  revocation data from the document (no CRL, OCSP response or DSS certificate) and fetch nothing
+  (no ``--online``): with such data the answer depends on the document or the network and is always
+  computed. Revocation data from ``--revocation-dir`` is the same for every document and its digests
+  are in the trust fingerprint, hence in the key. The soft failures pyhanko-certvalidator reported
+  while validating a remembered path (revocation data it could not use) are reported again to each
+  context that reuses the path, so the engine's revocation status is the same either way. Failures
+  are never remembered.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ _ORIGINAL_VALIDATE_PATH: Callable[..., Any] = getattr(pyhanko_certvalidator, "as
 
 _PATH_CACHE_ATTRIBUTE = "_sigaudit_path_cache_key"
 _PATH_CACHE_LIMIT = 10_000
-_validated_paths: dict[tuple[str, tuple[bytes, ...]], tuple[Any, Any, Any]] = {}
+_validated_paths: dict[tuple[str, tuple[bytes, ...]], tuple[Any, Any, Any, tuple[Exception, ...]]] = {}
 
 
 def read_hex_string_from_stream(stream: Any) -> Any:
@@ -101,14 +106,18 @@ async def _validate_path_remembered(context: Any, path: Any, parameters: Any = N
     moment = context.moment
     known = _validated_paths.get(entry)
     if known is not None and known[0] <= moment <= known[1]:
+        for soft_failure in known[3]:
+            context._report_soft_fail(soft_failure)
         return known[2]
+    before = len(context.soft_fail_exceptions)
     result = await _ORIGINAL_VALIDATE_PATH(context, path, parameters)  # raises when the path fails
+    soft_failures = tuple(context.soft_fail_exceptions[before:])
     validity = [c["tbs_certificate"]["validity"] for c in certs]
     start = max(v["not_before"].native for v in validity)
     end = min(v["not_after"].native for v in validity)
     if len(_validated_paths) >= _PATH_CACHE_LIMIT:
         _validated_paths.clear()
-    _validated_paths[entry] = (start, end, result)
+    _validated_paths[entry] = (start, end, result, soft_failures)
     return result
 
 

@@ -1,12 +1,20 @@
-"""Trust configuration: which roots are anchors, which certificates help build paths.
+"""Trust configuration: which roots are anchors, which certificates help build paths, and the
+revocation evidence and network access validation may use.
 
 Trust fails closed: only roots named here are trusted, never the operating system's store. The
 shipped Vietnamese anchors (``sigaudit/trust_roots``) are checked against their pinned SHA-256
 fingerprints every time they are loaded; a mismatch stops the run.
+
+Revocation evidence from a folder (``--revocation-dir``: CRLs and OCSP responses) is read once here and
+travels to the workers with the rest of the trust configuration; its digests are part of the
+fingerprint, so a new CRL makes stored results be validated again. ``online`` (``--online``) lets the
+engine fetch CRLs, OCSP responses and missing issuers over the network; it is marked in the
+fingerprint too, so an online result is never reused by an offline run or the other way round.
 """
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import tomllib
 from collections.abc import Iterable
@@ -17,10 +25,14 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509 import ocsp
 
 from ..errors import ConfigError
 
 CERT_SUFFIXES = {".pem", ".crt", ".cer", ".der"}
+CRL_SUFFIXES = {".crl"}
+OCSP_SUFFIXES = {".ocsp", ".der"}
+DEFAULT_ONLINE_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -33,20 +45,50 @@ class Anchor:
     source: str
 
 
+class EvidenceKind(enum.StrEnum):
+    """What a revocation evidence file holds."""
+
+    CRL = "crl"
+    OCSP = "ocsp"  # a DER OCSPResponse
+
+
+@dataclass(frozen=True)
+class RevocationFile:
+    """A CRL or OCSP response read from ``--revocation-dir`` (checked to parse; judged by the engine)."""
+
+    kind: EvidenceKind
+    der: bytes
+    sha256: str  # of ``der``, lower-case hex
+    source: str  # the file it came from
+
+
 @dataclass(frozen=True)
 class TrustConfig:
     """Everything validation needs to know about trust. Picklable, so workers can receive it."""
 
     roots: tuple[Anchor, ...]
     other_certs: tuple[Anchor, ...]
+    revocation: tuple[RevocationFile, ...] = ()  # from --revocation-dir
+    online: bool = False  # --online: fetch OCSP, CRLs and missing issuers over the network
+    online_timeout_s: float = DEFAULT_ONLINE_TIMEOUT_S  # per request
+    warnings: tuple[str, ...] = ()  # what loading skipped (damaged evidence files), for the run's warnings
 
     def fingerprint(self) -> str:
-        """A digest of the trust inputs; changes whenever a root or helper certificate changes."""
+        """A digest of the trust inputs; changes whenever a root or helper certificate, a revocation
+        evidence file or the online mode changes."""
         h = hashlib.sha256()
         for group in (self.roots, self.other_certs):
             for sha in sorted(a.sha256 for a in group):
                 h.update(sha.encode())
             h.update(b"|")
+        # Only when used, so that a configuration without them keeps its earlier fingerprint.
+        if self.revocation:
+            h.update(b"revocation:")
+            for sha in sorted(f.sha256 for f in self.revocation):
+                h.update(sha.encode())
+            h.update(b"|")
+        if self.online:
+            h.update(b"online|")
         return h.hexdigest()
 
 
@@ -106,10 +148,69 @@ def shipped_anchors(base: Traversable | None = None) -> tuple[list[Anchor], list
     return roots, others
 
 
+def _revocation_file(path: Path) -> RevocationFile:
+    """One evidence file, parsed to check it; ValueError (or OSError) says why it cannot be used."""
+    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    if suffix in OCSP_SUFFIXES:
+        try:
+            response = ocsp.load_der_ocsp_response(data)
+        except ValueError:
+            if suffix == ".ocsp":
+                raise ValueError("not a DER OCSP response") from None
+        else:
+            if response.response_status != ocsp.OCSPResponseStatus.SUCCESSFUL:
+                raise ValueError(f"OCSP response status is {response.response_status.name.lower()}")
+            return RevocationFile(EvidenceKind.OCSP, data, hashlib.sha256(data).hexdigest(), str(path))
+    try:  # .crl, or a .der that is not an OCSP response
+        if b"-----BEGIN" in data:
+            der = x509.load_pem_x509_crl(data).public_bytes(Encoding.DER)
+        else:
+            der = x509.load_der_x509_crl(data).public_bytes(Encoding.DER)
+    except ValueError:
+        raise ValueError(
+            "not a CRL (DER or PEM)" if suffix in CRL_SUFFIXES else "neither a DER OCSP response nor a CRL"
+        ) from None
+    return RevocationFile(EvidenceKind.CRL, der, hashlib.sha256(der).hexdigest(), str(path))
+
+
+def load_revocation_dir(folder: Path) -> tuple[tuple[RevocationFile, ...], tuple[str, ...]]:
+    """The CRLs (``.crl``, DER or PEM) and OCSP responses (``.ocsp``/``.der``, DER) in ``folder`` and its
+    subfolders, with a warning for each damaged file (skipped). A missing folder, one without such
+    files, or one whose every file is damaged is a configuration error."""
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise ConfigError(f"revocation folder {folder} {what}")
+    suffixes = CRL_SUFFIXES | OCSP_SUFFIXES
+    try:
+        files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+    except OSError as exc:
+        raise ConfigError(f"cannot read revocation folder {folder}: {exc.strerror or exc}") from exc
+    if not files:
+        raise ConfigError(
+            f"revocation folder {folder} holds no CRL (.crl) or OCSP response (.ocsp, .der) files"
+        )
+    found: list[RevocationFile] = []
+    warnings: list[str] = []
+    for path in files:
+        try:
+            found.append(_revocation_file(path))
+        except (ValueError, OSError) as exc:
+            words = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            warnings.append(f"revocation evidence {path} not used: {words}")
+    if not found:
+        raise ConfigError(f"revocation folder {folder}: no usable file ({'; '.join(warnings)})")
+    unique = {f.sha256: f for f in reversed(found)}  # the same bytes twice: kept once (the first)
+    return tuple(f for f in found if unique[f.sha256] is f), tuple(warnings)
+
+
 def build_trust(
     extra_roots: Iterable[Path] = (),
     other_certs: Iterable[Path] = (),
     use_shipped: bool = True,
+    revocation_dir: Path | None = None,
+    online: bool = False,
+    online_timeout_s: float = DEFAULT_ONLINE_TIMEOUT_S,
 ) -> TrustConfig:
     """Assemble the trust configuration; with no root at all this is a configuration error."""
     roots: list[Anchor] = []
@@ -124,7 +225,17 @@ def build_trust(
         others += load_certificates(p)
     if not roots:
         raise ConfigError("no trust root configured: give --trust-roots or drop --no-shipped-roots")
-    return TrustConfig(roots=tuple(_dedupe(roots)), other_certs=tuple(_dedupe(others)))
+    if not online_timeout_s > 0:
+        raise ConfigError("the online timeout must be a positive number of seconds")
+    revocation, warnings = load_revocation_dir(revocation_dir) if revocation_dir is not None else ((), ())
+    return TrustConfig(
+        roots=tuple(_dedupe(roots)),
+        other_certs=tuple(_dedupe(others)),
+        revocation=revocation,
+        online=online,
+        online_timeout_s=float(online_timeout_s),
+        warnings=warnings,
+    )
 
 
 def _dedupe(items: list[Anchor]) -> list[Anchor]:
