@@ -24,6 +24,8 @@ from sigaudit import audit
 from sigaudit.cli import main
 from sigaudit.errors import ConfigError
 from sigaudit.model import (
+    CheckName,
+    CheckStatus,
     Indication,
     RevocationSource,
     RevocationStatus,
@@ -196,11 +198,15 @@ def test_a_timestamp_before_the_revocation_keeps_the_signature_valid(
     assert sig.time_basis == TimeBasis.TIMESTAMP
     assert (sig.revocation, sig.revocation_source) == (RevocationStatus.REVOKED, RevocationSource.LOCAL)
     assert "revoked later, on 2024-06-01" in sig.reason
+    checks = {c.name: c.status for c in sig.checks}
+    assert checks[CheckName.NOT_REVOKED_AT_SIGNING_TIME] == CheckStatus.PASSED
 
     after = sign(signer, pki, claimed=utc(2024, 3, 1), timestamper=pki.timestamper(tsa, utc(2024, 7, 1)))
     [sig] = validate_pdf(after, trust).signatures
     assert sig.sub_indication == SubIndication.REVOKED_NO_POE
     assert "is not before the revocation" in sig.reason
+    checks = {c.name: c.status for c in sig.checks}
+    assert checks[CheckName.NOT_REVOKED_AT_SIGNING_TIME] == CheckStatus.UNKNOWN
 
 
 def test_a_later_document_timestamp_is_proof_of_existence_too(pki: Pki, root: Path, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from ..model import (
     RevocationStatus,
     SignatureResult,
     SubIndication,
+    TimeBasis,
 )
 from .policy import ValidationPolicy
 
@@ -66,6 +67,8 @@ def signing_time(sig: SignatureResult) -> tuple[datetime | None, str]:
     timestamp attests it; otherwise it is the signer's claim)."""
     if sig.timestamp_time is not None and sig.timestamp_valid:
         return sig.timestamp_time, "attested by an RFC 3161 timestamp"
+    if sig.time_basis == TimeBasis.DOCUMENT_TIMESTAMP and sig.claimed_signing_time is not None:
+        return sig.claimed_signing_time, "claimed by the signer; a later document timestamp proves existence"
     if sig.claimed_signing_time is not None:
         if sig.timestamp_time is not None:
             return sig.claimed_signing_time, "claimed by the signer; the timestamp token did not validate"
@@ -88,18 +91,20 @@ def _valid_at_signing_time(sig: SignatureResult, policy: ValidationPolicy) -> tu
 
 def _not_revoked(sig: SignatureResult, policy: ValidationPolicy) -> tuple[CheckStatus, str]:
     evidence = ", ".join(sig.revocation_evidence) or "none"
+    source = f"revocation evidence ({evidence}; the answer from {sig.revocation_source.value})"
     if sig.revocation == RevocationStatus.GOOD:
-        return (
-            CheckStatus.PASSED,
-            f"revocation evidence carried by the file ({evidence}) shows it not revoked",
-        )
+        return CheckStatus.PASSED, f"{source} shows it not revoked"
     if sig.revocation == RevocationStatus.REVOKED:
+        if sig.indication == Indication.TOTAL_PASSED:  # a timestamp proves signing before the revocation
+            return CheckStatus.PASSED, f"revoked after signing, as a timestamp proves: {sig.reason}"
+        if sig.sub_indication == SubIndication.REVOKED_NO_POE:
+            return CheckStatus.UNKNOWN, sig.reason
         return CheckStatus.FAILED, sig.reason
     if sig.revocation == RevocationStatus.UNKNOWN:
         return (
             CheckStatus.UNKNOWN,
-            "no revocation evidence in the file covers the certificate "
-            f"(missing evidence is {policy.missing_revocation.value} under policy {policy.name})",
+            "no revocation evidence (in the file, the revocation folder or fetched) covers the "
+            f"certificate (missing evidence is {policy.missing_revocation.value} under policy {policy.name})",
         )
     return CheckStatus.UNKNOWN, f"not checked: no chain to a configured root was validated ({sig.reason})"
 
