@@ -13,6 +13,7 @@ Two cases need care, and each is decided by the rule's words rather than left to
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -82,8 +83,11 @@ class NameMatch:
     basis: str
 
 
+@functools.lru_cache(maxsize=8192)
 def name_key(name: str) -> str:
-    """A name for comparison: folded, punctuation dropped, the usual abbreviations written out."""
+    """A name for comparison: folded, punctuation dropped, the usual abbreviations written out.
+
+    Cached: the same few agency and signer names are compared for every document of an archive."""
     words = re.split(r"[^a-z0-9]+", fold(name).replace(".", " "))
     return " ".join(_ABBREVIATIONS.get(w, w) for w in words if w)
 

@@ -11,9 +11,15 @@ from collections.abc import Callable, Iterator
 from .context import ReportContext
 from .csv_report import iter_csv
 from .json_report import iter_json
-from .table import render_table
 
 Formatter = Callable[[ReportContext], str | Iterator[str]]
+
+
+def render_table(ctx: ReportContext) -> str:
+    """The terminal table; its module (and rich) is loaded only when a table is printed."""
+    from .table import render_table as render
+
+    return render(ctx)
 
 
 def render_html(ctx: ReportContext) -> str:

@@ -6,9 +6,6 @@ import csv
 import io
 import json
 
-from rich.console import Console
-from rich.table import Table
-
 from ..agencies.listing import AgencySeen, Listing
 
 COLUMNS = ("code", "name", "level", "source", "basis", "as_issuer", "as_recipient", "first_date", "last_date")
@@ -30,6 +27,9 @@ def _cells(seen: AgencySeen) -> dict[str, str | int | None]:
 
 
 def render_agencies_table(listing: Listing, width: int = 160) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, no_color=True, highlight=False, soft_wrap=False)
     table = Table(title=f"Agencies named by {listing.rows} metadata row(s)")
