@@ -98,6 +98,28 @@ def test_stored_runs_rebuild_the_same_documents(sample_docs: Path, demo_pki: Pat
     assert any(d["metadata"]["source"] == "edxml" for d in rebuilt)  # the metadata survives the store
 
 
+def test_a_loaded_run_shares_what_its_documents_have_in_common(
+    sample_docs: Path, demo_pki: Path, tmp_path: Path
+) -> None:
+    """Memory: equal signer descriptions, legal checks and reasons are one object across documents."""
+    store_path = tmp_path / "s.sqlite"
+    _scan(sample_docs, demo_pki, store_path, tmp_path / "1.json")
+    with ResultStore(store_path) as store:
+        [run] = store.runs()
+        documents = list(store.run_documents(run))
+    sole_control = [s.checks[-1] for d in documents for s in d.outcome.signatures if s.checks]
+    assert len(sole_control) > 20 and all(c is sole_control[0] for c in sole_control)
+    by_signer: dict[str, list[Any]] = {}
+    for d in documents:
+        for sig in d.outcome.signatures:
+            if sig.signer is not None:
+                by_signer.setdefault(sig.signer.sha256, []).append(sig)
+    shared = [sigs for sigs in by_signer.values() if len(sigs) > 1]
+    assert shared and all(all(s.signer is sigs[0].signer for s in sigs) for sigs in shared)
+    reasons = [s.reason for d in documents for s in d.outcome.signatures]
+    assert len({id(r) for r in reasons}) == len(set(reasons)) < len(reasons)
+
+
 def _validated_hashes(report: dict[str, Any]) -> set[str]:
     """Distinct contents that went through validation (the walker settles what is not a PDF)."""
     return {d["sha256"] for d in report["documents"] if not d["reason"].startswith("not a PDF")}

@@ -71,6 +71,9 @@ def certificate_to_dict(info: CertificateInfo | None) -> dict[str, Any] | None:
 _SHARED_LIMIT = 100_000
 _certificates: dict[CertificateInfo, CertificateInfo] = {}
 _chains: dict[tuple[str, ...], tuple[str, ...]] = {}
+# The legal checks and the words of a result repeat too (same signer, same policy, same outcome).
+_checks: dict[LegalCheck, LegalCheck] = {}
+_texts: dict[str, str] = {}
 _T = TypeVar("_T")
 
 
@@ -89,10 +92,13 @@ def share_signers(outcome: ValidationOutcome) -> ValidationOutcome:
             sig,
             signer=_share(_certificates, sig.signer) if sig.signer is not None else None,
             chain=_share(_chains, sig.chain),
+            checks=tuple(_share(_checks, c) for c in sig.checks),
+            reason=_share(_texts, sig.reason),
+            changes_reason=_share(_texts, sig.changes_reason),
         )
         for sig in outcome.signatures
     )
-    return dataclasses.replace(outcome, signatures=signatures)
+    return dataclasses.replace(outcome, signatures=signatures, reason=_share(_texts, outcome.reason))
 
 
 def certificate_from_dict(d: dict[str, Any] | None) -> CertificateInfo | None:
@@ -166,17 +172,17 @@ def signature_from_dict(d: dict[str, Any]) -> SignatureResult:
         revocation_evidence=tuple(d["revocation_evidence"]),
         coverage=Coverage(d["coverage"]),
         changes=Changes(d["changes"]),
-        changes_reason=d["changes_reason"],
+        changes_reason=_share(_texts, d["changes_reason"]),
         indication=Indication(d["indication"]),
         sub_indication=SubIndication(d["sub_indication"]) if d["sub_indication"] else None,
-        reason=d["reason"],
+        reason=_share(_texts, d["reason"]),
         chain=_share(_chains, tuple(d["chain"])),
         revision=d["revision"],
         # absent from runs stored before the validation policy file (sigaudit-core/3)
         key_usage_ok=d.get("key_usage_ok"),
         timestamp_valid=d.get("timestamp_valid"),
         checks=tuple(
-            LegalCheck(CheckName(c["name"]), CheckStatus(c["status"]), c["detail"])
+            _share(_checks, LegalCheck(CheckName(c["name"]), CheckStatus(c["status"]), c["detail"]))
             for c in d.get("checks", ())
         ),
         # absent from results stored before these fields existed
@@ -234,7 +240,7 @@ def outcome_to_dict(outcome: ValidationOutcome) -> dict[str, Any]:
 def outcome_from_dict(d: dict[str, Any]) -> ValidationOutcome:
     return ValidationOutcome(
         verdict=Verdict(d["verdict"]),
-        reason=d["reason"],
+        reason=_share(_texts, d["reason"]),
         signatures=tuple(signature_from_dict(s) for s in d["signatures"]),
         empty_signature_fields=tuple(d["empty_signature_fields"]),
         notes=tuple(d["notes"]),
