@@ -86,6 +86,37 @@ class Pki:
             key,
         )
 
+    def issue_ca(self, name: str, *, crl_url: str | None = None) -> Pki:
+        """An intermediate CA issued by this one, as a Pki that issues signers in its turn."""
+        key = rsa.generate_private_key(65537, 2048)
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(_name(name))
+            .issuer_name(self.root.cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(utc(2021))
+            .not_valid_after(utc(2044))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(
+                x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+            )
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.root.key.public_key()), critical=False
+            )
+        )
+        if crl_url:
+            builder = builder.add_extension(
+                x509.CRLDistributionPoints(
+                    [x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)]
+                ),
+                critical=False,
+            )
+        sub = Pki.__new__(Pki)
+        sub.root = Cred(builder.sign(self.root.key, hashes.SHA256()), key)
+        return sub
+
     def root_pem(self, folder: Path) -> Path:
         path = folder / "test-root.pem"
         path.write_bytes(self.root.cert.public_bytes(serialization.Encoding.PEM))

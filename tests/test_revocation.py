@@ -209,6 +209,34 @@ def test_a_timestamp_before_the_revocation_keeps_the_signature_valid(
     assert checks[CheckName.NOT_REVOKED_AT_SIGNING_TIME] == CheckStatus.UNKNOWN
 
 
+def test_a_revoked_intermediate_ca_never_leaves_its_signers_valid(
+    pki: Pki, root: Path, tmp_path: Path
+) -> None:
+    """The signer's own certificate is fine, but the CA that issued it was revoked: never valid, whether
+    the signer claims a time before the CA's revocation or after it."""
+    ca = pki.issue_ca("TEST Revoked Intermediate CA", crl_url=DEAD_URL)
+    signer = ca.issue(crl_url=DEAD_URL)
+    folder = _folder(
+        tmp_path,
+        root_crl=pki.crl(((ca.root, REVOKED_ON),)),  # the root revokes the intermediate
+        ca_crl=ca.crl(),  # the intermediate's own CRL says nothing against the signer
+    )
+    trust = _trust(root, revocation_dir=folder)
+    for claimed in (utc(2024, 3, 1), utc(2024, 7, 1)):
+        outcome = validate_pdf(sign(signer, ca, claimed=claimed), trust)
+        [sig] = outcome.signatures
+        assert outcome.verdict != Verdict.VALID, (claimed, sig.reason)
+        # EU DSS: REVOKED_CA_NO_POE (indeterminate), whichever time the signer claims.
+        assert sig.sub_indication == SubIndication.REVOKED_CA_NO_POE, sig.reason
+        assert "CA certificate in the chain was revoked on 2024-06-01" in sig.reason
+        assert sig.intact and sig.crypto_valid
+    # Without the root's CRL nothing says the CA was revoked: soft-fail, as for a signer.
+    alone = validate_pdf(
+        sign(signer, ca), _trust(root, revocation_dir=_folder(tmp_path / "b", ca_crl=ca.crl()))
+    )
+    assert alone.verdict == Verdict.VALID, alone.reason
+
+
 def test_a_later_document_timestamp_is_proof_of_existence_too(pki: Pki, root: Path, tmp_path: Path) -> None:
     signer, tsa = pki.issue(crl_url=DEAD_URL), pki.issue("TEST TSA", tsa=True)
     trust = _trust(root, revocation_dir=_folder(tmp_path, x_crl=pki.crl(((signer, REVOKED_ON),))))
