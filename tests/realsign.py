@@ -66,17 +66,19 @@ def issue(
     uid: str = "MST:0100000001",
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
+    policies: tuple[str, ...] = (),
 ) -> Credential:
     """A signing certificate valid now, issued by ``issuer`` (an agency's by default; ``uid="CCCD:…"``
     makes a person's); an RSA key of ``bits``, or an ECDSA key on ``curve`` ("P-256", "P-384").
     ``sha1``: the issuer signs it with sha1WithRSAEncryption (cryptography no longer signs certificates
     with SHA-1, so the TBS part is signed again by hand with the issuer's key). ``not_before`` and
-    ``not_after`` replace the validity period (default: from yesterday for a year)."""
+    ``not_after`` replace the validity period (default: from yesterday for a year). ``policies``: the
+    certificatePolicies OIDs the certificate names."""
     key: Any = (
         rsa.generate_private_key(65537, bits) if curve is None else ec.generate_private_key(CURVES[curve])
     )
     now = dt.datetime.now(dt.UTC)
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(
             x509.Name(
@@ -98,8 +100,15 @@ def issue(
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), critical=False
         )
-        .sign(issuer.key, hashes.SHA256())
     )
+    if policies:
+        builder = builder.add_extension(
+            x509.CertificatePolicies(
+                [x509.PolicyInformation(x509.ObjectIdentifier(p), None) for p in policies]
+            ),
+            critical=False,
+        )
+    cert = builder.sign(issuer.key, hashes.SHA256())
     if sha1:
         cert = _resign_with_sha1(cert, issuer)
     return Credential(cert, key, issuer)

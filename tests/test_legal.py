@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from realsign import Issuer, issue, load_issuer, sign, timestamper
 from sigaudit.cli import main
 from sigaudit.codec import outcome_from_dict, outcome_to_dict
+from sigaudit.errors import ConfigError
 from sigaudit.model import CheckName, CheckStatus, LegalCheck, SignatureResult, Verdict
 from sigaudit.report.csv_report import COLUMNS
 from sigaudit.validation.engine import validate_pdf
@@ -210,3 +211,39 @@ def test_json_csv_and_verify_carry_the_checks(sample_docs: Path, demo_pki: Path,
     assert verify.exit_code == 0, verify.output
     assert "legal validity conditions" in verify.output
     assert "not_revoked_at_signing_time  passed" in verify.output
+
+
+GOV_POLICY = "2.16.704.1.2.1.9"  # an OID in Viet Nam's arc, standing in for a CA's certificate policy
+
+
+def test_certificate_policies_the_policy_accepts_are_reported_by_the_usage_check(
+    letter: bytes, issuer: Issuer, demo_trust: TrustConfig, tmp_path: Path
+) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(
+        f'name = "gov-policy/1"\n[key_usage]\ncertificate_policies = ["{GOV_POLICY}"]\n', encoding="utf-8"
+    )
+    policy = load_policy(path)
+    named = sign(letter, issue(issuer, policies=("1.3.6.1.4.1.99999.1", GOV_POLICY)))
+    other = sign(letter, issue(issuer, policies=("1.3.6.1.4.1.99999.1",)))
+    [sig] = validate_pdf(named, demo_trust, policy=policy).signatures
+    assert sig.signer is not None and GOV_POLICY in sig.signer.policies
+    usage = _checks(sig)[CheckName.USAGE_MATCHES_CERTIFICATE]
+    assert usage.status == CheckStatus.PASSED and GOV_POLICY in usage.detail
+    outcome = validate_pdf(other, demo_trust, policy=policy)
+    usage = _checks(outcome.signatures[0])[CheckName.USAGE_MATCHES_CERTIFICATE]
+    assert usage.status == CheckStatus.FAILED and "1.3.6.1.4.1.99999.1" in usage.detail
+    assert outcome.verdict == Verdict.VALID  # reported, never a change of verdict
+    # The shipped policy accepts any certificate policy; the signer's policies survive the store.
+    [plain] = validate_pdf(other, demo_trust).signatures
+    assert _checks(plain)[CheckName.USAGE_MATCHES_CERTIFICATE].status == CheckStatus.PASSED
+    again = outcome_from_dict(json.loads(json.dumps(outcome_to_dict(outcome))))
+    assert again.signatures[0].signer == outcome.signatures[0].signer
+
+
+@pytest.mark.parametrize("value", ['"2.16.704"', '["not-an-oid"]', '["2.16.704.01"]'])
+def test_a_malformed_certificate_policy_is_refused(value: str, tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(f'name = "x/1"\n[key_usage]\ncertificate_policies = {value}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[key_usage\] certificate_policies"):
+        load_policy(path)

@@ -63,6 +63,7 @@ def certificate_to_dict(info: CertificateInfo | None) -> dict[str, Any] | None:
         "sha256": info.sha256,
         "not_before": iso(info.not_before),
         "not_after": iso(info.not_after),
+        "policies": list(info.policies),
     }
 
 
@@ -121,6 +122,7 @@ def _certificate_from_dict(d: dict[str, Any]) -> CertificateInfo:
         sha256=d["sha256"],
         not_before=not_before,
         not_after=not_after,
+        policies=tuple(d.get("policies", ())),
     )
 
 

@@ -168,6 +168,7 @@ class CertificateInfo:
     sha256: str  # of the DER encoding, lower-case hex
     not_before: datetime
     not_after: datetime
+    policies: tuple[str, ...] = ()  # certificatePolicies OIDs, dotted
 
 
 @dataclass(frozen=True)

@@ -139,15 +139,30 @@ def _chain(sig: SignatureResult, policy: ValidationPolicy) -> tuple[CheckStatus,
 def _usage(sig: SignatureResult, policy: ValidationPolicy) -> tuple[CheckStatus, str]:
     joiner = " and " if policy.key_usage_match.value == "all" else " or "
     wanted = joiner.join(u.replace("_", " ") for u in sorted(policy.key_usage))
-    if not policy.key_usage:
-        return CheckStatus.NOT_APPLICABLE, f"policy {policy.name} requires no key usage"
-    if sig.key_usage_ok is None:
-        return CheckStatus.UNKNOWN, "the signer's certificate was not examined"
-    if sig.key_usage_ok:
-        return CheckStatus.PASSED, f"the certificate's key usage allows signing ({wanted})"
+    accepted = policy.certificate_policies
+    if not policy.key_usage and not accepted:
+        return CheckStatus.NOT_APPLICABLE, f"policy {policy.name} requires no key usage or certificate policy"
+    usage = f"policy {policy.name} requires no key usage"
+    if policy.key_usage:
+        if sig.key_usage_ok is None:
+            return CheckStatus.UNKNOWN, "the signer's certificate was not examined"
+        if not sig.key_usage_ok:
+            return (
+                CheckStatus.FAILED,
+                f"the certificate's key usage lacks {wanted}, which policy {policy.name} requires",
+            )
+        usage = f"the certificate's key usage allows signing ({wanted})"
+    if not accepted:
+        return CheckStatus.PASSED, usage
+    if sig.signer is None:
+        return CheckStatus.UNKNOWN, f"{usage}; the certificate's policies could not be read"
+    named = sorted(accepted.intersection(sig.signer.policies))
+    if named:
+        return CheckStatus.PASSED, f"{usage}; the certificate names the accepted policy {named[0]}"
     return (
         CheckStatus.FAILED,
-        f"the certificate's key usage lacks {wanted}, which policy {policy.name} requires",
+        f"{usage}; but the certificate names none of the policies {policy.name} accepts "
+        f"({', '.join(sorted(accepted))}; it names {', '.join(sig.signer.policies) or 'none'})",
     )
 
 

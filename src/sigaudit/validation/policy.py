@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 import functools
 import hashlib
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -125,6 +126,9 @@ class ValidationPolicy:
     key_usage: frozenset[str]  # required key usages; empty: not checked
     key_usage_match: KeyUsageMatch
     roles: RoleRules = DEFAULT_ROLE_RULES
+    # certificatePolicies OIDs of which the signer's certificate must name one (empty: not checked);
+    # reported by the usage_matches_certificate check, never a change of verdict
+    certificate_policies: frozenset[str] = frozenset()
 
     def rules(self) -> str:
         """The policy's rules in words, for the manifest."""
@@ -136,6 +140,8 @@ class ValidationPolicy:
         )
         if not self.key_usage:
             usage = "key usage not checked"
+        if self.certificate_policies:
+            usage += f"; certificate policy one of {', '.join(sorted(self.certificate_policies))} (reported)"
         disabled = [c.value for c in CheckName if c not in self.checks]
         return (
             f"missing revocation evidence: {self.missing_revocation.value}; "
@@ -176,7 +182,7 @@ _TABLES: dict[str, frozenset[str]] = {
     "checks": frozenset(c.value for c in CheckName),
     "revocation": frozenset({"missing_revocation"}),
     "algorithms": frozenset({"weak_digests", "min_rsa_bits"}),
-    "key_usage": frozenset({"required", "match"}),
+    "key_usage": frozenset({"required", "match", "certificate_policies"}),
     "roles": frozenset({"personal_uid_prefixes", "agency_uid_prefixes", "agency_name_prefixes"}),
 }
 _TOP = frozenset({"name", "description"})
@@ -251,6 +257,9 @@ def parse_policy(data: bytes, source: str, base: ValidationPolicy | None) -> Val
             "key_usage", "match", _choice(KeyUsageMatch), base.key_usage_match if base else None
         ),
         roles=roles,
+        certificate_policies=get(
+            "key_usage", "certificate_policies", _oids, base.certificate_policies if base else None
+        ),
     )
 
 
@@ -292,6 +301,15 @@ def _names(known: frozenset[str]) -> Callable[[Any], frozenset[str]]:
         return frozenset(value)
 
     return check
+
+
+def _oids(value: Any) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("must be a list of dotted object identifiers")
+    bad = [v for v in value if not re.fullmatch(r"[0-2](\.(0|[1-9][0-9]*))+", v)]
+    if bad:
+        raise ValueError(f"names {bad[0]!r}, which is not a dotted object identifier such as 2.16.704.1.2.3")
+    return frozenset(value)
 
 
 def _rsa_bits(value: Any) -> int:

@@ -96,7 +96,16 @@ def certificate_info(der: bytes) -> CertificateInfo:
         sha256=hashlib.sha256(der).hexdigest(),
         not_before=cert.not_valid_before_utc.astimezone(UTC),
         not_after=cert.not_valid_after_utc.astimezone(UTC),
+        policies=_policies(cert),
     )
+
+
+def _policies(cert: x509.Certificate) -> tuple[str, ...]:
+    try:
+        found = cert.extensions.get_extension_for_class(x509.CertificatePolicies).value
+    except (x509.ExtensionNotFound, ValueError):  # absent, or not decodable: names no policy
+        return ()
+    return tuple(p.policy_identifier.dotted_string for p in found)
 
 
 def signer_role(info: CertificateInfo | None, rules: RoleRules = DEFAULT_ROLE_RULES) -> SignerRole:
