@@ -8,6 +8,7 @@ are part of the public interface and must stay stable.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -223,6 +224,21 @@ class DocumentTimestampResult:
     def ok(self) -> bool:
         """True when the token is intact, verifies and its TSA is trusted: its time is proof."""
         return self.intact and self.valid and self.trusted
+
+
+def document_timestamp_proof(
+    stamps: Sequence[DocumentTimestampResult], revision: int | None
+) -> datetime | None:
+    """The earliest time a valid document timestamp of a later revision than ``revision`` proves the
+    signature of that revision existed by (its timestamped bytes include the signature's)."""
+    if revision is None:
+        return None
+    times = [
+        d.time
+        for d in stamps
+        if d.ok and d.time is not None and d.revision is not None and d.revision > revision
+    ]
+    return min(times) if times else None
 
 
 class Decree30(enum.StrEnum):

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from ..model import DocumentResult, DocumentTimestampResult, SignatureResult, TimeBasis
+from ..model import (
+    DocumentResult,
+    DocumentTimestampResult,
+    SignatureResult,
+    TimeBasis,
+    document_timestamp_proof,
+)
 from ..validation.policy import ValidationPolicy
 
 DECREE30_WORDS = {
@@ -31,16 +37,8 @@ def _time_line(sig: SignatureResult, stamps: tuple[DocumentTimestampResult, ...]
     if sig.time_basis == TimeBasis.TIMESTAMP and sig.timestamp_time is not None:
         return f"  time          {sig.timestamp_time.isoformat()} (attested by a valid RFC 3161 timestamp)"
     if sig.time_basis == TimeBasis.DOCUMENT_TIMESTAMP:
-        later = [
-            s.time
-            for s in stamps
-            if s.ok
-            and s.time
-            and s.revision is not None
-            and sig.revision is not None
-            and s.revision > sig.revision
-        ]
-        proof = f"existed by {min(later).isoformat()}, " if later else ""
+        later = document_timestamp_proof(stamps, sig.revision)
+        proof = f"existed by {later.isoformat()}, " if later else ""
         return (
             f"  time          {claimed or 'none stated'} (claimed by the signer); {proof}"
             "attested by a later document timestamp"

@@ -73,6 +73,7 @@ from ..model import (
     TimeBasis,
     ValidationOutcome,
     Verdict,
+    document_timestamp_proof,
 )
 from . import speedups
 from .decree30 import decree30_conformance
@@ -453,6 +454,10 @@ class _Contexts:
             self._ts = _context(*self._args, self.rules, online_timeout_s=self._online)
         return self._ts
 
+    def ts_for(self, embedded: EmbeddedPdfSignature) -> ValidationContext | None:
+        """The timestamp context when the signature carries a signature timestamp token."""
+        return self.ts if _has_signature_timestamp(embedded) else None
+
     def at(self, when: datetime) -> ValidationContext:
         """A context validating at ``when`` (point in time), with every CRL and OCSP response known so
         far (including fetched ones) usable although issued later, and no further fetching."""
@@ -812,7 +817,7 @@ def _validate_parsed(
         status = validate_pdf_signature(
             embedded,
             signer_validation_context=context,
-            ts_validation_context=contexts.ts if _has_signature_timestamp(embedded) else None,
+            ts_validation_context=contexts.ts_for(embedded),
             key_usage_settings=rules.key_usage,
             diff_policy=DIFF_POLICY,
         )
@@ -875,8 +880,8 @@ def _missing_revocation(result: SignatureResult) -> SignatureResult:
         result,
         indication=Indication.INDETERMINATE,
         sub_indication=SubIndication.TRY_LATER,
-        reason="no revocation evidence in the file for the signer's certificate "
-        "(the policy treats missing evidence as indeterminate)",
+        reason="no revocation evidence in the file, the revocation folder or fetched covers the signer's "
+        "certificate (the policy treats missing evidence as indeterminate)",
     )
 
 
@@ -894,7 +899,12 @@ def _key_usage_ok(status: PdfSignatureStatus, rules: _Rules) -> bool | None:
 
 def _timestamp_valid(status: PdfSignatureStatus) -> bool | None:
     ts = status.timestamp_validity
-    return None if ts is None else bool(ts.intact and ts.valid and ts.trusted)
+    return None if ts is None else _token_ok(ts)
+
+
+def _token_ok(ts: Any) -> bool:
+    """A timestamp token that matches its bytes, verifies and chains to a configured root."""
+    return bool(ts.intact and ts.valid and ts.trusted)
 
 
 def _has_signature_timestamp(embedded: EmbeddedPdfSignature) -> bool:
@@ -914,19 +924,11 @@ def _time_basis(
     valid document timestamp of a later revision (which covers the signature's bytes) does.
     """
     ts = status.timestamp_validity
-    if ts is not None and ts.intact and ts.valid and ts.trusted:
+    if ts is not None and _token_ok(ts):
         return TimeBasis.TIMESTAMP, ts.timestamp
-    later = [
-        d.time
-        for d in stamps
-        if d.ok
-        and d.time is not None
-        and d.revision is not None
-        and revision is not None
-        and d.revision > revision
-    ]
-    if later:
-        return TimeBasis.DOCUMENT_TIMESTAMP, min(later)
+    later = document_timestamp_proof(stamps, revision)
+    if later is not None:
+        return TimeBasis.DOCUMENT_TIMESTAMP, later
     if status.signer_reported_dt is not None:
         return TimeBasis.CLAIMED, None
     return TimeBasis.NONE, None
@@ -948,7 +950,7 @@ def _trust_at(embedded: EmbeddedPdfSignature, contexts: _Contexts, when: datetim
         status = validate_pdf_signature(
             embedded,
             signer_validation_context=context,
-            ts_validation_context=contexts.ts if _has_signature_timestamp(embedded) else None,
+            ts_validation_context=contexts.ts_for(embedded),
             key_usage_settings=contexts.rules.key_usage,
             skip_diff=True,
         )
@@ -1047,7 +1049,7 @@ def _from_status(
             if isinstance(status.trust_problem_indic, AdESFailure)
             else Indication.INDETERMINATE
         )
-        reason = INDETERMINATE_WORDS.get(sub, sub.value.lower().replace("_", " "))
+        reason = _sub_words(sub)
         if sub in (SubIndication.EXPIRED, SubIndication.OUT_OF_BOUNDS_NO_POE) and info is not None:
             reason += f" (valid until {info.not_after.isoformat()})"
             if judged.proof is not None:
@@ -1122,6 +1124,10 @@ def _from_status(
     )
 
 
+def _sub_words(sub: SubIndication) -> str:
+    return INDETERMINATE_WORDS.get(sub, sub.value.lower().replace("_", " "))
+
+
 _BASIS_WORDS = {
     TimeBasis.TIMESTAMP: "signature timestamp",
     TimeBasis.DOCUMENT_TIMESTAMP: "document timestamp",
@@ -1145,7 +1151,7 @@ def _no_proof_words(judged: _Judged, claimed: datetime | None) -> str:
 
 def _timestamp_problem(ts: Any) -> str | None:
     """What is wrong with a signature timestamp token, in words (None: no token, or a good one)."""
-    if ts is None or (ts.intact and ts.valid and ts.trusted):
+    if ts is None or _token_ok(ts):
         return None
     if not ts.intact:
         return "the signature timestamp token does not match the signature (its message imprint differs)"
@@ -1153,7 +1159,7 @@ def _timestamp_problem(ts: Any) -> str | None:
         return "the signature timestamp token's own signature does not verify"
     tsa = ts.signing_cert.subject.human_friendly if ts.signing_cert is not None else "unknown TSA"
     sub = _sub_from_pyhanko(ts.trust_problem_indic)
-    why = INDETERMINATE_WORDS.get(sub, sub.value.lower().replace("_", " ")) if sub else "not trusted"
+    why = _sub_words(sub) if sub else "not trusted"
     return f"the signature timestamp's authority is not trusted: {why} (TSA: {tsa})"
 
 
@@ -1181,7 +1187,7 @@ def _document_timestamp(
         reason = "not valid: the token's signature does not verify"
     elif not status.trusted:
         sub = _sub_from_pyhanko(status.trust_problem_indic)
-        why = INDETERMINATE_WORDS.get(sub, sub.value.lower().replace("_", " ")) if sub else "not trusted"
+        why = _sub_words(sub) if sub else "not trusted"
         reason = f"not trusted: {why}"
     else:
         reason = f"valid, {time.isoformat()}"
@@ -1419,30 +1425,7 @@ def _object_kind(reader: PdfFileReader, idnum: int, generation: int, content_str
     return "a dictionary object"
 
 
-_ANNOTATION_SUBTYPES = frozenset(
-    "/" + s
-    for s in [
-        "Text",
-        "Link",
-        "FreeText",
-        "Line",
-        "Square",
-        "Circle",
-        "Polygon",
-        "PolyLine",
-        "Highlight",
-        "Underline",
-        "Squiggly",
-        "StrikeOut",
-        "Stamp",
-        "Caret",
-        "Ink",
-        "Popup",
-        "FileAttachment",
-        "Widget",
-        "Redact",
-    ]
-)
+_ANNOTATION_SUBTYPES = COMMENT_SUBTYPES | {"/Link", "/Stamp", "/FileAttachment", "/Widget", "/Redact"}
 
 
 def _revocation(

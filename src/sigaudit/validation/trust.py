@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -75,7 +76,14 @@ class TrustConfig:
 
     def fingerprint(self) -> str:
         """A digest of the trust inputs; changes whenever a root or helper certificate, a revocation
-        evidence file or the online mode changes."""
+        evidence file or the online mode changes. Computed once: the engine asks for every document."""
+        known: str | None = self.__dict__.get("_fingerprint")
+        if known is None:
+            known = self._digest()
+            object.__setattr__(self, "_fingerprint", known)  # a cache of derived data, not state
+        return known
+
+    def _digest(self) -> str:
         h = hashlib.sha256()
         for group in (self.roots, self.other_certs):
             for sha in sorted(a.sha256 for a in group):
@@ -200,8 +208,7 @@ def load_revocation_dir(folder: Path) -> tuple[tuple[RevocationFile, ...], tuple
             warnings.append(f"revocation evidence {path} not used: {words}")
     if not found:
         raise ConfigError(f"revocation folder {folder}: no usable file ({'; '.join(warnings)})")
-    unique = {f.sha256: f for f in reversed(found)}  # the same bytes twice: kept once (the first)
-    return tuple(f for f in found if unique[f.sha256] is f), tuple(warnings)
+    return tuple(_dedupe(found)), tuple(warnings)  # the same bytes twice: kept once (the first)
 
 
 def build_trust(
@@ -238,7 +245,16 @@ def build_trust(
     )
 
 
-def _dedupe(items: list[Anchor]) -> list[Anchor]:
+class _Digested(Protocol):
+    @property
+    def sha256(self) -> str: ...
+
+
+_D = TypeVar("_D", bound=_Digested)
+
+
+def _dedupe(items: Iterable[_D]) -> list[_D]:
+    """The items in order, each content (SHA-256) kept once: the first."""
     seen: set[str] = set()
     out = []
     for a in items:
