@@ -998,12 +998,12 @@ def _from_status(
     # Trust as judged at the proven signing time when that is what decides (revoked or expired now).
     rescued = judged.rescued
     trust_status = judged.at_proof.status if rescued and judged.at_proof else status
-    if status.revoked:
-        revocation, source = _revocation(status, judged.context, judged.soft_fails, evidence)
-    elif rescued and judged.at_proof is not None:
-        revocation, source = _revocation(trust_status, judged.at_proof.context, 0, evidence)
+    groups = (*evidence.groups, _online_group(judged.context, evidence))  # fetched: computed once
+    if rescued and not status.revoked and judged.at_proof is not None:
+        at = judged.at_proof.context
+        revocation, source = _revocation(trust_status, at, 0, (*evidence.groups, _online_group(at, evidence)))
     else:
-        revocation, source = _revocation(status, judged.context, judged.soft_fails, evidence)
+        revocation, source = _revocation(status, judged.context, judged.soft_fails, groups)
     details = status.revocation_details
     signer_revoked = details is not None and not details.ca_revoked
     claimed = status.signer_reported_dt
@@ -1090,7 +1090,7 @@ def _from_status(
             chain = ()
     words = list(evidence.sources)
     cert = status.signing_cert
-    for group in (*evidence.groups, _online_group(judged.context, evidence)):
+    for group in groups:
         word = EVIDENCE_WORDS.get(group.source)
         if group.source not in _DOCUMENT_SOURCES and word and _group_covers(group, cert):
             words.append(word)
@@ -1429,7 +1429,7 @@ _ANNOTATION_SUBTYPES = COMMENT_SUBTYPES | {"/Link", "/Stamp", "/FileAttachment",
 
 
 def _revocation(
-    status: PdfSignatureStatus, context: ValidationContext, soft_fails: int, evidence: _Evidence
+    status: PdfSignatureStatus, context: ValidationContext, soft_fails: int, groups: tuple[_Group, ...]
 ) -> tuple[RevocationStatus, RevocationSource]:
     """The signer certificate's revocation status and the source of the evidence that decided it.
 
@@ -1438,7 +1438,6 @@ def _revocation(
     its issuer, an OCSP response for its serial), provided pyhanko-certvalidator gave up on nothing
     while validating this signature (a soft failure means some evidence could not be used).
     """
-    groups = (*evidence.groups, _online_group(context, evidence))
     cert = status.signing_cert
     if status.revoked:
         details = status.revocation_details
