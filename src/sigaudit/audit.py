@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 import json
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,13 +23,15 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .agencies.registry import Registry, attribute, party_level
-from .codec import share_signers
+from .codec import facts_of, share_signers
 from .errors import ConfigError
 from .model import (
     NO_META,
     AuditRun,
+    DocumentFacts,
     DocumentMeta,
     DocumentResult,
+    OutcomeFacts,
     Skipped,
     StatusEvent,
     ValidationOutcome,
@@ -47,7 +49,7 @@ from .sources.walk import (
     read_document,
     walk,
 )
-from .store.results import ResultStore
+from .store.results import ResultStore, RunRow
 from .validation.policy import FIXED_RULES, ValidationPolicy, default_policy
 from .validation.trust import TrustConfig
 
@@ -106,16 +108,18 @@ def verdict_fingerprint(trust: TrustConfig, policy: ValidationPolicy | None = No
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
-    """One document's bookkeeping while the run lasts; never its bytes, which go to a worker and are
-    dropped, so memory does not grow with the archive's size."""
+    """One document's bookkeeping while the run lasts: never its bytes, which go to a worker and are
+    dropped, and with a result store not its outcome either (that is in the store; only the little
+    aggregation needs is kept), so a run's memory stays small whatever the archive's size."""
 
     index: int
     path: str
     size: int
     sha256: str
-    outcome: ValidationOutcome | None = None
+    facts: OutcomeFacts | None = None
+    outcome: ValidationOutcome | None = None  # kept without a store, or when the walker decided it
     validated: bool = True  # False when the walker already decided (no bytes, not a PDF)
     file: tuple[str, FileStamp] | None = None  # a plain file and its stat when read, to remember
 
@@ -125,7 +129,11 @@ def run_audit(
     progress: ProgressCallback | None = None,
     store: ResultStore | None = None,
 ) -> AuditRun:
-    """Scan ``options.paths`` and return every document's result, in walk order."""
+    """Scan ``options.paths`` and return every document's result, in walk order.
+
+    With a store, the returned run's documents are read back from it when a report goes through them
+    (keep the store open while the run is used); without one, they are held in memory.
+    """
     started = datetime.now(UTC)
     fingerprint = verdict_fingerprint(options.trust, options.policy)
     manifest = _run_manifest(options, started, fingerprint, store)
@@ -159,7 +167,7 @@ def run_audit(
                 skipped.append(event)
                 continue
             if event.known_sha256 is not None and store is not None:
-                cached = store.get(sha, fingerprint)
+                cached = store.get_facts(sha, fingerprint)
                 if cached is not None:  # unchanged since it was read and validated: nothing to read
                     assert event.stamp is not None and event.file is not None
                     item = _Item(len(items), event.path, event.stamp[2], sha, cached)
@@ -175,12 +183,13 @@ def run_audit(
             items.append(item)
             if event.data is None or event.error is not None:
                 item.outcome = ValidationOutcome(Verdict.UNREADABLE, event.error or "unreadable")
+                item.facts = facts_of(item.outcome)
                 item.validated = False
                 finished(item)
                 continue
-            cached = store.get(sha, fingerprint) if store and not options.rescan else None
+            cached = store.get_facts(sha, fingerprint) if store and not options.rescan else None
             if cached is not None:
-                item.outcome = cached  # decoding from the store already shares signers (codec)
+                item.facts = cached
                 finished(item, reused=True)
                 continue
             yield item.index, event, sha
@@ -189,23 +198,25 @@ def run_audit(
         for key, outcome in executor.map_unordered(to_validate()):
             assert isinstance(key, int)
             item = items[key]
-            item.outcome = share_signers(outcome)
+            item.facts = facts_of(outcome)
             counters["validated"] += 1
             if store:
-                store.put(item.sha256, fingerprint, outcome)
+                store.put(item.sha256, fingerprint, outcome, item.facts)
+            else:
+                item.outcome = share_signers(outcome)
             finished(item)
 
-    documents = []
+    facts: list[DocumentFacts] = []
     for item in items:
-        assert item.outcome is not None
+        assert item.facts is not None
         entry = manifest_rows.pop(item.path, None)
-        documents.append(
-            DocumentResult(
+        facts.append(
+            DocumentFacts(
                 path=item.path,
                 sha256=item.sha256,
                 size=item.size,
                 agency=attribute(entry, options.registry),
-                outcome=item.outcome,
+                facts=item.facts,
                 meta=_with_statuses(_recipient_levels(entry.meta, options.registry), statuses)
                 if entry
                 else NO_META,
@@ -215,22 +226,32 @@ def run_audit(
         warnings.append(f"manifest lists {path}, which is not in the scanned archive")
     manifest["ended"] = datetime.now(UTC).isoformat()
     manifest["counts"] = {
-        "documents": len(documents),
+        "documents": len(facts),
         "validated": counters["validated"],
         "reused_from_store": counters["reused"],
         "skipped": len(skipped),
     }
+    documents: Sequence[DocumentResult]
     if store and run_id is not None:
         manifest["store_run_id"] = run_id
-        validated = (i.validated for i in items)
-        store.end_run(run_id, zip(documents, validated, strict=True), manifest, skipped, warnings)
+        rows = (RunRow(f, None if i.validated else i.outcome) for f, i in zip(facts, items, strict=True))
+        store.end_run(run_id, rows, manifest, skipped, warnings)
         store.remember_files((*i.file, i.sha256) for i in items if i.file is not None and i.validated)
+        documents = store.documents(run_id, fingerprint)
+    else:
+        documents = tuple(_result(f, i.outcome) for f, i in zip(facts, items, strict=True))
     return AuditRun(
-        documents=tuple(documents),
+        documents=documents,
         skipped=tuple(skipped),
         warnings=tuple(warnings),
         manifest=manifest,
+        facts=facts,
     )
+
+
+def _result(facts: DocumentFacts, outcome: ValidationOutcome | None) -> DocumentResult:
+    assert outcome is not None
+    return DocumentResult(facts.path, facts.sha256, facts.size, facts.agency, outcome, facts.meta)
 
 
 def _recipient_levels(meta: DocumentMeta, registry: Registry) -> DocumentMeta:

@@ -30,7 +30,7 @@ from .aggregate.reconcile import reconcile
 from .audit import AuditOptions, Progress, run_audit
 from .config import Config, OptionSpec, find_config, load_config
 from .errors import ConfigError, SigauditError
-from .model import AuditRun, DocumentResult, Verdict
+from .model import AuditRun, Counted, DocumentResult, Verdict
 from .report import FORMATTERS, ReportContext
 from .report.agencies_view import render_agencies_csv, render_agencies_json, render_agencies_table
 from .report.context import View
@@ -303,9 +303,9 @@ def _emit_reports(
     json_out, csv_out, html_out, lang = outputs.json_out, outputs.csv_out, outputs.html_out, outputs.lang
     if json_out == "-" and csv_out == "-":
         raise ConfigError("--json - and --csv - cannot both write to stdout")
-    exchanges = classify(run.documents, view.period)
-    summary = summarize(run.documents, exchanges, view.period_kind)
-    failures = evaluate(gates, run.documents, summary)
+    exchanges = classify(run.counted, view.period)
+    summary = summarize(run.counted, exchanges, view.period_kind)
+    failures = evaluate(gates, run.counted, summary)
     ctx = ReportContext(
         run,
         summary,
@@ -313,7 +313,7 @@ def _emit_reports(
         config.targets,
         lang,
         exchanges=tuple(exchanges),
-        reconciliation=tuple(reconcile(run.documents, exchanges)),
+        reconciliation=tuple(reconcile(run.counted, exchanges)),
         period=view.period,
     )
     if json_out:
@@ -502,7 +502,7 @@ def scan(
         outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang)
         failures = _emit_reports(run, config, gates, outputs, quiet, view)
         if verbose:
-            _list_problems(run.documents)
+            _list_problems(run.counted)
         if compare and store is not None:
             _print_diff(store, None, None, None, config)
     finally:
@@ -511,10 +511,10 @@ def scan(
     sys.exit(EXIT_GATE if failures else EXIT_OK)
 
 
-def _list_problems(documents: tuple[DocumentResult, ...]) -> None:
+def _list_problems(documents: Iterable[Counted]) -> None:
     for doc in documents:
         if doc.verdict != Verdict.VALID:
-            click.echo(f"{doc.verdict.value:13} {doc.path}: {doc.outcome.reason}", err=True)
+            click.echo(f"{doc.verdict.value:13} {doc.path}: {doc.reason}", err=True)
 
 
 @main.command()
@@ -544,11 +544,11 @@ def report(
 ) -> None:
     """Rebuild the reports of a stored run without validating again."""
     view = _view(since, until, period_kind)
-    with ResultStore(_existing_store(store_path)) as store:
-        run = store.load_run(store.find_run(run_id))
     gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
     outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang)
-    failures = _emit_reports(run, _config(ctx), gates, outputs, quiet, view)
+    with ResultStore(_existing_store(store_path)) as store:  # the reports read the documents from it
+        run = store.load_run(store.find_run(run_id))
+        failures = _emit_reports(run, _config(ctx), gates, outputs, quiet, view)
     sys.exit(EXIT_GATE if failures else EXIT_OK)
 
 
@@ -622,10 +622,10 @@ def _print_diff(
         old_info, new_info = store.find_run(old_id), store.find_run(new_id)
     old_run, new_run = store.load_run(old_info), store.load_run(new_info)
     result = compare(
-        old_run.documents,
-        new_run.documents,
-        summarize(old_run.documents),
-        summarize(new_run.documents),
+        old_run.counted,
+        new_run.counted,
+        summarize(old_run.counted),
+        summarize(new_run.counted),
         config.targets,
     )
     if json_out:

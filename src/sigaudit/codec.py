@@ -8,6 +8,7 @@ interface (README, "--json").
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -28,6 +29,7 @@ from .model import (
     Indication,
     LegalCheck,
     Level,
+    OutcomeFacts,
     Party,
     RevocationSource,
     RevocationStatus,
@@ -100,6 +102,46 @@ def share_signers(outcome: ValidationOutcome) -> ValidationOutcome:
         for sig in outcome.signatures
     )
     return dataclasses.replace(outcome, signatures=signatures, reason=_share(_texts, outcome.reason))
+
+
+_names: dict[tuple[tuple[str | None, str | None], ...], tuple[tuple[str | None, str | None], ...]] = {}
+
+
+def facts_of(outcome: ValidationOutcome) -> OutcomeFacts:
+    """The outcome's facts for aggregation, their words and names shared with equal ones seen before."""
+    facts = OutcomeFacts.of(outcome)
+    return dataclasses.replace(
+        facts,
+        reason=_share(_texts, facts.reason),
+        agency_certificates=_share(_names, facts.agency_certificates),
+    )
+
+
+def facts_to_json(facts: OutcomeFacts) -> str:
+    """The compact stored form: ``[verdict, reason, signed, decree30, [[cn, o], ...], latest time]``."""
+    return json.dumps(
+        [
+            facts.verdict.value,
+            facts.reason,
+            facts.signed,
+            facts.decree30.value,
+            [list(n) for n in facts.agency_certificates],
+            iso(facts.latest_time),
+        ],
+        ensure_ascii=False,
+    )
+
+
+def facts_from_json(text: str) -> OutcomeFacts:
+    verdict, reason, signed, decree30, names, latest = json.loads(text)
+    return OutcomeFacts(
+        Verdict(verdict),
+        _share(_texts, reason),
+        bool(signed),
+        Decree30(decree30),
+        _share(_names, tuple((cn, o) for cn, o in names)),
+        _dt(latest),
+    )
 
 
 def certificate_from_dict(d: dict[str, Any] | None) -> CertificateInfo | None:

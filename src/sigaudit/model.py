@@ -11,6 +11,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Protocol
 
 
 class Verdict(enum.StrEnum):
@@ -374,11 +375,19 @@ class DocumentResult:
         return bool(self.outcome.signatures)
 
     @property
+    def reason(self) -> str:
+        return self.outcome.reason
+
+    @property
+    def latest_time(self) -> datetime | None:
+        return latest_signing_time(self.outcome.signatures)
+
+    @property
     def agency_named(self) -> bool | None:
         """Whether the agency signature's certificate names the issuing agency (None: not judged)."""
         from .validation.decree30 import agency_named
 
-        return agency_named(self.agency.name, self.outcome.signatures)
+        return agency_named(self.agency.name, agency_certificate_names(self.outcome.signatures))
 
     @property
     def decree30(self) -> Decree30:
@@ -393,6 +402,112 @@ class DocumentResult:
         return self.verdict == Verdict.VALID and self.decree30 == Decree30.COMPLETE
 
 
+def latest_signing_time(signatures: Sequence[SignatureResult]) -> datetime | None:
+    """The latest signature's time (its timestamp's, else the time its signer claims)."""
+    known = [t for s in signatures if (t := s.timestamp_time or s.claimed_signing_time) is not None]
+    return max(known) if known else None
+
+
+Names = tuple[tuple[str | None, str | None], ...]
+
+
+def agency_certificate_names(signatures: Sequence[SignatureResult]) -> Names:
+    """(CN, O) of each agency signature's certificate: what the issuing agency's name is checked against."""
+    return tuple(
+        (s.signer.common_name, s.signer.organization)
+        for s in signatures
+        if s.role == SignerRole.AGENCY and s.signer is not None
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeFacts:
+    """The little of a validation outcome that aggregation needs, kept per document while a run lasts
+    (the outcomes themselves stay in the result store and are read back one at a time for reports)."""
+
+    verdict: Verdict
+    reason: str
+    signed: bool
+    decree30: Decree30
+    agency_certificates: Names
+    latest_time: datetime | None
+
+    @classmethod
+    def of(cls, outcome: ValidationOutcome) -> OutcomeFacts:
+        return cls(
+            outcome.verdict,
+            outcome.reason,
+            bool(outcome.signatures),
+            outcome.decree30,
+            agency_certificate_names(outcome.signatures),
+            latest_signing_time(outcome.signatures),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFacts:
+    """A document as aggregation sees it: identity, attribution, metadata and its outcome's facts.
+
+    It answers the same questions as :class:`DocumentResult` (``verdict``, ``signed``,
+    ``legally_complete``, ``latest_time``, ``reason``), so aggregation takes either.
+    """
+
+    path: str
+    sha256: str
+    size: int
+    agency: Agency
+    facts: OutcomeFacts
+    meta: DocumentMeta = NO_META
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.facts.verdict
+
+    @property
+    def reason(self) -> str:
+        return self.facts.reason
+
+    @property
+    def signed(self) -> bool:
+        return self.facts.signed
+
+    @property
+    def latest_time(self) -> datetime | None:
+        return self.facts.latest_time
+
+    @property
+    def legally_complete(self) -> bool:
+        if self.facts.verdict != Verdict.VALID:
+            return False
+        from .validation.decree30 import agency_named, with_agency
+
+        named = agency_named(self.agency.name, self.facts.agency_certificates)
+        return with_agency(self.facts.decree30, named) == Decree30.COMPLETE
+
+
+class Counted(Protocol):
+    """What aggregation reads of a document: a :class:`DocumentResult` or its :class:`DocumentFacts`."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def agency(self) -> Agency: ...
+    @property
+    def meta(self) -> DocumentMeta: ...
+    @property
+    def verdict(self) -> Verdict: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def signed(self) -> bool: ...
+    @property
+    def legally_complete(self) -> bool: ...
+    @property
+    def latest_time(self) -> datetime | None: ...
+
+
 @dataclass(frozen=True)
 class Skipped:
     """A file found in the archive that is not a document (or could not be opened as a container)."""
@@ -405,7 +520,13 @@ class Skipped:
 class AuditRun:
     """Everything one scan produced, ready for aggregation and reporting."""
 
-    documents: tuple[DocumentResult, ...]
+    documents: Sequence[DocumentResult]  # in scan order; read from the result store when it has one
     skipped: tuple[Skipped, ...]
     warnings: tuple[str, ...]
     manifest: dict[str, object] = field(default_factory=dict)
+    facts: Sequence[DocumentFacts] | None = None  # the same documents, compact, for aggregation
+
+    @property
+    def counted(self) -> Sequence[Counted]:
+        """What aggregation runs over: the compact facts when the run has them, else the documents."""
+        return self.facts if self.facts is not None else self.documents

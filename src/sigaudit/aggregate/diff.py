@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model import DocumentResult, Level, Verdict
+from ..model import Counted, Level, Verdict
 from .kpi import LEVEL_ORDER, Summary
 from .targets import Targets
 
@@ -30,8 +30,8 @@ class TargetCrossing:
 
 @dataclass(frozen=True)
 class RunDiff:
-    added: tuple[DocumentResult, ...]
-    removed: tuple[DocumentResult, ...]
+    added: tuple[Counted, ...]
+    removed: tuple[Counted, ...]
     changed: tuple[VerdictChange, ...]
     crossed: tuple[TargetCrossing, ...]
 
@@ -41,8 +41,8 @@ class RunDiff:
 
 
 def compare(
-    old_docs: Iterable[DocumentResult],
-    new_docs: Iterable[DocumentResult],
+    old_docs: Iterable[Counted],
+    new_docs: Iterable[Counted],
     old_summary: Summary,
     new_summary: Summary,
     targets: Targets,
@@ -53,9 +53,7 @@ def compare(
     added = tuple(new[p] for p in new if p not in old)
     removed = tuple(old[p] for p in old if p not in new)
     changed = tuple(
-        VerdictChange(
-            p, old[p].verdict, new[p].verdict, old[p].sha256 != new[p].sha256, new[p].outcome.reason
-        )
+        VerdictChange(p, old[p].verdict, new[p].verdict, old[p].sha256 != new[p].sha256, new[p].reason)
         for p in new
         if p in old and old[p].verdict != new[p].verdict
     )

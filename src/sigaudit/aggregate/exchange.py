@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from ..model import BusinessType, Direction, DocumentResult
+from ..model import BusinessType, Counted, Direction
 from ..sources.manifest import fold
 
 
@@ -91,12 +91,11 @@ class Exchange:
         }
 
 
-def document_day(doc: DocumentResult) -> date | None:
+def document_day(doc: Counted) -> date | None:
     if doc.meta.date is not None:
         return doc.meta.date
-    times = [s.timestamp_time or s.claimed_signing_time for s in doc.outcome.signatures]
-    known = [t for t in times if t is not None]
-    return max(known).date() if known else None
+    latest = doc.latest_time
+    return latest.date() if latest is not None else None
 
 
 def party_key(code: str | None, name: str | None) -> str | None:
@@ -108,11 +107,11 @@ def party_key(code: str | None, name: str | None) -> str | None:
     return None
 
 
-def sender_key(doc: DocumentResult) -> str | None:
+def sender_key(doc: Counted) -> str | None:
     return party_key(doc.agency.code, doc.agency.name)
 
 
-def identity(doc: DocumentResult, day: date | None) -> str | None:
+def identity(doc: Counted, day: date | None) -> str | None:
     """(sender, year, number/notation) per Decree 30 Art. 15, else the edXML DocumentId."""
     sender, numbering = sender_key(doc), doc.meta.number_notation
     if sender and numbering and day:
@@ -122,7 +121,7 @@ def identity(doc: DocumentResult, day: date | None) -> str | None:
     return None
 
 
-def _inter_agency(doc: DocumentResult) -> tuple[bool, Exclusion | None]:
+def _inter_agency(doc: Counted) -> tuple[bool, Exclusion | None]:
     sender = sender_key(doc)
     recipients = {party_key(p.code, p.name) for p in doc.meta.recipients} - {None}
     if recipients:
@@ -134,7 +133,7 @@ def _inter_agency(doc: DocumentResult) -> tuple[bool, Exclusion | None]:
     return False, Exclusion.NO_EXCHANGE_DATA  # unknown direction, or sent without saying to whom
 
 
-def _recalled(doc: DocumentResult) -> bool:
+def _recalled(doc: Counted) -> bool:
     return doc.meta.business == BusinessType.RECALL or any(s.code == "13" for s in doc.meta.statuses)
 
 
@@ -142,7 +141,7 @@ _DIRECTION_PREFERENCE = {Direction.SENT: 0, Direction.UNKNOWN: 1, Direction.RECE
 _NEWER = (BusinessType.REPLACE, BusinessType.UPDATE)
 
 
-def classify(documents: Sequence[DocumentResult], period: Period = ALL_TIME) -> list[Exchange]:
+def classify(documents: Sequence[Counted], period: Period = ALL_TIME) -> list[Exchange]:
     """One :class:`Exchange` per document, in the same order."""
     days = [document_day(d) for d in documents]
     ids = [identity(d, day) for d, day in zip(documents, days, strict=True)]

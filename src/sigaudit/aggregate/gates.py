@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model import DocumentResult, Verdict
+from ..model import Counted, Verdict
 from .kpi import Summary
 
 
@@ -19,7 +19,7 @@ class Gates:
     fail_under: float | None = None
 
 
-def evaluate(gates: Gates, documents: Iterable[DocumentResult], summary: Summary) -> list[str]:
+def evaluate(gates: Gates, documents: Iterable[Counted], summary: Summary) -> list[str]:
     """Return one message per failed gate (empty: all gates passed)."""
     failures: list[str] = []
     if gates.fail_on:

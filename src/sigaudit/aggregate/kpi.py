@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..model import DocumentResult, Level, Verdict
+from ..model import Counted, Level, Verdict
 from .exchange import Exchange, Exclusion
 from .processing import ProcessingCounts, measure
 
@@ -32,7 +32,7 @@ class _Tally:
     complete: int = 0
     verdicts: dict[Verdict, int] = field(default_factory=lambda: dict.fromkeys(Verdict, 0))
 
-    def add(self, doc: DocumentResult) -> None:
+    def add(self, doc: Counted) -> None:
         self.documents += 1
         self.signed += doc.signed
         self.complete += doc.legally_complete
@@ -133,15 +133,14 @@ class Summary:
         return [lv for lv in LEVEL_ORDER if self.by_level[lv].documents]
 
 
-def document_month(doc: DocumentResult) -> str | None:
+def document_month(doc: Counted) -> str | None:
     """``yyyy-mm`` of the document's latest signature (timestamp time, else the claimed time)."""
-    times = [s.timestamp_time or s.claimed_signing_time for s in doc.outcome.signatures]
-    known = [t for t in times if t is not None]
-    return max(known).strftime("%Y-%m") if known else None
+    latest = doc.latest_time
+    return latest.strftime("%Y-%m") if latest is not None else None
 
 
 def summarize(
-    documents: Sequence[DocumentResult],
+    documents: Sequence[Counted],
     exchanges: Sequence[Exchange] | None = None,
     period_kind: str | None = None,
 ) -> Summary:

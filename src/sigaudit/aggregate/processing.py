@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..model import Direction, DocumentResult, Level, StatusEvent
+from ..model import Counted, Direction, Level, StatusEvent
 from .exchange import Exchange, Exclusion, party_key
 
 DONE = "06"
@@ -45,9 +45,7 @@ class ProcessingCounts:
         return {"receptions": self.receptions, "with_status_trail": self.with_trail, "done": self.done}
 
 
-def measure(
-    documents: Sequence[DocumentResult], exchanges: Sequence[Exchange]
-) -> Mapping[Level, ProcessingCounts]:
+def measure(documents: Sequence[Counted], exchanges: Sequence[Exchange]) -> Mapping[Level, ProcessingCounts]:
     """Receptions, receptions with a status trail, and those done, per recipient level."""
     trails: dict[tuple[str, str], list[StatusEvent]] = {}
     levels: dict[tuple[str, str], Level] = {}

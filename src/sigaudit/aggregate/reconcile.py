@@ -18,7 +18,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..model import BusinessType, Direction, DocumentResult
+from ..model import BusinessType, Counted, Direction
 from .exchange import Exchange, Exclusion, party_key
 
 
@@ -55,9 +55,9 @@ class Reconciliation:
         }
 
 
-def reconcile(documents: Sequence[DocumentResult], exchanges: Sequence[Exchange]) -> list[Reconciliation]:
+def reconcile(documents: Sequence[Counted], exchanges: Sequence[Exchange]) -> list[Reconciliation]:
     """Every finding, grouped by document identity, in the order the documents were found."""
-    groups: dict[str, list[DocumentResult]] = {}
+    groups: dict[str, list[Counted]] = {}
     withdrawn: set[str] = set()  # recalled or replaced documents: not expected to be received
     for doc, exchange in zip(documents, exchanges, strict=True):
         if exchange.identity:
@@ -79,7 +79,7 @@ def reconcile(documents: Sequence[DocumentResult], exchanges: Sequence[Exchange]
 
 
 def _group(
-    ident: str, copies: list[DocumentResult], receivers: set[str], withdrawn: set[str]
+    ident: str, copies: list[Counted], receivers: set[str], withdrawn: set[str]
 ) -> list[Reconciliation]:
     received = [d for d in copies if d.meta.direction == Direction.RECEIVED]
     sent = [d for d in copies if d.meta.direction == Direction.SENT] or [

@@ -17,22 +17,25 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from ..codec import (
     agency_from_dict,
     agency_to_dict,
+    facts_from_json,
+    facts_of,
+    facts_to_json,
     meta_from_dict,
     meta_to_dict,
     outcome_from_dict,
     outcome_to_dict,
 )
 from ..errors import ConfigError
-from ..model import AuditRun, DocumentResult, Skipped, ValidationOutcome
+from ..model import AuditRun, DocumentFacts, DocumentResult, OutcomeFacts, Skipped, ValidationOutcome
 from ..sources.walk import FileStamp
 
 SCHEMA = """
@@ -42,6 +45,7 @@ CREATE TABLE IF NOT EXISTS results (
     outcome TEXT NOT NULL,
     recheck_after TEXT,
     validated_at TEXT NOT NULL,
+    facts TEXT,  -- what aggregation needs of the outcome (codec.facts_to_json); NULL in older stores
     PRIMARY KEY (sha256, fingerprint)
 );
 CREATE TABLE IF NOT EXISTS runs (
@@ -61,6 +65,7 @@ CREATE TABLE IF NOT EXISTS run_documents (
     size INTEGER NOT NULL,
     agency TEXT NOT NULL,  -- JSON: the agency, and under "meta" the document's exchange metadata
     outcome TEXT,  -- only for documents whose verdict did not come from validation (no bytes, not a PDF)
+    facts TEXT,  -- the outcome's facts for aggregation, so a run's figures need no outcome decoded
     PRIMARY KEY (run_id, seq)
 );
 -- Plain files seen by earlier runs, with the stat they had when read and the digest of their bytes:
@@ -123,11 +128,18 @@ class ResultStore:
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 self._db.executescript(SCHEMA)
+                self._add_column("results", "facts TEXT")  # stores made before the column existed
+                self._add_column("run_documents", "facts TEXT")
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
+
+    def _add_column(self, table: str, column: str) -> None:
+        names = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+        if column.split()[0] not in names:
+            self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
     def close(self) -> None:
         self._db.close()
@@ -145,25 +157,38 @@ class ResultStore:
             "SELECT outcome, recheck_after FROM results WHERE sha256 = ? AND fingerprint = ?",
             (sha256, fingerprint),
         ).fetchone()
-        if row is None:
+        if row is None or _due(row[1], now):
             return None
-        outcome_json, recheck_after = row
-        moment = (now or datetime.now(UTC)).astimezone(UTC)
-        if recheck_after is not None and moment >= datetime.fromisoformat(recheck_after):
-            return None
-        return outcome_from_dict(json.loads(outcome_json))
+        return outcome_from_dict(json.loads(row[0]))
 
-    def put(self, sha256: str, fingerprint: str, outcome: ValidationOutcome) -> None:
+    def get_facts(self, sha256: str, fingerprint: str, now: datetime | None = None) -> OutcomeFacts | None:
+        """What aggregation needs of the stored outcome (same reuse rule as :meth:`get`), without
+        decoding the outcome itself."""
+        row = self._db.execute(
+            "SELECT facts, recheck_after FROM results WHERE sha256 = ? AND fingerprint = ?",
+            (sha256, fingerprint),
+        ).fetchone()
+        if row is None or _due(row[1], now):
+            return None
+        if row[0] is None:  # written before facts were stored
+            outcome = self.get(sha256, fingerprint, now)
+            return facts_of(outcome) if outcome is not None else None
+        return facts_from_json(row[0])
+
+    def put(
+        self, sha256: str, fingerprint: str, outcome: ValidationOutcome, facts: OutcomeFacts | None = None
+    ) -> None:
         """Record one outcome now (autocommit), so a killed run keeps it."""
         now = datetime.now(UTC)
         self._db.execute(
-            "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
             (
                 sha256,
                 fingerprint,
                 json.dumps(outcome_to_dict(outcome), ensure_ascii=False),
                 _recheck_after(outcome, now),
                 now.isoformat(),
+                facts_to_json(facts if facts is not None else facts_of(outcome)),
             ),
         )
 
@@ -200,30 +225,34 @@ class ResultStore:
     def end_run(
         self,
         run_id: int,
-        documents: Iterable[tuple[DocumentResult, bool]],
+        documents: Iterable[RunRow],
         manifest: dict[str, Any],
         skipped: Iterable[Skipped] = (),
         warnings: Iterable[str] = (),
     ) -> None:
         """Record the documents a run saw, in order, and its final manifest, in one transaction.
 
-        Each document comes with ``validated``: False when its verdict came from the walker (no bytes,
-        not a PDF), in which case the outcome is kept with the run rather than in ``results``.
+        Each document comes with the outcome only when its verdict came from the walker (no bytes, not
+        a PDF): that outcome is kept with the run rather than in ``results``.
         """
         rows = (
             (
                 run_id,
                 seq,
-                d.path,
-                d.sha256,
-                d.size,
-                json.dumps({**agency_to_dict(d.agency), "meta": meta_to_dict(d.meta)}, ensure_ascii=False),
-                None if validated else json.dumps(outcome_to_dict(d.outcome), ensure_ascii=False),
+                row.facts.path,
+                row.facts.sha256,
+                row.facts.size,
+                json.dumps(
+                    {**agency_to_dict(row.facts.agency), "meta": meta_to_dict(row.facts.meta)},
+                    ensure_ascii=False,
+                ),
+                None if row.outcome is None else json.dumps(outcome_to_dict(row.outcome), ensure_ascii=False),
+                facts_to_json(row.facts.facts),
             )
-            for seq, (d, validated) in enumerate(documents)
+            for seq, row in enumerate(documents)
         )
         with self._transaction():
-            self._db.executemany("INSERT INTO run_documents VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self._db.executemany("INSERT INTO run_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self._db.execute(
                 "UPDATE runs SET ended = ?, manifest = ?, skipped = ?, warnings = ? WHERE id = ?",
                 (
@@ -260,15 +289,45 @@ class ResultStore:
         raise ConfigError(f"the store {self.path} has no completed run {run_id}")
 
     def load_run(self, run: RunInfo) -> AuditRun:
-        """Rebuild a recorded run's AuditRun from the store, without validating anything."""
+        """A recorded run as an AuditRun, without validating anything: its facts are loaded, its
+        documents are read from the store each time they are gone through (the store must stay open)."""
         row = self._db.execute("SELECT skipped, warnings FROM runs WHERE id = ?", (run.id,)).fetchone()
         skipped = tuple(Skipped(p, r) for p, r in json.loads(row[0] or "[]"))
         return AuditRun(
-            documents=tuple(self.run_documents(run)),
+            documents=self.documents(run.id, run.fingerprint),
             skipped=skipped,
             warnings=tuple(json.loads(row[1] or "[]")),
             manifest=run.manifest,
+            facts=list(self.run_facts(run)),
         )
+
+    def documents(self, run_id: int, fingerprint: str) -> StoredDocuments:
+        """A run's documents, read from the store when gone through (see :class:`StoredDocuments`)."""
+        count = self._db.execute("SELECT COUNT(*) FROM run_documents WHERE run_id = ?", (run_id,)).fetchone()
+        return StoredDocuments(self, run_id, fingerprint, int(count[0]))
+
+    def run_facts(self, run: RunInfo) -> Iterator[DocumentFacts]:
+        """The documents of a recorded run as aggregation sees them, in scan order; the outcomes are
+        decoded only for rows recorded before their facts were stored."""
+        cursor = self._db.execute(
+            "SELECT d.path, d.sha256, d.size, d.agency, d.facts, "
+            "CASE WHEN d.facts IS NULL THEN COALESCE(d.outcome, r.outcome) END FROM run_documents d "
+            "LEFT JOIN results r ON d.facts IS NULL AND r.sha256 = d.sha256 AND r.fingerprint = ? "
+            "WHERE d.run_id = ? ORDER BY d.seq",
+            (run.fingerprint, run.id),
+        )
+        for path, sha256, size, agency, facts, outcome in cursor:
+            if facts is None and outcome is None:
+                raise ConfigError(f"run {run.id}: the stored result for {path} is missing from the store")
+            attribution = json.loads(agency)
+            yield DocumentFacts(
+                path=path,
+                sha256=sha256,
+                size=size,
+                agency=agency_from_dict(attribution),
+                facts=facts_from_json(facts) if facts else facts_of(outcome_from_dict(json.loads(outcome))),
+                meta=meta_from_dict(attribution.get("meta")),
+            )
 
     def runs(self) -> list[RunInfo]:
         """Completed runs, oldest first."""
@@ -281,15 +340,20 @@ class ResultStore:
 
     def run_documents(self, run: RunInfo) -> Iterator[DocumentResult]:
         """The documents of a recorded run with their stored outcomes, streamed in scan order."""
+        return self._documents(run.id, run.fingerprint)
+
+    def _documents(
+        self, run_id: int, fingerprint: str, where: str = "", *args: int
+    ) -> Iterator[DocumentResult]:
         cursor = self._db.execute(
             "SELECT d.path, d.sha256, d.size, d.agency, COALESCE(d.outcome, r.outcome) FROM run_documents d "
             "LEFT JOIN results r ON r.sha256 = d.sha256 AND r.fingerprint = ? "
-            "WHERE d.run_id = ? ORDER BY d.seq",
-            (run.fingerprint, run.id),
+            f"WHERE d.run_id = ? {where} ORDER BY d.seq",
+            (fingerprint, run_id, *args),
         )
         for path, sha256, size, agency, outcome in cursor:
             if outcome is None:
-                raise ConfigError(f"run {run.id}: the stored result for {path} is missing from the store")
+                raise ConfigError(f"run {run_id}: the stored result for {path} is missing from the store")
             attribution = json.loads(agency)  # the agency, and since schema 2 the document's metadata
             yield DocumentResult(
                 path=path,
@@ -299,3 +363,47 @@ class ResultStore:
                 outcome=outcome_from_dict(json.loads(outcome)),
                 meta=meta_from_dict(attribution.get("meta")),
             )
+
+
+class StoredDocuments(Sequence[DocumentResult]):
+    """A run's documents in scan order, read from the store each time they are gone through.
+
+    A report goes through every document once; holding them all instead would make a run's memory
+    grow with the archive (3 KB or more per document). Only the store's connection is kept.
+    """
+
+    def __init__(self, store: ResultStore, run_id: int, fingerprint: str, count: int) -> None:
+        self._store, self._run_id, self._fingerprint, self._count = store, run_id, fingerprint, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[DocumentResult]:
+        return self._store._documents(self._run_id, self._fingerprint)
+
+    @overload
+    def __getitem__(self, index: int) -> DocumentResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[DocumentResult]: ...
+    def __getitem__(self, index: int | slice) -> DocumentResult | Sequence[DocumentResult]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        return next(self._store._documents(self._run_id, self._fingerprint, "AND d.seq = ?", index))
+
+
+def _due(recheck_after: str | None, now: datetime | None) -> bool:
+    """Whether a stored result must be validated again: a signer certificate has expired since."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    return recheck_after is not None and moment >= datetime.fromisoformat(recheck_after)
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    """One document of a run as recorded: its facts, and its outcome when the walker decided it."""
+
+    facts: DocumentFacts
+    outcome: ValidationOutcome | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..agencies.names import name_key
-from ..model import Coverage, Decree30, SignatureResult, SignerRole
+from ..model import Coverage, Decree30, Names, SignatureResult, SignerRole
 
 
 def decree30_conformance(signatures: Sequence[SignatureResult]) -> Decree30:
@@ -35,22 +35,19 @@ def _agency_last(agency: SignatureResult, ok: Decree30) -> Decree30:
     return ok if agency.coverage == Coverage.ENTIRE_FILE else Decree30.CHANGED_AFTER_AGENCY
 
 
-def agency_named(agency_name: str | None, signatures: Sequence[SignatureResult]) -> bool | None:
+def agency_named(agency_name: str | None, certificates: Names) -> bool | None:
     """Whether the agency signature's certificate names the issuing agency (CN, else O).
 
-    None when it cannot be judged: the issuing agency's name is not known, or there is no agency
-    signature with a readable certificate. Names are compared without case, accents or punctuation,
-    with the usual abbreviations written out (UBND = Ủy ban nhân dân, TP = thành phố …).
+    ``certificates`` are the (CN, O) of the agency signatures' certificates
+    (:func:`~sigaudit.model.agency_certificate_names`). None when it cannot be judged: the issuing
+    agency's name is not known, or there is no agency signature with a readable certificate. Names are
+    compared without case, accents or punctuation, with the usual abbreviations written out
+    (UBND = Ủy ban nhân dân, TP = thành phố …).
     """
-    if not agency_name:
-        return None
-    certificates = [s.signer for s in signatures if s.role == SignerRole.AGENCY and s.signer is not None]
-    if not certificates:
+    if not agency_name or not certificates:
         return None
     wanted = name_key(agency_name)
-    return any(
-        wanted in (name_key(c.common_name or ""), name_key(c.organization or "")) for c in certificates
-    )
+    return any(wanted in (name_key(cn or ""), name_key(o or "")) for cn, o in certificates)
 
 
 def with_agency(conformance: Decree30, named: bool | None) -> Decree30:
