@@ -121,7 +121,7 @@ class _Item:
     facts: OutcomeFacts | None = None
     outcome: ValidationOutcome | None = None  # kept without a store, or when the walker decided it
     validated: bool = True  # False when the walker already decided (no bytes, not a PDF)
-    file: tuple[str, FileStamp] | None = None  # a plain file and its stat when read, to remember
+    file: tuple[str, FileStamp] | None = None  # a plain file and its stat when read, until remembered
 
 
 def run_audit(
@@ -145,9 +145,18 @@ def run_audit(
     items: list[_Item] = []
     counters = {"done": 0, "reused": 0, "validated": 0}
 
+    remember: list[tuple[str, FileStamp, str]] = []  # plain files read, with their stat and digest
+
     def finished(item: _Item, reused: bool = False) -> None:
         counters["done"] += 1
         counters["reused"] += reused
+        if store and item.file is not None and item.validated:
+            # Its result is in the store now: the next run need not read it again while it is unchanged.
+            remember.append((*item.file, item.sha256))
+            item.file = None
+            if len(remember) >= 500:
+                store.remember_files(remember)
+                remember.clear()
         if progress:
             progress(Progress(counters["done"], counters["reused"], item.path))
 
@@ -169,9 +178,8 @@ def run_audit(
             if event.known_sha256 is not None and store is not None:
                 cached = store.get_facts(sha, fingerprint)
                 if cached is not None:  # unchanged since it was read and validated: nothing to read
-                    assert event.stamp is not None and event.file is not None
+                    assert event.stamp is not None
                     item = _Item(len(items), event.path, event.stamp[2], sha, cached)
-                    item.file = (str(event.file), event.stamp)
                     items.append(item)
                     finished(item, reused=True)
                     continue
@@ -236,7 +244,7 @@ def run_audit(
         manifest["store_run_id"] = run_id
         rows = (RunRow(f, None if i.validated else i.outcome) for f, i in zip(facts, items, strict=True))
         store.end_run(run_id, rows, manifest, skipped, warnings)
-        store.remember_files((*i.file, i.sha256) for i in items if i.file is not None and i.validated)
+        store.remember_files(remember)
         documents = store.documents(run_id, fingerprint)
     else:
         documents = tuple(_result(f, i.outcome) for f, i in zip(facts, items, strict=True))

@@ -358,23 +358,47 @@ def document_to_dict(doc: DocumentResult, exchange: dict[str, Any] | None = None
     ``exchange`` holds what aggregation decided about the document (``inter_agency``,
     ``excluded_reason``); the report adds it beside the metadata.
     """
-    outcome = outcome_to_dict(doc.outcome)
-    meta = meta_to_dict(doc.meta)
+    return document_dict(
+        doc.path,
+        doc.sha256,
+        doc.size,
+        agency_to_dict(doc.agency),
+        meta_to_dict(doc.meta),
+        outcome_to_dict(doc.outcome),
+        doc.decree30,
+        doc.agency_named,
+        exchange,
+    )
+
+
+def document_dict(
+    path: str,
+    sha256: str,
+    size: int,
+    agency: dict[str, Any],
+    meta: dict[str, Any],
+    outcome: dict[str, Any],
+    decree30: Decree30,
+    agency_named: bool | None,
+    exchange: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The JSON report's document from its parts in plain-data form (``meta`` and ``outcome`` are
+    consumed): from the values (:func:`document_to_dict`) or straight from the result store."""
     return {
-        "path": doc.path,
-        "sha256": doc.sha256,
-        "size": doc.size,
+        "path": path,
+        "sha256": sha256,
+        "size": size,
         "verdict": outcome.pop("verdict"),
         "reason": outcome.pop("reason"),
-        "agency": agency_to_dict(doc.agency),
+        "agency": agency,
         "direction": meta.pop("direction"),
         "recipients": meta.pop("recipients"),
         **(exchange or {}),
         "metadata": meta,
         **outcome,
         # The signature pattern checked against the issuing agency (Decree30.OTHER_AGENCY).
-        "decree30": doc.decree30.value,
-        "decree30_agency_named": doc.agency_named,
+        "decree30": decree30.value,
+        "decree30_agency_named": agency_named,
     }
 
 

@@ -122,7 +122,12 @@ def attribute(entry: ManifestEntry | None, registry: Registry) -> Agency:
     """
     if entry is None:
         return UNKNOWN_AGENCY
-    return resolve(entry.agency_code, entry.agency_name, entry.level, entry.meta.date, registry)
+    agency = resolve(entry.agency_code, entry.agency_name, entry.level, entry.meta.date, registry)
+    # One value per distinct attribution: a run keeps every document's, and few agencies issue many.
+    return _attributions.setdefault(agency, agency) if len(_attributions) < 100_000 else agency
+
+
+_attributions: dict[Agency, Agency] = {}
 
 
 def party_level(party: Party, on: date | None, registry: Registry) -> Agency:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from ..codec import document_to_dict
+from ..store.results import StoredDocuments
 from .context import ReportContext
 from .serialize import summary_dict
 
@@ -22,15 +24,25 @@ def iter_json(ctx: ReportContext) -> Iterator[str]:
         "gates": {"failed": list(ctx.gate_failures)},
         # A generator: each document becomes a dict only while its line is written (building all the
         # dicts first took 250 MB at 10,000 documents).
-        "documents": (
-            document_to_dict(d, ctx.exchanges[n].as_dict() if ctx.exchanges else None)
-            for n, d in enumerate(run.documents)
-        ),
+        "documents": _documents(ctx),
         "reconciliation": [r.as_dict() for r in ctx.reconciliation],
         "skipped": [{"path": s.path, "reason": s.reason} for s in run.skipped],
         "warnings": list(run.warnings),
     }
     return _layout(payload, one_per_line="documents")
+
+
+def _documents(ctx: ReportContext) -> Iterator[dict[str, Any]]:
+    """Each document's dict, with what aggregation decided about it beside its metadata."""
+    exchanges = ctx.exchanges
+
+    def exchange(n: int) -> dict[str, Any] | None:
+        return exchanges[n].as_dict() if exchanges else None
+
+    documents = ctx.run.documents
+    found = documents.report_dicts(exchange) if isinstance(documents, StoredDocuments) else iter(documents)
+    for n, doc in enumerate(found):
+        yield doc if isinstance(doc, dict) else document_to_dict(doc, exchange(n))
 
 
 def render_json(ctx: ReportContext) -> str:

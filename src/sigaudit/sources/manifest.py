@@ -19,6 +19,7 @@ import csv
 import io
 import posixpath
 import re
+import sys
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -238,7 +239,8 @@ class _Row:
         if pos is None or pos >= len(self.cells):
             return None
         value = unicodedata.normalize("NFC", self.cells[pos].strip())
-        return value or None
+        # Interned: agency codes and names repeat on every row, and a run keeps each row's metadata.
+        return sys.intern(value) if value else None
 
     def problem(self, text: str) -> None:
         self.problems.append(f"line {self.line}: {text}")

@@ -17,7 +17,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ from typing import Any, overload
 from ..codec import (
     agency_from_dict,
     agency_to_dict,
+    document_dict,
     facts_from_json,
     facts_of,
     facts_to_json,
@@ -35,8 +36,9 @@ from ..codec import (
     outcome_to_dict,
 )
 from ..errors import ConfigError
-from ..model import AuditRun, DocumentFacts, DocumentResult, OutcomeFacts, Skipped, ValidationOutcome
+from ..model import NO_META, AuditRun, DocumentFacts, DocumentResult, OutcomeFacts, Skipped, ValidationOutcome
 from ..sources.walk import FileStamp
+from ..validation.decree30 import agency_named, with_agency
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -377,6 +379,41 @@ class StoredDocuments(Sequence[DocumentResult]):
 
     def __len__(self) -> int:
         return self._count
+
+    def report_dicts(
+        self, exchange: Callable[[int], dict[str, Any] | None]
+    ) -> Iterator[dict[str, Any] | DocumentResult]:
+        """The documents in the JSON report's form, in scan order, straight from their stored JSON,
+        with ``exchange(seq)`` (what aggregation decided) beside the metadata.
+
+        Rows recorded with their facts (by this version) hold exactly what the codec writes, so
+        decoding them into values only to encode them again is skipped; older rows come as values.
+        """
+        cursor = self._store._db.execute(
+            "SELECT d.seq, d.path, d.sha256, d.size, d.agency, d.facts, COALESCE(d.outcome, r.outcome) "
+            "FROM run_documents d LEFT JOIN results r ON r.sha256 = d.sha256 AND r.fingerprint = ? "
+            "WHERE d.run_id = ? ORDER BY d.seq",
+            (self._fingerprint, self._run_id),
+        )
+        for seq, path, sha256, size, agency, facts, outcome in cursor:
+            if facts is None or outcome is None:
+                yield self[seq]
+                continue
+            attribution = json.loads(agency)
+            meta = attribution.pop("meta", None) or meta_to_dict(NO_META)
+            known = facts_from_json(facts)
+            named = agency_named(attribution.get("name"), known.agency_certificates)
+            yield document_dict(
+                path,
+                sha256,
+                size,
+                attribution,
+                meta,
+                json.loads(outcome),
+                with_agency(known.decree30, named),
+                named,
+                exchange(seq),
+            )
 
     def __iter__(self) -> Iterator[DocumentResult]:
         return self._store._documents(self._run_id, self._fingerprint)
