@@ -1,8 +1,9 @@
-"""How much memory a run's results take per document, once held by the parent process.
+"""How much memory a run keeps per document in the parent process, measured on a stored run.
 
-sigaudit keeps every document's result until the reports are written (see the README's Performance
-section); this measures that cost on a real stored run, by loading it back from the result store under
-tracemalloc. Usage:
+A run keeps, per document, only what aggregation needs (its facts: path, digest, agency, metadata,
+verdict, reason, signature pattern, latest signing time); the full results stay in the result store
+and reports read them back one at a time. This loads a stored run under tracemalloc and prints what
+its facts take, and for comparison what holding every full result would take. Usage:
 
     .venv/bin/python -m sigaudit scan /tmp/sigaudit-bench/10000 --trust-roots demo/pki/demo-root.pem \\
         --other-certs demo/pki/demo-intermediate.pem --store /tmp/m10k.sqlite -q --json /tmp/m10k.json
@@ -24,14 +25,21 @@ def main() -> None:
     ap.add_argument("store", type=Path, help="a result store holding the run")
     ap.add_argument("--run", type=int, default=None, help="run id (default: the latest)")
     args = ap.parse_args()
-    tracemalloc.start()
     with ResultStore(args.store) as store:
-        run = store.load_run(store.find_run(args.run))
-    gc.collect()
-    held, peak = tracemalloc.get_traced_memory()
-    n = max(1, len(run.documents))
-    print(f"{len(run.documents)} documents: {held / 1e6:.1f} MB held ({held / n:.0f} bytes per document)")
-    print(f"peak while loading {peak / 1e6:.1f} MB")
+        info = store.find_run(args.run)
+        n = max(1, info.documents)
+        tracemalloc.start()
+        run = store.load_run(info)
+        gc.collect()
+        held, _ = tracemalloc.get_traced_memory()
+        per_doc = held / n
+        print(f"{info.documents} documents: facts kept {held / 1e6:.1f} MB ({per_doc:.0f} bytes each)")
+        documents = list(run.documents)
+        gc.collect()
+        both, _ = tracemalloc.get_traced_memory()
+        full = both - held
+        print(f"holding every full result instead: {full / 1e6:.1f} MB ({full / n:.0f} bytes per document)")
+        del documents
 
 
 if __name__ == "__main__":

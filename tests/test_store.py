@@ -17,10 +17,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from sigaudit.agencies.registry import load_registry
+from sigaudit.audit import AuditOptions, run_audit
 from sigaudit.cli import main
 from sigaudit.codec import document_to_dict
+from sigaudit.model import Verdict
 from sigaudit.sources import walk as walk_module
-from sigaudit.store.results import ResultStore
+from sigaudit.store.results import ResultStore, StoredDocuments
 
 
 def _args(sample_docs: Path, demo_pki: Path, store: Path, out: Path, *extra: str) -> list[str]:
@@ -216,3 +219,76 @@ def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(
     read.clear()
     _scan(archive, demo_pki, store, tmp_path / "4.json", "--rehash")
     assert validated_files <= set(read)
+
+
+def test_a_run_with_a_store_reads_its_documents_back_and_its_facts_agree_with_them(
+    sample_docs: Path, demo_pki: Path, demo_trust: Any, tmp_path: Path
+) -> None:
+    """Memory: a run keeps compact facts per document; the documents themselves come from the store,
+    and everything aggregation reads of the facts is what the full results say."""
+    options = AuditOptions(
+        paths=(sample_docs,),
+        trust=demo_trust,
+        registry=load_registry(demo_pki.parent / "agencies.csv"),
+        jobs=2,
+    )
+    with ResultStore(tmp_path / "s.sqlite") as store:
+        run = run_audit(options, store=store)
+        assert isinstance(run.documents, StoredDocuments) and run.facts is not None
+        documents = list(run.documents)
+        assert len(documents) == len(run.documents) == len(run.facts) > 40
+        assert run.documents[3] == documents[3] == run.documents[3 - len(documents)]
+        assert list(run.documents[2:5]) == documents[2:5]
+        with pytest.raises(IndexError):
+            run.documents[len(documents)]
+    assert {d.verdict for d in documents} >= {Verdict.VALID, Verdict.INVALID, Verdict.UNSIGNED}
+    assert any(d.legally_complete for d in documents) and not all(d.legally_complete for d in documents)
+    for doc, facts in zip(documents, run.facts, strict=True):
+        asked = ("path", "sha256", "agency", "meta", "verdict", "reason", "signed", "latest_time")
+        assert [getattr(doc, a) for a in asked] == [getattr(facts, a) for a in asked]
+        assert doc.legally_complete == facts.legally_complete, doc.path
+
+
+def test_the_json_report_from_stored_rows_is_what_the_values_give(
+    sample_docs: Path, demo_pki: Path, tmp_path: Path
+) -> None:
+    """The JSON report takes stored results without decoding them: it must write the very same dicts
+    (keys in the same order) as decoding them and encoding the values again."""
+    store_path = tmp_path / "s.sqlite"
+    _scan(sample_docs, demo_pki, store_path, tmp_path / "1.json")
+    with ResultStore(store_path) as store:
+        [run] = store.runs()
+        stored = store.documents(run.id, run.fingerprint)
+
+        def exchange(n: int) -> dict[str, Any]:
+            return {"inter_agency": n % 2 == 0, "excluded_reason": None, "document_date": str(n)}
+
+        fast = list(stored.report_dicts(exchange))
+        slow = [document_to_dict(d, exchange(n)) for n, d in enumerate(store.run_documents(run))]
+    assert all(isinstance(d, dict) for d in fast)
+    assert [list(d.items()) for d in fast] == [list(d.items()) for d in slow]  # type: ignore[union-attr]
+    assert {d["verdict"] for d in slow} >= {"valid", "invalid", "unsigned", "unreadable"}
+
+
+def test_a_store_written_before_facts_were_kept_reads_the_same(
+    sample_docs: Path, demo_pki: Path, tmp_path: Path
+) -> None:
+    """An older store (no facts columns) is upgraded in place; its runs report the same, from the
+    decoded results, and a re-scan reuses every result."""
+    store = tmp_path / "s.sqlite"
+    first = _scan(sample_docs, demo_pki, store, tmp_path / "1.json")
+    with sqlite3.connect(store) as db:
+        db.execute("ALTER TABLE results DROP COLUMN facts")
+        db.execute("ALTER TABLE run_documents DROP COLUMN facts")
+    rebuilt = tmp_path / "rebuilt.json"
+    result = CliRunner().invoke(main, ["report", "--store", str(store), "--json", str(rebuilt), "-q"])
+    assert result.exit_code == 0, result.output
+    old = json.loads(rebuilt.read_text(encoding="utf-8"))
+    assert old["documents"] == first["documents"] and old["summary"] == first["summary"]
+    again = _scan(sample_docs, demo_pki, store, tmp_path / "2.json")
+    assert again["manifest"]["counts"]["validated"] == 0
+    assert again["documents"] == first["documents"] and again["summary"] == first["summary"]
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT COUNT(*) FROM run_documents WHERE facts IS NOT NULL").fetchone()[0] == len(
+            first["documents"]
+        )

@@ -77,6 +77,7 @@ _chains: dict[tuple[str, ...], tuple[str, ...]] = {}
 # The legal checks and the words of a result repeat too (same signer, same policy, same outcome).
 _checks: dict[LegalCheck, LegalCheck] = {}
 _texts: dict[str, str] = {}
+_agencies: dict[Agency, Agency] = {}
 _T = TypeVar("_T")
 
 
@@ -304,9 +305,10 @@ def agency_to_dict(agency: Agency) -> dict[str, Any]:
 
 
 def agency_from_dict(d: dict[str, Any]) -> Agency:
-    return Agency(
+    agency = Agency(
         code=d["code"], name=d["name"], level=Level(d["level"]), source=d["source"], basis=d.get("basis", "")
     )
+    return _share(_agencies, agency)  # few agencies issue many documents
 
 
 def meta_to_dict(meta: DocumentMeta) -> dict[str, Any]:

@@ -272,7 +272,7 @@ class ValidationOutcome:
     document_timestamps: tuple[DocumentTimestampResult, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Agency:
     """The issuing agency a document is attributed to, and how that was decided."""
 
@@ -305,7 +305,7 @@ class BusinessType(enum.StrEnum):
     REPLACE = "replace"  # 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Party:
     """An agency named as sender or recipient: its identifier code and name, as the export wrote them."""
 
@@ -314,7 +314,7 @@ class Party:
     level: Level = Level.UNKNOWN  # filled by attribution (agency registry, name rules)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusEvent:
     """One status message (văn bản trạng thái) answering a document: code 01–16, from whom."""
 
@@ -324,7 +324,7 @@ class StatusEvent:
     source: str  # the package or register the status came from
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentMeta:
     """What the export says about a document besides its bytes: exchange metadata (DOMAIN §6–7).
 

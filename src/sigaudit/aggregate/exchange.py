@@ -70,7 +70,7 @@ class Period:
 ALL_TIME = Period()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Exchange:
     """What the KPI makes of one document."""
 

@@ -99,7 +99,7 @@ _BUSINESS_WORDS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ManifestEntry:
     """One row, its ``file`` resolved to the path the scan reports, with the issuing agency as stated."""
 
