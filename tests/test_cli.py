@@ -8,6 +8,7 @@ import io
 import json
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -301,3 +302,20 @@ def test_a_report_that_cannot_be_written_is_a_usage_error_and_leaves_no_partial_
     assert result.exit_code == 2
     assert "cannot write" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
+
+
+def test_no_store_reports_the_same_and_leaves_no_store_behind(
+    report: dict[str, Any], sample_docs: Path, demo_pki: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--no-store: the results wait in a scratch store for the reports, which is deleted afterwards."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    out = tmp_path / "r.json"
+    result = _scan(sample_docs, demo_pki, "-q", "--no-store", "--json", str(out))
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["documents"] == report["documents"] and data["summary"] == report["summary"]
+    assert data["manifest"]["store"] is None and "store_run_id" not in data["manifest"]
+    assert list(scratch.iterdir()) == []

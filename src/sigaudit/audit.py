@@ -241,7 +241,8 @@ def run_audit(
     }
     documents: Sequence[DocumentResult]
     if store and run_id is not None:
-        manifest["store_run_id"] = run_id
+        if not store.temporary:
+            manifest["store_run_id"] = run_id
         rows = (RunRow(f, None if i.validated else i.outcome) for f, i in zip(facts, items, strict=True))
         store.end_run(run_id, rows, manifest, skipped, warnings)
         store.remember_files(remember)
@@ -390,7 +391,7 @@ def _run_manifest(
         "online_timeout_s": options.trust.online_timeout_s if options.trust.online else None,
         "policy": options.policy.manifest(),
         "verdict_fingerprint": fingerprint,
-        "store": str(store.path) if store else None,
+        "store": str(store.path) if store and not store.temporary else None,
         "rescan": options.rescan,
         "started": started.isoformat(),
         "jobs": options.jobs,

@@ -10,6 +10,7 @@ import contextlib
 import functools
 import os
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -396,7 +397,12 @@ def _option_specs(group: click.Group) -> dict[str, dict[str, OptionSpec]]:
     help="Worker processes for validation (default: number of CPU cores).",
 )  # fmt: skip
 @store_option
-@click.option("--no-store", is_flag=True, help="Keep no results: validate everything, record nothing.")
+@click.option(
+    "--no-store",
+    is_flag=True,
+    help="Keep no results: validate everything, record nothing (a scratch store, deleted at the end, "
+    "holds them for the reports).",
+)
 @click.option("--rescan", is_flag=True, help="Validate every document again, even if already in the store.")
 @click.option(
     "--rehash", is_flag=True,
@@ -492,7 +498,17 @@ def scan(
         policy=_policy(policy_path, config),
     )
     update, stop = _progress_printer(_interactive(quiet))
-    store = None if no_store else ResultStore(store_path or default_store_path())
+    scratch = tempfile.TemporaryDirectory(prefix="sigaudit-run-") if no_store else None
+    try:
+        store = (
+            ResultStore(Path(scratch.name) / "results.sqlite", temporary=True)  # for the reports to read
+            if scratch
+            else ResultStore(store_path or default_store_path())
+        )
+    except ConfigError:
+        if scratch:
+            scratch.cleanup()
+        raise
     try:
         try:
             run = run_audit(options, progress=update, store=store)
@@ -506,8 +522,9 @@ def scan(
         if compare and store is not None:
             _print_diff(store, None, None, None, config)
     finally:
-        if store is not None:
-            store.close()
+        store.close()
+        if scratch:
+            scratch.cleanup()
     sys.exit(EXIT_GATE if failures else EXIT_OK)
 
 

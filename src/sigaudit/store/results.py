@@ -112,8 +112,9 @@ def _recheck_after(outcome: ValidationOutcome, now: datetime) -> str | None:
 class ResultStore:
     """Access to one store file. Not shared between processes: each opens its own."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, temporary: bool = False) -> None:
         self.path = path
+        self.temporary = temporary  # a run's scratch store (--no-store), deleted with the run
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), timeout=60, isolation_level=None)
