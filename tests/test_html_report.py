@@ -34,6 +34,7 @@ from sigaudit.aggregate.reconcile import Finding, Reconciliation, reconcile
 from sigaudit.audit import AuditOptions, run_audit
 from sigaudit.model import AuditRun, DocumentResult, Level, Verdict
 from sigaudit.report import FORMATTERS, ReportContext
+from sigaudit.report import html as html_report
 from sigaudit.report.html import RECONCILIATION_ROWS, render_html
 from sigaudit.report.i18n import (
     DEFINITIONS_VI,
@@ -269,6 +270,26 @@ def test_every_failing_document_is_listed_with_its_evidence(audit: tuple[AuditRu
             assert sig.signer is not None and sig.signer.common_name
             assert _esc(sig.signer.common_name) in page
     assert page.count('<tr class="doc-row"') == len(_failing(run))
+
+
+def test_a_long_list_of_failing_documents_is_cut_and_says_where_the_rest_is(
+    audit: tuple[AuditRun, Summary], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A province's archive can hold tens of thousands of failing documents: the page lists the first
+    ones, gives the true count and points to the CSV evidence, which lists every one."""
+    run, _ = audit
+    monkeypatch.setattr(html_report, "FAILING_ROWS_SHOWN", 3)
+    failing = _failing(run)
+    assert len(failing) > 3
+    for lang in ("vi", "en"):
+        page = _html(audit, lang)
+        listed = [html.unescape(p) for p in re.findall(r'<code class="path[^"]*">([^<]*)</code>', page)]
+        assert listed == [d.path for d in failing[:3]]
+        assert f"{TEXT[lang]['failing_title']} ({len(failing)})" in page
+        more = TEXT[lang]["failing_more"].replace("{shown}", "3").replace("{total}", str(len(failing)))
+        assert 'id="failing-more"' in page and _esc(more) in page
+    monkeypatch.setattr(html_report, "FAILING_ROWS_SHOWN", len(failing))
+    assert 'id="failing-more"' not in _html(audit)
 
 
 def test_levels_agencies_months_and_manifest_are_shown(audit: tuple[AuditRun, Summary]) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -26,7 +26,7 @@ from ..aggregate.exchange import Period
 from ..aggregate.kpi import LEVEL_ORDER, LevelCounts, Summary
 from ..aggregate.reconcile import Finding, Reconciliation
 from ..aggregate.targets import Targets
-from ..model import AuditRun, DocumentResult, Level, Verdict
+from ..model import AuditRun, Level, Verdict
 from .context import ReportContext, policy_of
 from .i18n import Labels, labels_for
 
@@ -633,12 +633,16 @@ def _kpi_view(ctx: ReportContext, t: Labels) -> KpiView | None:
     )
 
 
-def _failing_rows(documents: Iterable[DocumentResult], t: Labels) -> tuple[FailingRow, ...]:
-    """Every document whose verdict is not valid, in the order the archive was walked."""
+FAILING_ROWS_SHOWN = 2000  # a page a browser opens at once; the CSV evidence lists every document
+
+
+def _failing_rows(run: AuditRun, t: Labels) -> tuple[tuple[FailingRow, ...], int]:
+    """The first documents whose verdict is not valid, in the order the archive was walked, and how
+    many there are. Only those are read (from the result store when the run has one)."""
+    failing = [n for n, doc in enumerate(run.counted) if doc.verdict != Verdict.VALID]
     rows = []
-    for doc in documents:
-        if doc.verdict == Verdict.VALID:
-            continue
+    for n in failing[:FAILING_ROWS_SHOWN]:
+        doc = run.documents[n]
         signers = tuple(
             s.signer.common_name or s.signer.subject if s.signer else t.text["not_stated"]
             for s in doc.outcome.signatures
@@ -656,7 +660,7 @@ def _failing_rows(documents: Iterable[DocumentResult], t: Labels) -> tuple[Faili
                 sha256=doc.sha256,
             )
         )
-    return tuple(rows)
+    return tuple(rows), len(failing)
 
 
 def _plain(value: object, t: Labels) -> str:
@@ -755,6 +759,7 @@ def render_html(ctx: ReportContext) -> str:
     t = labels_for(ctx.lang)
     run, summary = ctx.run, ctx.summary
     template = _environment().get_template(TEMPLATE)
+    failing, failing_total = _failing_rows(run, t)
     return template.render(
         t=t,
         lang=t.lang,
@@ -770,7 +775,11 @@ def render_html(ctx: ReportContext) -> str:
         agencies=_agency_rows(summary, t),
         trend=_trend_chart(summary.by_month, t),
         kpi=_kpi_view(ctx, t),
-        failing=_failing_rows(run.documents, t),
+        failing=failing,
+        failing_total=failing_total,
+        failing_more=t.text["failing_more"]
+        .replace("{shown}", str(len(failing)))
+        .replace("{total}", str(failing_total)),
         search_count=t.text["search_count"],
         manifest=_manifest_view(run.manifest, t),
         warnings=tuple(run.warnings),

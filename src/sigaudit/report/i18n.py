@@ -82,6 +82,8 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         "search_count": "Đang hiện {shown}/{total} văn bản",
         "search_none": "Không có văn bản nào khớp.",
         "failing_none": "Tất cả văn bản đều hợp lệ.",
+        "failing_more": "Trang này liệt kê {shown} văn bản đầu tiên trong số {total}; tệp bằng chứng CSV "
+        "(--csv) liệt kê tất cả.",
         "col_verdict": "Kết quả",
         "col_reason": "Lý do",
         "col_signers": "Người ký (CN)",
@@ -207,6 +209,8 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         "search_count": "Showing {shown} of {total} documents",
         "search_none": "No document matches.",
         "failing_none": "Every document is valid.",
+        "failing_more": "This page lists the first {shown} of the {total}; the CSV evidence (--csv) lists "
+        "every one.",
         "col_verdict": "Verdict",
         "col_reason": "Reason",
         "col_signers": "Signer (CN)",
