@@ -498,18 +498,12 @@ def scan(
         policy=_policy(policy_path, config),
     )
     update, stop = _progress_printer(_interactive(quiet))
-    scratch = tempfile.TemporaryDirectory(prefix="sigaudit-run-") if no_store else None
-    try:
-        store = (
-            ResultStore(Path(scratch.name) / "results.sqlite", temporary=True)  # for the reports to read
-            if scratch
-            else ResultStore(store_path or default_store_path())
-        )
-    except ConfigError:
-        if scratch:
-            scratch.cleanup()
-        raise
-    try:
+    with contextlib.ExitStack() as resources:  # closed in reverse: the store, then its scratch folder
+        if no_store:  # a scratch store holds the results for the reports to read, then goes
+            scratch = Path(resources.enter_context(tempfile.TemporaryDirectory(prefix="sigaudit-run-")))
+            store = resources.enter_context(ResultStore(scratch / "results.sqlite", temporary=True))
+        else:
+            store = resources.enter_context(ResultStore(store_path or default_store_path()))
         try:
             run = run_audit(options, progress=update, store=store)
         finally:
@@ -519,12 +513,8 @@ def scan(
         failures = _emit_reports(run, config, gates, outputs, quiet, view)
         if verbose:
             _list_problems(run.counted)
-        if compare and store is not None:
+        if compare:
             _print_diff(store, None, None, None, config)
-    finally:
-        store.close()
-        if scratch:
-            scratch.cleanup()
     sys.exit(EXIT_GATE if failures else EXIT_OK)
 
 

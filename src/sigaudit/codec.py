@@ -308,7 +308,12 @@ def agency_from_dict(d: dict[str, Any]) -> Agency:
     agency = Agency(
         code=d["code"], name=d["name"], level=Level(d["level"]), source=d["source"], basis=d.get("basis", "")
     )
-    return _share(_agencies, agency)  # few agencies issue many documents
+    return share_agency(agency)
+
+
+def share_agency(agency: Agency) -> Agency:
+    """The same attribution as an equal one seen before: few agencies issue many documents."""
+    return _share(_agencies, agency)
 
 
 def meta_to_dict(meta: DocumentMeta) -> dict[str, Any]:

@@ -385,16 +385,18 @@ class DocumentResult:
     @property
     def agency_named(self) -> bool | None:
         """Whether the agency signature's certificate names the issuing agency (None: not judged)."""
-        from .validation.decree30 import agency_named
-
-        return agency_named(self.agency.name, agency_certificate_names(self.outcome.signatures))
+        return self._for_agency()[1]
 
     @property
     def decree30(self) -> Decree30:
         """The signatures' Decree 30 pattern, checked against the issuing agency when it is known."""
-        from .validation.decree30 import with_agency
+        return self._for_agency()[0]
 
-        return with_agency(self.outcome.decree30, self.agency_named)
+    def _for_agency(self) -> tuple[Decree30, bool | None]:
+        from .validation.decree30 import for_agency
+
+        names = agency_certificate_names(self.outcome.signatures)
+        return for_agency(self.outcome.decree30, self.agency.name, names)
 
     @property
     def legally_complete(self) -> bool:
@@ -477,12 +479,13 @@ class DocumentFacts:
 
     @property
     def legally_complete(self) -> bool:
+        """As :attr:`DocumentResult.legally_complete`, from the facts."""
         if self.facts.verdict != Verdict.VALID:
             return False
-        from .validation.decree30 import agency_named, with_agency
+        from .validation.decree30 import for_agency
 
-        named = agency_named(self.agency.name, self.facts.agency_certificates)
-        return with_agency(self.facts.decree30, named) == Decree30.COMPLETE
+        facts = self.facts
+        return for_agency(facts.decree30, self.agency.name, facts.agency_certificates)[0] == Decree30.COMPLETE
 
 
 class Counted(Protocol):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..codec import share_agency
 from ..errors import ConfigError
 from ..model import UNKNOWN_AGENCY, Agency, Level, Party
 from ..sources.manifest import ManifestEntry, parse_level
@@ -122,12 +123,8 @@ def attribute(entry: ManifestEntry | None, registry: Registry) -> Agency:
     """
     if entry is None:
         return UNKNOWN_AGENCY
-    agency = resolve(entry.agency_code, entry.agency_name, entry.level, entry.meta.date, registry)
-    # One value per distinct attribution: a run keeps every document's, and few agencies issue many.
-    return _attributions.setdefault(agency, agency) if len(_attributions) < 100_000 else agency
-
-
-_attributions: dict[Agency, Agency] = {}
+    # One value per distinct attribution: a run keeps every document's.
+    return share_agency(resolve(entry.agency_code, entry.agency_name, entry.level, entry.meta.date, registry))
 
 
 def party_level(party: Party, on: date | None, registry: Registry) -> Agency:

@@ -38,7 +38,7 @@ from ..codec import (
 from ..errors import ConfigError
 from ..model import NO_META, AuditRun, DocumentFacts, DocumentResult, OutcomeFacts, Skipped, ValidationOutcome
 from ..sources.walk import FileStamp
-from ..validation.decree30 import agency_named, with_agency
+from ..validation.decree30 import for_agency
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -348,24 +348,36 @@ class ResultStore:
     def _documents(
         self, run_id: int, fingerprint: str, where: str = "", *args: int
     ) -> Iterator[DocumentResult]:
+        return (_result(row) for row in self._rows(run_id, fingerprint, where, *args))
+
+    def _rows(self, run_id: int, fingerprint: str, where: str = "", *args: int) -> Iterator[_Row]:
+        """A run's rows in scan order, each with its stored outcome (from the run or from ``results``)."""
         cursor = self._db.execute(
-            "SELECT d.path, d.sha256, d.size, d.agency, COALESCE(d.outcome, r.outcome) FROM run_documents d "
-            "LEFT JOIN results r ON r.sha256 = d.sha256 AND r.fingerprint = ? "
+            "SELECT d.seq, d.path, d.sha256, d.size, d.agency, d.facts, COALESCE(d.outcome, r.outcome) "
+            "FROM run_documents d LEFT JOIN results r ON r.sha256 = d.sha256 AND r.fingerprint = ? "
             f"WHERE d.run_id = ? {where} ORDER BY d.seq",
             (fingerprint, run_id, *args),
         )
-        for path, sha256, size, agency, outcome in cursor:
-            if outcome is None:
-                raise ConfigError(f"run {run_id}: the stored result for {path} is missing from the store")
-            attribution = json.loads(agency)  # the agency, and since schema 2 the document's metadata
-            yield DocumentResult(
-                path=path,
-                sha256=sha256,
-                size=size,
-                agency=agency_from_dict(attribution),
-                outcome=outcome_from_dict(json.loads(outcome)),
-                meta=meta_from_dict(attribution.get("meta")),
-            )
+        for row in cursor:
+            if row[6] is None:
+                raise ConfigError(f"run {run_id}: the stored result for {row[1]} is missing from the store")
+            yield row
+
+
+_Row = tuple[int, str, str, int, str, str | None, str]  # seq, path, sha256, size, agency, facts, outcome
+
+
+def _result(row: _Row) -> DocumentResult:
+    _, path, sha256, size, agency, _, outcome = row
+    attribution = json.loads(agency)  # the agency, and since schema 2 the document's metadata
+    return DocumentResult(
+        path=path,
+        sha256=sha256,
+        size=size,
+        agency=agency_from_dict(attribution),
+        outcome=outcome_from_dict(json.loads(outcome)),
+        meta=meta_from_dict(attribution.get("meta")),
+    )
 
 
 class StoredDocuments(Sequence[DocumentResult]):
@@ -390,30 +402,17 @@ class StoredDocuments(Sequence[DocumentResult]):
         Rows recorded with their facts (by this version) hold exactly what the codec writes, so
         decoding them into values only to encode them again is skipped; older rows come as values.
         """
-        cursor = self._store._db.execute(
-            "SELECT d.seq, d.path, d.sha256, d.size, d.agency, d.facts, COALESCE(d.outcome, r.outcome) "
-            "FROM run_documents d LEFT JOIN results r ON r.sha256 = d.sha256 AND r.fingerprint = ? "
-            "WHERE d.run_id = ? ORDER BY d.seq",
-            (self._fingerprint, self._run_id),
-        )
-        for seq, path, sha256, size, agency, facts, outcome in cursor:
-            if facts is None or outcome is None:
-                yield self[seq]
+        for row in self._store._rows(self._run_id, self._fingerprint):
+            seq, path, sha256, size, agency, facts, outcome = row
+            if facts is None:  # recorded before facts were stored: through the values
+                yield _result(row)
                 continue
             attribution = json.loads(agency)
             meta = attribution.pop("meta", None) or meta_to_dict(NO_META)
             known = facts_from_json(facts)
-            named = agency_named(attribution.get("name"), known.agency_certificates)
+            decree30, named = for_agency(known.decree30, attribution.get("name"), known.agency_certificates)
             yield document_dict(
-                path,
-                sha256,
-                size,
-                attribution,
-                meta,
-                json.loads(outcome),
-                with_agency(known.decree30, named),
-                named,
-                exchange(seq),
+                path, sha256, size, attribution, meta, json.loads(outcome), decree30, named, exchange(seq)
             )
 
     def __iter__(self) -> Iterator[DocumentResult]:

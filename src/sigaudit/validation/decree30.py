@@ -55,3 +55,12 @@ def with_agency(conformance: Decree30, named: bool | None) -> Decree30:
     if named is False and conformance in (Decree30.COMPLETE, Decree30.AGENCY_ONLY):
         return Decree30.OTHER_AGENCY
     return conformance
+
+
+def for_agency(
+    conformance: Decree30, agency_name: str | None, certificates: Names
+) -> tuple[Decree30, bool | None]:
+    """A document's pattern checked against its issuing agency, and whether the agency signature's
+    certificate names that agency (see :func:`agency_named` and :func:`with_agency`)."""
+    named = agency_named(agency_name, certificates)
+    return with_agency(conformance, named), named
