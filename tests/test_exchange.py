@@ -12,6 +12,7 @@ import io
 import json
 import shutil
 import zipfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,21 @@ import pytest
 from click.testing import CliRunner
 
 from edxml_fixtures import TAMPERED_PDF, VALID_PDF, Att, package, sample_pdf, status_package
+from sigaudit.aggregate.exchange import Exclusion, classify
+from sigaudit.aggregate.kpi import summarize
+from sigaudit.aggregate.reconcile import Finding, reconcile
 from sigaudit.cli import main
-from sigaudit.model import Direction
+from sigaudit.model import (
+    Agency,
+    Decree30,
+    Direction,
+    DocumentFacts,
+    DocumentMeta,
+    Level,
+    OutcomeFacts,
+    Party,
+    Verdict,
+)
 from sigaudit.sources.manifest import direction_from_name, is_document_csv, parse_manifest
 
 PROVINCE_OFFICE = "000.00.01.H44"  # Văn phòng UBND tỉnh (sender of everything below)
@@ -314,3 +328,53 @@ def test_a_configuration_adds_register_headings(demo_pki: Path, tmp_path: Path) 
     config.write_text('[columns]\nfiel = ["x"]\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["--config", str(config), "scan", str(archive)])
     assert result.exit_code == 2 and "unknown column 'fiel'" in result.output
+
+
+def _facts(
+    seq: int, sha: str, direction: Direction, number: str | None, recipients: tuple[str, ...] = ()
+) -> DocumentFacts:
+    """A document as aggregation sees it: sent by the province office, the given bytes and number."""
+    outcome = OutcomeFacts(Verdict.VALID, "ok", True, Decree30.COMPLETE, (), None)
+    agency = Agency(PROVINCE_OFFICE, "Văn phòng UBND tỉnh Phú Thọ", Level.PROVINCE, "registry", "test")
+    meta = DocumentMeta(
+        source="register",
+        direction=direction,
+        date=date(2024, 3, 1),
+        number=number,
+        notation="UBND-VP" if number else None,
+        recipients=tuple(Party(code, None, Level.DISTRICT) for code in recipients),
+    )
+    return DocumentFacts(f"doc-{seq}.pdf", sha * 64, 1000, agency, outcome, meta)
+
+
+def test_copies_count_once_with_the_senders_copy_first_whatever_the_order() -> None:
+    """The copy rules, worked out in classify's table, on documents streamed once from a generator:
+    the same bytes are one document; a received copy of a counted number is a copy even when its
+    bytes differ; a received copy that was itself a copy adds nothing to what was seen; the sender's
+    copy is preferred over one whose direction is unknown even when found later."""
+    sent, received, unknown = Direction.SENT, Direction.RECEIVED, Direction.UNKNOWN
+    documents = [
+        _facts(0, "a", sent, "1", (VIET_TRI,)),  # counted
+        _facts(1, "a", received, "1"),  # same bytes: a copy
+        _facts(2, "b", received, "1"),  # other bytes, same number as a counted copy: a copy
+        _facts(3, "c", received, "7"),  # only received: counted
+        _facts(4, "b", received, "9"),  # the bytes of 2, which was a copy and not counted: counted
+        _facts(5, "d", unknown, None, (LAM_THAO,)),  # the bytes of 6, the sender's copy: a copy
+        _facts(6, "d", sent, "5", (LAM_THAO,)),  # counted
+        _facts(7, "e", sent, "1", (LAM_THAO,)),  # sender's other document with number 1: counted
+        _facts(8, "f", sent, None, (PROVINCE_OFFICE,)),  # sent to itself: internal
+    ]
+    with classify(iter(documents)) as exchanges:
+        assert len(exchanges) == len(documents)
+        reasons = [e.excluded for e in exchanges]
+        assert exchanges[2] == list(exchanges)[2] and exchanges[-1] == exchanges[8]
+        with pytest.raises(IndexError):
+            exchanges[len(documents)]
+        summary = summarize(iter(documents), exchanges)
+        findings = {(r.finding, r.paths[-1]) for r in reconcile(exchanges)}
+    copy = Exclusion.DUPLICATE_COPY
+    assert reasons == [None, copy, copy, None, None, copy, None, None, Exclusion.INTERNAL]
+    assert summary.total.documents == 5 and summary.all_total is not None
+    assert summary.all_total.documents == 9 and summary.exclusions == {copy: 3, Exclusion.INTERNAL: 1}
+    assert (Finding.DUPLICATE_NUMBER, "doc-7.pdf") in findings  # 0 and 7: two documents numbered 1
+    assert (Finding.RECEIVED_DIFFERS, "doc-2.pdf") in findings

@@ -23,7 +23,7 @@ from sigaudit.cli import main
 from sigaudit.codec import document_to_dict
 from sigaudit.model import Verdict
 from sigaudit.sources import walk as walk_module
-from sigaudit.store.results import ResultStore, StoredDocuments
+from sigaudit.store.results import ResultStore, StoredDocuments, StoredFacts
 
 
 def _args(sample_docs: Path, demo_pki: Path, store: Path, out: Path, *extra: str) -> list[str]:
@@ -234,19 +234,25 @@ def test_a_run_with_a_store_reads_its_documents_back_and_its_facts_agree_with_th
     )
     with ResultStore(tmp_path / "s.sqlite") as store:
         run = run_audit(options, store=store)
-        assert isinstance(run.documents, StoredDocuments) and run.facts is not None
-        documents = list(run.documents)
+        assert isinstance(run.documents, StoredDocuments) and isinstance(run.facts, StoredFacts)
+        documents, facts = list(run.documents), list(run.facts)
         assert len(documents) == len(run.documents) == len(run.facts) > 40
         assert run.documents[3] == documents[3] == run.documents[3 - len(documents)]
-        assert list(run.documents[2:5]) == documents[2:5]
+        assert run.facts[3] == facts[3] == run.facts[-1 - len(documents) + 4]
+        assert list(run.documents[2:5]) == documents[2:5] and list(run.facts[2:5]) == facts[2:5]
         with pytest.raises(IndexError):
             run.documents[len(documents)]
+        with pytest.raises(IndexError):
+            run.facts[len(documents)]
     assert {d.verdict for d in documents} >= {Verdict.VALID, Verdict.INVALID, Verdict.UNSIGNED}
     assert any(d.legally_complete for d in documents) and not all(d.legally_complete for d in documents)
-    for doc, facts in zip(documents, run.facts, strict=True):
+    for doc, fact in zip(documents, facts, strict=True):
         asked = ("path", "sha256", "agency", "meta", "verdict", "reason", "signed", "latest_time")
-        assert [getattr(doc, a) for a in asked] == [getattr(facts, a) for a in asked]
-        assert doc.legally_complete == facts.legally_complete, doc.path
+        assert [getattr(doc, a) for a in asked] == [getattr(fact, a) for a in asked]
+        assert doc.legally_complete == fact.legally_complete, doc.path
+    # Without a store the same run is held in memory, and is the same.
+    held = run_audit(options)
+    assert held.facts is not None and list(held.facts) == facts and list(held.documents) == documents
 
 
 def test_the_json_report_from_stored_rows_is_what_the_values_give(

@@ -38,7 +38,6 @@ from .model import (
     Verdict,
 )
 from .run.pool import Limits, WorkerPool
-from .sources.manifest import ManifestEntry
 from .sources.walk import (
     Candidate,
     FileStamp,
@@ -50,6 +49,7 @@ from .sources.walk import (
     walk,
 )
 from .store.results import ResultStore, RunRow
+from .store.spool import RunSpool, Spooled
 from .validation.policy import FIXED_RULES, ValidationPolicy, default_policy
 from .validation.trust import TrustConfig
 
@@ -110,9 +110,8 @@ def verdict_fingerprint(trust: TrustConfig, policy: ValidationPolicy | None = No
 
 @dataclass(slots=True)
 class _Item:
-    """One document's bookkeeping while the run lasts: never its bytes, which go to a worker and are
-    dropped, and with a result store not its outcome either (that is in the store; only the little
-    aggregation needs is kept), so a run's memory stays small whatever the archive's size."""
+    """One document's bookkeeping until it is finished and spooled: never its bytes, which go to a
+    worker and are dropped."""
 
     index: int
     path: str
@@ -131,46 +130,51 @@ def run_audit(
 ) -> AuditRun:
     """Scan ``options.paths`` and return every document's result, in walk order.
 
-    With a store, the returned run's documents are read back from it when a report goes through them
-    (keep the store open while the run is used); without one, they are held in memory.
+    With a store, the returned run's documents and facts are read back from it when a report goes
+    through them (keep the store open while the run is used), and the run's memory stays the same
+    whatever the archive's size: documents in flight are the only ones held, finished ones wait in a
+    spool on disk until the run is recorded. Without a store, the documents are held in memory.
     """
     started = datetime.now(UTC)
     fingerprint = verdict_fingerprint(options.trust, options.policy)
     manifest = _run_manifest(options, started, fingerprint, store)
     run_id = store.begin_run(fingerprint, manifest) if store else None
-    manifest_rows: dict[str, ManifestEntry] = {}
-    statuses: dict[str, list[StatusEvent]] = {}  # edXML DocumentId -> status messages answering it
     skipped: list[Skipped] = []
     warnings: list[str] = list(options.trust.warnings)  # e.g. damaged revocation evidence files
-    items: list[_Item] = []
-    counters = {"done": 0, "reused": 0, "validated": 0}
-
+    in_flight: dict[int, _Item] = {}  # documents handed to the workers, by their place in the walk
+    counters = {"found": 0, "done": 0, "reused": 0, "validated": 0}
     remember: list[tuple[str, FileStamp, str]] = []  # plain files read, with their stat and digest
+    spool = RunSpool()
 
     def finished(item: _Item, reused: bool = False) -> None:
+        assert item.facts is not None
         counters["done"] += 1
         counters["reused"] += reused
+        keep = item.outcome if (store is None or not item.validated) else None
+        spool.add_document(item.index, item.path, item.size, item.sha256, item.facts, keep)
         if store and item.file is not None and item.validated:
             # Its result is in the store now: the next run need not read it again while it is unchanged.
             remember.append((*item.file, item.sha256))
-            item.file = None
             if len(remember) >= 500:
                 store.remember_files(remember)
                 remember.clear()
         if progress:
             progress(Progress(counters["done"], counters["reused"], item.path))
 
+    def new_item(path: str, size: int, sha: str, facts: OutcomeFacts | None = None) -> _Item:
+        counters["found"] += 1
+        return _Item(counters["found"] - 1, path, size, sha, facts)
+
     def to_validate() -> Iterator[tuple[object, Candidate, str]]:
         """Walk the archive; settle what needs no validation here, hand the rest to the workers."""
         known = store.known_file if store and not (options.rescan or options.rehash) else None
         for event, sha in _with_digests(walk(list(options.paths), options.limits, known)):
             if isinstance(event, ManifestFound):
-                for entry in event.entries:
-                    manifest_rows[entry.path] = entry
+                spool.add_entries(event.entries)
                 warnings.extend(f"{event.path}: {p}" for p in event.problems)
                 continue
             if isinstance(event, StatusFound):
-                statuses.setdefault(event.document_id, []).append(event.status)
+                spool.add_status(event.document_id, event.status)
                 continue
             if isinstance(event, Skipped):
                 skipped.append(event)
@@ -179,16 +183,12 @@ def run_audit(
                 cached = store.get_facts(sha, fingerprint)
                 if cached is not None:  # unchanged since it was read and validated: nothing to read
                     assert event.stamp is not None
-                    item = _Item(len(items), event.path, event.stamp[2], sha, cached)
-                    items.append(item)
-                    finished(item, reused=True)
+                    finished(new_item(event.path, event.stamp[2], sha, cached), reused=True)
                     continue
                 event, sha = _read_now(event, options.limits)
-            size = len(event.data) if event.data is not None else 0
-            item = _Item(len(items), event.path, size, sha)
+            item = new_item(event.path, len(event.data) if event.data is not None else 0, sha)
             if event.file is not None and event.stamp is not None and event.data is not None:
                 item.file = (str(event.file), event.stamp)
-            items.append(item)
             if event.data is None or event.error is not None:
                 item.outcome = ValidationOutcome(Verdict.UNREADABLE, event.error or "unreadable")
                 item.facts = facts_of(item.outcome)
@@ -200,12 +200,13 @@ def run_audit(
                 item.facts = cached
                 finished(item, reused=True)
                 continue
+            in_flight[item.index] = item
             yield item.index, event, sha
 
-    with _executor(options) as executor:
+    with spool, _executor(options) as executor:
         for key, outcome in executor.map_unordered(to_validate()):
             assert isinstance(key, int)
-            item = items[key]
+            item = in_flight.pop(key)
             item.facts = facts_of(outcome)
             counters["validated"] += 1
             if store:
@@ -214,41 +215,27 @@ def run_audit(
                 item.outcome = share_signers(outcome)
             finished(item)
 
-    facts: list[DocumentFacts] = []
-    for item in items:
-        assert item.facts is not None
-        entry = manifest_rows.pop(item.path, None)
-        facts.append(
-            DocumentFacts(
-                path=item.path,
-                sha256=item.sha256,
-                size=item.size,
-                agency=attribute(entry, options.registry),
-                facts=item.facts,
-                meta=_with_statuses(_recipient_levels(entry.meta, options.registry), statuses)
-                if entry
-                else NO_META,
-            )
-        )
-    for path in sorted(manifest_rows):
-        warnings.append(f"manifest lists {path}, which is not in the scanned archive")
-    manifest["ended"] = datetime.now(UTC).isoformat()
-    manifest["counts"] = {
-        "documents": len(facts),
-        "validated": counters["validated"],
-        "reused_from_store": counters["reused"],
-        "skipped": len(skipped),
-    }
-    documents: Sequence[DocumentResult]
-    if store and run_id is not None:
-        if not store.temporary:
-            manifest["store_run_id"] = run_id
-        rows = (RunRow(f, None if i.validated else i.outcome) for f, i in zip(facts, items, strict=True))
-        store.end_run(run_id, rows, manifest, skipped, warnings)
-        store.remember_files(remember)
-        documents = store.documents(run_id, fingerprint)
-    else:
-        documents = tuple(_result(f, i.outcome) for f, i in zip(facts, items, strict=True))
+        for path in spool.unmatched_entries():
+            warnings.append(f"manifest lists {path}, which is not in the scanned archive")
+        manifest["ended"] = datetime.now(UTC).isoformat()
+        manifest["counts"] = {
+            "documents": len(spool),
+            "validated": counters["validated"],
+            "reused_from_store": counters["reused"],
+            "skipped": len(skipped),
+        }
+        rows = (_run_row(done, spool, options.registry) for done in spool.documents())
+        if store and run_id is not None:
+            if not store.temporary:
+                manifest["store_run_id"] = run_id
+            store.end_run(run_id, rows, manifest, skipped, warnings)
+            store.remember_files(remember)
+            documents: Sequence[DocumentResult] = store.documents(run_id, fingerprint)
+            facts: Sequence[DocumentFacts] = store.facts(run_id, fingerprint)
+        else:
+            kept = list(rows)
+            documents = tuple(_result(row.facts, row.outcome) for row in kept)
+            facts = tuple(row.facts for row in kept)
     return AuditRun(
         documents=documents,
         skipped=tuple(skipped),
@@ -256,6 +243,25 @@ def run_audit(
         manifest=manifest,
         facts=facts,
     )
+
+
+def _run_row(done: Spooled, spool: RunSpool, registry: Registry) -> RunRow:
+    """A finished document as the run records it: attributed, with its metadata and statuses."""
+    entry = done.entry
+    meta = NO_META
+    if entry is not None:
+        meta = _recipient_levels(entry.meta, registry)
+        if meta.document_id:
+            meta = _with_statuses(meta, spool.statuses(meta.document_id))
+    facts = DocumentFacts(
+        path=done.path,
+        sha256=done.sha256,
+        size=done.size,
+        agency=attribute(entry, registry),
+        facts=done.facts,
+        meta=meta,
+    )
+    return RunRow(facts, done.outcome)
 
 
 def _result(facts: DocumentFacts, outcome: ValidationOutcome | None) -> DocumentResult:
@@ -273,9 +279,8 @@ def _recipient_levels(meta: DocumentMeta, registry: Registry) -> DocumentMeta:
     return dataclasses.replace(meta, recipients=recipients)
 
 
-def _with_statuses(meta: DocumentMeta, statuses: dict[str, list[StatusEvent]]) -> DocumentMeta:
+def _with_statuses(meta: DocumentMeta, found: list[StatusEvent]) -> DocumentMeta:
     """Attach the status messages that answer the document (matched by its edXML DocumentId)."""
-    found = statuses.get(meta.document_id) if meta.document_id else None
     if not found:
         return meta
     return dataclasses.replace(meta, statuses=(*meta.statuses, *found))

@@ -301,22 +301,27 @@ def _emit_reports(
     run: AuditRun, config: Config, gates: Gates, outputs: Outputs, quiet: bool, view: View
 ) -> list[str]:
     """Summarise, check gates, write every requested report; return the failed gates."""
-    json_out, csv_out, html_out, lang = outputs.json_out, outputs.csv_out, outputs.html_out, outputs.lang
-    if json_out == "-" and csv_out == "-":
+    if outputs.json_out == "-" and outputs.csv_out == "-":
         raise ConfigError("--json - and --csv - cannot both write to stdout")
-    exchanges = classify(run.counted, view.period)
-    summary = summarize(run.counted, exchanges, view.period_kind)
-    failures = evaluate(gates, run.counted, summary)
-    ctx = ReportContext(
-        run,
-        summary,
-        tuple(failures),
-        config.targets,
-        lang,
-        exchanges=tuple(exchanges),
-        reconciliation=tuple(reconcile(run.counted, exchanges)),
-        period=view.period,
-    )
+    with classify(run.counted, view.period) as exchanges:
+        summary = summarize(run.counted, exchanges, view.period_kind)
+        ctx = ReportContext(
+            run,
+            summary,
+            tuple(evaluate(gates, summary)),
+            config.targets,
+            outputs.lang,
+            exchanges=exchanges,
+            reconciliation=tuple(reconcile(exchanges)),
+            period=view.period,
+        )
+        _write_reports(ctx, outputs, quiet)
+    return list(ctx.gate_failures)
+
+
+def _write_reports(ctx: ReportContext, outputs: Outputs, quiet: bool) -> None:
+    """Write every requested report (the exchanges must still be open)."""
+    json_out, csv_out, html_out = outputs.json_out, outputs.csv_out, outputs.html_out
     if json_out:
         _write(json_out, FORMATTERS["json"](ctx))
     if csv_out:
@@ -335,10 +340,9 @@ def _emit_reports(
     if not quiet:
         # Keep stdout clean for a machine-readable report written there.
         click.echo(_whole(FORMATTERS["table"](ctx)), nl=False, err=json_out == "-" or csv_out == "-")
-    elif failures:
-        for failure in failures:
+    else:
+        for failure in ctx.gate_failures:
             click.echo(f"GATE FAILED: {failure}", err=True)
-    return failures
 
 
 # --- the commands ----------------------------------------------------------------------------------

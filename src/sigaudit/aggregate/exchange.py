@@ -22,11 +22,15 @@ recipient counts: the incoming register is the recipient's own, and the sender i
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+import itertools
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import overload
 
-from ..model import BusinessType, Counted, Direction
+from ..model import BusinessType, Counted, Direction, Level, Party
 from ..sources.manifest import fold
 
 
@@ -138,51 +142,219 @@ def _recalled(doc: Counted) -> bool:
 
 
 _DIRECTION_PREFERENCE = {Direction.SENT: 0, Direction.UNKNOWN: 1, Direction.RECEIVED: 2}
+_DIRECTIONS = {n: d for d, n in _DIRECTION_PREFERENCE.items()}
 _NEWER = (BusinessType.REPLACE, BusinessType.UPDATE)
 
+_SCHEMA = """
+CREATE TABLE docs (
+    seq INTEGER PRIMARY KEY,  -- the document's place in the run
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    direction INTEGER NOT NULL,  -- 0 sent, 1 unknown, 2 received: the order copies are preferred in
+    newer INTEGER NOT NULL,  -- a replacement or update (edXML business type 2/3)
+    recalled INTEGER NOT NULL,
+    signed INTEGER NOT NULL,
+    identity TEXT,
+    day TEXT,
+    inter INTEGER NOT NULL,
+    first_reason TEXT,  -- internal, or no exchange data: what the exchange itself says
+    period_reason TEXT,  -- undated or outside the period: overrides everything else
+    reason TEXT,  -- the final exclusion (NULL: the document counts)
+    parties TEXT NOT NULL  -- JSON: recipients [code, name, level] and statuses [code, organ, source]
+);
+CREATE TABLE seen_bytes (sha256 TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE seen_ids (identity TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE duplicates (seq INTEGER PRIMARY KEY);
+"""
 
-def classify(documents: Sequence[Counted], period: Period = ALL_TIME) -> list[Exchange]:
-    """One :class:`Exchange` per document, in the same order."""
-    days = [document_day(d) for d in documents]
-    ids = [identity(d, day) for d, day in zip(documents, days, strict=True)]
-    recalled = [_recalled(d) for d in documents]
-    recalled_ids = {i for r, i in zip(recalled, ids, strict=True) if r and i}
-    newer_ids = {i for d, i in zip(documents, ids, strict=True) if i and d.meta.business in _NEWER}
-    first_reason: list[Exclusion | None] = []
-    flags: list[bool] = []
-    for doc, day, ident, was_recalled in zip(documents, days, ids, recalled, strict=True):
-        inter, reason = _inter_agency(doc)
-        flags.append(inter)
-        if period.bounded and day is None:
-            reason = Exclusion.UNDATED
-        elif day is not None and not period.contains(day):
-            reason = Exclusion.OUT_OF_PERIOD
-        elif was_recalled or ident in recalled_ids:
-            reason = Exclusion.RECALLED
-        elif ident in newer_ids and doc.meta.business not in _NEWER:
-            reason = Exclusion.REPLACED
-        first_reason.append(reason)
-    # One counted copy per document, the sender's copy first. The same bytes are always the same
-    # document; a received copy is also a copy of the counted document with its identity (even when
-    # its bytes differ — reconciliation reports that). Two sender-side files with one identity but
-    # different bytes are different documents given the same number: both count.
-    order = sorted(
-        range(len(documents)), key=lambda n: (_DIRECTION_PREFERENCE[documents[n].meta.direction], n)
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """One document as reconciliation and the processing measure see it (a row of :class:`Exchanges`)."""
+
+    path: str
+    sha256: str
+    direction: Direction
+    newer: bool  # a replacement or update of an earlier document
+    signed: bool
+    excluded: Exclusion | None
+    recipients: tuple[Party, ...]
+    statuses: tuple[tuple[str, str | None, str], ...]  # (code, organ, source)
+
+
+class Exchanges(Sequence[Exchange]):
+    """What the KPI makes of each document of a run, in the run's order, with what reconciliation and
+    the processing measure need of each document.
+
+    The rows live in a private temporary SQLite database (SQLite keeps a small page cache in memory
+    and the rest in a file that is deleted when the database is closed), so classifying an archive of
+    any size takes the same memory: the copies already counted are looked up there, not held in sets.
+    """
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("")
+        self._db.execute("PRAGMA journal_mode=OFF")  # nothing to recover: the file dies with the run
+        self._db.executescript(_SCHEMA)
+        self._count = 0
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Exchanges:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Exchange]:
+        for row in self._db.execute("SELECT inter, reason, day, identity FROM docs ORDER BY seq"):
+            yield _exchange(row)
+
+    @overload
+    def __getitem__(self, index: int) -> Exchange: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Exchange]: ...
+    def __getitem__(self, index: int | slice) -> Exchange | Sequence[Exchange]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        row = self._db.execute(
+            "SELECT inter, reason, day, identity FROM docs WHERE seq = ?",
+            (index + self._count if index < 0 else index,),
+        ).fetchone()
+        if row is None:
+            raise IndexError(index)
+        return _exchange(row)
+
+    def copies_by(self, group: str, where: str = "") -> Iterator[tuple[str, Iterator[Copy]]]:
+        """Documents grouped by ``group`` — ``identity`` (documents without one left out), or ``unit``
+        (identity, else the content hash) — groups in the order their first document was found,
+        documents in run order; ``where`` narrows the documents."""
+        key = "identity" if group == "identity" else "COALESCE(identity, 'sha:' || sha256)"
+        narrow = f"AND ({where})" if where else ""
+        cursor = self._db.execute(
+            f"WITH d AS (SELECT *, {key} AS key FROM docs WHERE {key} IS NOT NULL {narrow}), "
+            "k AS (SELECT key, MIN(seq) AS first FROM d GROUP BY key) "
+            "SELECT d.key, d.path, d.sha256, d.direction, d.newer, d.signed, d.reason, d.parties "
+            "FROM d JOIN k USING (key) ORDER BY k.first, d.seq"
+        )
+        for ident, rows in itertools.groupby(cursor, key=lambda row: str(row[0])):
+            yield ident, (_copy(row) for row in rows)
+
+    def received_recipients(self) -> Iterator[Party]:
+        """The recipients named by received copies: agencies whose incoming documents are in the archive."""
+        for (parties,) in self._db.execute("SELECT parties FROM docs WHERE direction = 2"):
+            yield from _parties(json.loads(parties)[0])
+
+
+def _exchange(row: tuple[int, str | None, str | None, str | None]) -> Exchange:
+    inter, reason, day, ident = row
+    return Exchange(
+        inter_agency=bool(inter),
+        excluded=Exclusion(reason) if reason else None,
+        day=date.fromisoformat(day) if day else None,
+        identity=ident,
     )
-    seen_bytes: set[str] = set()
-    seen_ids: set[str] = set()
-    for n in order:
-        if first_reason[n] is not None:
-            continue
-        doc, ident = documents[n], ids[n]
-        received = doc.meta.direction == Direction.RECEIVED
-        if doc.sha256 in seen_bytes or (received and ident is not None and ident in seen_ids):
-            first_reason[n] = Exclusion.DUPLICATE_COPY
-            continue
-        seen_bytes.add(doc.sha256)
-        if ident is not None:
-            seen_ids.add(ident)
-    return [
-        Exchange(inter_agency=flags[n], excluded=first_reason[n], day=days[n], identity=ids[n])
-        for n in range(len(documents))
-    ]
+
+
+def _parties(rows: list[list[str | None]]) -> tuple[Party, ...]:
+    return tuple(Party(code, name, Level(level or Level.UNKNOWN)) for code, name, level in rows)
+
+
+def _copy(row: tuple[str, str, str, int, int, int, str | None, str]) -> Copy:
+    _, path, sha256, direction, newer, signed, reason, parties = row
+    recipients, statuses = json.loads(parties)
+    return Copy(
+        path,
+        sha256,
+        _DIRECTIONS[direction],
+        bool(newer),
+        bool(signed),
+        Exclusion(reason) if reason else None,
+        _parties(recipients),
+        tuple((code, organ, source) for code, organ, source in statuses),
+    )
+
+
+def classify(documents: Iterable[Counted], period: Period = ALL_TIME) -> Exchanges:
+    """One :class:`Exchange` per document, in the same order (see the module text for the rules).
+
+    The documents are gone through once; everything else is worked out in the rows of the result.
+    """
+    exchanges = Exchanges()
+    db = exchanges._db
+    with db:
+        db.executemany(
+            "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+            _rows(documents, period, exchanges),
+        )
+    with db:
+        db.execute("CREATE INDEX docs_identity ON docs (identity)")
+        # Recalled (the document, or another copy of it), else replaced by a later version, unless
+        # the period already leaves it out; otherwise the exchange's own reason (internal, no data).
+        db.execute(
+            "UPDATE docs SET reason = COALESCE(period_reason, CASE "
+            "WHEN recalled OR identity IN (SELECT identity FROM docs WHERE recalled) THEN 'recalled' "
+            "WHEN NOT newer AND identity IN (SELECT identity FROM docs WHERE newer) THEN 'replaced' "
+            "ELSE first_reason END)"
+        )
+        # One counted copy per document, the sender's copy first. The same bytes are always the same
+        # document; a received copy is also a copy of the counted document with its identity (even
+        # when its bytes differ — reconciliation reports that). Two sender-side files with one
+        # identity but different bytes are different documents given the same number: both count.
+        for seq, sha256, ident, direction in db.execute(
+            "SELECT seq, sha256, identity, direction FROM docs WHERE reason IS NULL ORDER BY direction, seq"
+        ):
+            if db.execute("SELECT 1 FROM seen_bytes WHERE sha256 = ?", (sha256,)).fetchone() or (
+                direction == _DIRECTION_PREFERENCE[Direction.RECEIVED]
+                and ident is not None
+                and db.execute("SELECT 1 FROM seen_ids WHERE identity = ?", (ident,)).fetchone()
+            ):
+                db.execute("INSERT INTO duplicates VALUES (?)", (seq,))
+                continue
+            db.execute("INSERT INTO seen_bytes VALUES (?)", (sha256,))
+            if ident is not None:
+                db.execute("INSERT OR IGNORE INTO seen_ids VALUES (?)", (ident,))
+        db.execute(
+            "UPDATE docs SET reason = ? WHERE seq IN (SELECT seq FROM duplicates)",
+            (Exclusion.DUPLICATE_COPY.value,),
+        )
+        db.execute("DELETE FROM seen_bytes")
+        db.execute("DELETE FROM seen_ids")
+        db.execute("DELETE FROM duplicates")
+    return exchanges
+
+
+def _rows(documents: Iterable[Counted], period: Period, exchanges: Exchanges) -> Iterator[tuple[object, ...]]:
+    for seq, doc in enumerate(documents):
+        exchanges._count = seq + 1
+        day = document_day(doc)
+        ident = identity(doc, day)
+        inter, first_reason = _inter_agency(doc)
+        period_reason = None
+        if period.bounded and day is None:
+            period_reason = Exclusion.UNDATED.value
+        elif day is not None and not period.contains(day):
+            period_reason = Exclusion.OUT_OF_PERIOD.value
+        meta = doc.meta
+        parties = [
+            [[p.code, p.name, p.level.value] for p in meta.recipients],
+            [[s.code, s.organ, s.source] for s in meta.statuses],
+        ]
+        yield (
+            seq,
+            doc.path,
+            doc.sha256,
+            _DIRECTION_PREFERENCE[meta.direction],
+            meta.business in _NEWER,
+            _recalled(doc),
+            doc.signed,
+            ident,
+            day.isoformat() if day else None,
+            inter,
+            first_reason.value if first_reason else None,
+            period_reason,
+            json.dumps(parties, ensure_ascii=False),
+        )

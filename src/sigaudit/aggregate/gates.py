@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model import Counted, Verdict
+from ..model import Verdict
 from .kpi import Summary
 
 
@@ -19,19 +18,13 @@ class Gates:
     fail_under: float | None = None
 
 
-def evaluate(gates: Gates, documents: Iterable[Counted], summary: Summary) -> list[str]:
+def evaluate(gates: Gates, summary: Summary) -> list[str]:
     """Return one message per failed gate (empty: all gates passed)."""
     failures: list[str] = []
-    if gates.fail_on:
-        counts = {v: 0 for v in gates.fail_on}
-        for doc in documents:
-            if doc.verdict in counts:
-                counts[doc.verdict] += 1
-        for verdict in sorted(counts, key=list(Verdict).index):
-            if counts[verdict]:
-                failures.append(
-                    f"--fail-on {verdict.value}: {counts[verdict]} document(s) are {verdict.value}"
-                )
+    every = summary.all_total.as_dict() if summary.all_total else {}
+    for verdict in sorted(gates.fail_on, key=list(Verdict).index):
+        if count := every.get(verdict.value, 0):
+            failures.append(f"--fail-on {verdict.value}: {count} document(s) are {verdict.value}")
     if gates.fail_under is not None:
         found = summary.all_total.documents if summary.all_total else 0
         if summary.kpi and summary.total.documents == 0 and found and gates.fail_under > 0:

@@ -14,12 +14,12 @@ Definitions (also printed by the reports):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from ..model import Counted, Level, Verdict
-from .exchange import Exchange, Exclusion
+from .exchange import Exchange, Exchanges, Exclusion
 from .processing import ProcessingCounts, measure
 
 LEVEL_ORDER = (Level.CENTRAL, Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.UNKNOWN)
@@ -140,8 +140,8 @@ def document_month(doc: Counted) -> str | None:
 
 
 def summarize(
-    documents: Sequence[Counted],
-    exchanges: Sequence[Exchange] | None = None,
+    documents: Iterable[Counted],
+    exchanges: Exchanges | None = None,
     period_kind: str | None = None,
 ) -> Summary:
     """Count documents per level, agency, period and flow (see the module text for what counts)."""
@@ -153,13 +153,15 @@ def summarize(
     periods: dict[str, _Tally] = {}
     flow: dict[tuple[Level, Level], _Tally] = {}
     exclusions = dict.fromkeys(Exclusion, 0)
-    for n, doc in enumerate(documents):
+    pairs: Iterable[tuple[Counted, Exchange | None]] = (
+        zip(documents, exchanges, strict=True) if exchanges is not None else ((d, None) for d in documents)
+    )
+    for doc, exchange in pairs:
         everything[doc.agency.level].add(doc)
         all_total.add(doc)
         month = document_month(doc)
         if month:
             months.setdefault(month, _Tally()).add(doc)
-        exchange = exchanges[n] if exchanges is not None else None
         if exchange is not None and exchange.excluded is not None:
             exclusions[exchange.excluded] += 1
             continue
@@ -198,6 +200,6 @@ def summarize(
         },
         by_period={p: periods[p].freeze() for p in sorted(periods)},
         period_kind=period_kind,
-        processing=measure(documents, exchanges) if exchanges is not None else {},
+        processing=measure(exchanges) if exchanges is not None else {},
         kpi=exchanges is not None,
     )

@@ -15,11 +15,11 @@ the KPI as recalled, replaced, internal or outside the period are left out here 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..model import Counted, Direction, Level, StatusEvent
-from .exchange import Exchange, Exclusion, party_key
+from ..model import Direction, Level
+from .exchange import Exchanges, Exclusion, party_key
 
 DONE = "06"
 _SKIPPED = {
@@ -45,36 +45,32 @@ class ProcessingCounts:
         return {"receptions": self.receptions, "with_status_trail": self.with_trail, "done": self.done}
 
 
-def measure(documents: Sequence[Counted], exchanges: Sequence[Exchange]) -> Mapping[Level, ProcessingCounts]:
+def measure(exchanges: Exchanges) -> Mapping[Level, ProcessingCounts]:
     """Receptions, receptions with a status trail, and those done, per recipient level."""
-    trails: dict[tuple[str, str], list[StatusEvent]] = {}
-    levels: dict[tuple[str, str], Level] = {}
-    by_document: dict[str, list[StatusEvent]] = {}  # statuses of a document that name no organ
-    for doc, exchange in zip(documents, exchanges, strict=True):
-        if exchange.excluded in _SKIPPED:
-            continue
-        key = exchange.identity or f"sha:{doc.sha256}"
-        for recipient in doc.meta.recipients:
-            who = party_key(recipient.code, recipient.name)
-            if who is None:
-                continue
-            unit = (key, who)
-            trails.setdefault(unit, [])
-            if recipient.level != Level.UNKNOWN or unit not in levels:
-                levels[unit] = recipient.level
-            if doc.meta.direction == Direction.RECEIVED:
-                # A register of received documents: its status column is the recipient's own trail.
-                trails[unit].extend(s for s in doc.meta.statuses if s.organ is None)
-        by_document.setdefault(key, []).extend(s for s in doc.meta.statuses if s.organ is not None)
-    for (key, who), trail in trails.items():
-        for status in by_document.get(key, ()):
-            organ = status.organ or ""
-            if who in (party_key(organ, None), party_key(None, organ)):
-                trail.append(status)
     tallies: dict[Level, list[int]] = {}
-    for unit, trail in trails.items():
-        t = tallies.setdefault(levels[unit], [0, 0, 0])
-        t[0] += 1
-        t[1] += bool(trail)
-        t[2] += any(s.code == DONE for s in trail)
+    skipped = ", ".join(f"'{e.value}'" for e in _SKIPPED)
+    for _, copies in exchanges.copies_by("unit", f"reason IS NULL OR reason NOT IN ({skipped})"):
+        trails: dict[str, list[tuple[str, str | None]]] = {}  # recipient -> its trail (code, organ)
+        levels: dict[str, Level] = {}
+        reported: list[tuple[str, str | None]] = []  # statuses of the document that name an organ
+        for doc in copies:
+            for recipient in doc.recipients:
+                who = party_key(recipient.code, recipient.name)
+                if who is None:
+                    continue
+                trail = trails.setdefault(who, [])
+                if recipient.level != Level.UNKNOWN or who not in levels:
+                    levels[who] = recipient.level
+                if doc.direction == Direction.RECEIVED:
+                    # A register of received documents: its status column is the recipient's own trail.
+                    trail.extend((code, organ) for code, organ, _ in doc.statuses if organ is None)
+            reported.extend((code, organ) for code, organ, _ in doc.statuses if organ is not None)
+        for who, trail in trails.items():
+            for code, organ in reported:
+                if who in (party_key(organ, None), party_key(None, organ)):
+                    trail.append((code, organ))
+            t = tallies.setdefault(levels[who], [0, 0, 0])
+            t[0] += 1
+            t[1] += bool(trail)
+            t[2] += any(code == DONE for code, _ in trail)
     return {lv: ProcessingCounts(*tallies[lv]) for lv in Level if lv in tallies}

@@ -15,11 +15,11 @@ Copies are matched by (sender, year, number/notation) — unique per issuing age
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..model import BusinessType, Counted, Direction
-from .exchange import Exchange, Exclusion, party_key
+from ..model import Direction
+from .exchange import Copy, Exchanges, Exclusion, party_key
 
 
 class Finding(enum.StrEnum):
@@ -55,38 +55,25 @@ class Reconciliation:
         }
 
 
-def reconcile(documents: Sequence[Counted], exchanges: Sequence[Exchange]) -> list[Reconciliation]:
-    """Every finding, grouped by document identity, in the order the documents were found."""
-    groups: dict[str, list[Counted]] = {}
-    withdrawn: set[str] = set()  # recalled or replaced documents: not expected to be received
-    for doc, exchange in zip(documents, exchanges, strict=True):
-        if exchange.identity:
-            groups.setdefault(exchange.identity, []).append(doc)
-        if exchange.excluded in (Exclusion.RECALLED, Exclusion.REPLACED):
-            withdrawn.add(doc.path)
+def reconcile(exchanges: Exchanges) -> Iterator[Reconciliation]:
+    """Every finding, grouped by document identity, in the order the documents were found; one group
+    of copies is in memory at a time."""
     # Agencies whose incoming documents are in the archive: recipients named by received copies.
-    receivers = {
-        key
-        for doc in documents
-        if doc.meta.direction == Direction.RECEIVED
-        for p in doc.meta.recipients
-        if (key := party_key(p.code, p.name))
-    }
-    findings: list[Reconciliation] = []
-    for ident, copies in groups.items():
-        findings.extend(_group(ident, copies, receivers, withdrawn))
-    return findings
+    receivers = {key for p in exchanges.received_recipients() if (key := party_key(p.code, p.name))}
+    for ident, copies in exchanges.copies_by("identity"):
+        yield from _group(ident, list(copies), receivers)
 
 
-def _group(
-    ident: str, copies: list[Counted], receivers: set[str], withdrawn: set[str]
-) -> list[Reconciliation]:
-    received = [d for d in copies if d.meta.direction == Direction.RECEIVED]
-    sent = [d for d in copies if d.meta.direction == Direction.SENT] or [
-        d for d in copies if d.meta.direction == Direction.UNKNOWN
+_WITHDRAWN = (Exclusion.RECALLED, Exclusion.REPLACED)  # not expected to be received
+
+
+def _group(ident: str, copies: list[Copy], receivers: set[str]) -> list[Reconciliation]:
+    received = [d for d in copies if d.direction == Direction.RECEIVED]
+    sent = [d for d in copies if d.direction == Direction.SENT] or [
+        d for d in copies if d.direction == Direction.UNKNOWN
     ]
     out: list[Reconciliation] = []
-    originals = [d for d in sent if d.meta.business not in (BusinessType.REPLACE, BusinessType.UPDATE)]
+    originals = [d for d in sent if not d.newer]
     if len({d.sha256 for d in originals}) > 1:
         out.append(
             Reconciliation(
@@ -118,28 +105,28 @@ def _group(
                 )
             )
     answered: set[str] = set()  # recipients that hold a copy or sent a status
-    statuses = {(s.code, s.organ, s.source): s for doc in copies for s in doc.meta.statuses}
-    for status in statuses.values():
-        if status.code == "02":
+    statuses = dict.fromkeys(s for doc in copies for s in doc.statuses)  # (code, organ, source)
+    for code, organ, source in statuses:
+        if code == "02":
             out.append(
                 Reconciliation(
                     Finding.REFUSED,
                     ident,
                     tuple(d.path for d in copies),
-                    f"status 02 from {status.organ or 'a recipient'} ({status.source})",
+                    f"status 02 from {organ or 'a recipient'} ({source})",
                 )
             )
-        if status.organ:
-            answered.add(party_key(status.organ, None) or "")
-            answered.add(party_key(None, status.organ) or "")
+        if organ:
+            answered.add(party_key(organ, None) or "")
+            answered.add(party_key(None, organ) or "")
     for copy in received:
-        answered |= {k for p in copy.meta.recipients if (k := party_key(p.code, p.name))}
+        answered |= {k for p in copy.recipients if (k := party_key(p.code, p.name))}
     for doc in sent:
-        if doc.path in withdrawn:
+        if doc.excluded in _WITHDRAWN:
             continue
         missing = [
             p
-            for p in doc.meta.recipients
+            for p in doc.recipients
             if (k := party_key(p.code, p.name)) and k in receivers and k not in answered
         ]
         if missing:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..aggregate.exchange import ALL_TIME, Exchange, Period
@@ -21,7 +21,7 @@ class ReportContext:
     gate_failures: tuple[str, ...] = ()
     targets: Targets = field(default_factory=lambda: PLAN_TARGETS)
     lang: str = "en"  # "vi" or "en", for reports meant for people
-    exchanges: tuple[Exchange, ...] | None = None  # per document, same order as run.documents
+    exchanges: Sequence[Exchange] | None = None  # per document, same order as run.documents
     reconciliation: tuple[Reconciliation, ...] = ()
     period: Period = ALL_TIME
 

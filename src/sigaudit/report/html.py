@@ -639,9 +639,14 @@ FAILING_ROWS_SHOWN = 2000  # a page a browser opens at once; the CSV evidence li
 def _failing_rows(run: AuditRun, t: Labels) -> tuple[tuple[FailingRow, ...], int]:
     """The first documents whose verdict is not valid, in the order the archive was walked, and how
     many there are. Only those are read (from the result store when the run has one)."""
-    failing = [n for n, doc in enumerate(run.counted) if doc.verdict != Verdict.VALID]
+    failing, shown = 0, []
+    for n, counted in enumerate(run.counted):
+        if counted.verdict != Verdict.VALID:
+            failing += 1
+            if len(shown) < FAILING_ROWS_SHOWN:
+                shown.append(n)
     rows = []
-    for n in failing[:FAILING_ROWS_SHOWN]:
+    for n in shown:
         doc = run.documents[n]
         signers = tuple(
             s.signer.common_name or s.signer.subject if s.signer else t.text["not_stated"]
@@ -660,7 +665,7 @@ def _failing_rows(run: AuditRun, t: Labels) -> tuple[tuple[FailingRow, ...], int
                 sha256=doc.sha256,
             )
         )
-    return tuple(rows), len(failing)
+    return tuple(rows), failing
 
 
 def _plain(value: object, t: Labels) -> str:

@@ -301,7 +301,7 @@ class ResultStore:
             skipped=skipped,
             warnings=tuple(json.loads(row[1] or "[]")),
             manifest=run.manifest,
-            facts=list(self.run_facts(run)),
+            facts=self.facts(run.id, run.fingerprint),
         )
 
     def documents(self, run_id: int, fingerprint: str) -> StoredDocuments:
@@ -309,19 +309,23 @@ class ResultStore:
         count = self._db.execute("SELECT COUNT(*) FROM run_documents WHERE run_id = ?", (run_id,)).fetchone()
         return StoredDocuments(self, run_id, fingerprint, int(count[0]))
 
-    def run_facts(self, run: RunInfo) -> Iterator[DocumentFacts]:
-        """The documents of a recorded run as aggregation sees them, in scan order; the outcomes are
-        decoded only for rows recorded before their facts were stored."""
+    def facts(self, run_id: int, fingerprint: str) -> StoredFacts:
+        """A run's documents as aggregation sees them, read from the store when gone through."""
+        return StoredFacts(self.documents(run_id, fingerprint))
+
+    def _facts(self, run_id: int, fingerprint: str, where: str = "", *args: int) -> Iterator[DocumentFacts]:
+        """A run's rows as facts; the outcomes are decoded only for rows recorded before their facts
+        were stored."""
         cursor = self._db.execute(
             "SELECT d.path, d.sha256, d.size, d.agency, d.facts, "
             "CASE WHEN d.facts IS NULL THEN COALESCE(d.outcome, r.outcome) END FROM run_documents d "
             "LEFT JOIN results r ON d.facts IS NULL AND r.sha256 = d.sha256 AND r.fingerprint = ? "
-            "WHERE d.run_id = ? ORDER BY d.seq",
-            (run.fingerprint, run.id),
+            f"WHERE d.run_id = ? {where} ORDER BY d.seq",
+            (fingerprint, run_id, *args),
         )
         for path, sha256, size, agency, facts, outcome in cursor:
             if facts is None and outcome is None:
-                raise ConfigError(f"run {run.id}: the stored result for {path} is missing from the store")
+                raise ConfigError(f"run {run_id}: the stored result for {path} is missing from the store")
             attribution = json.loads(agency)
             yield DocumentFacts(
                 path=path,
@@ -425,11 +429,40 @@ class StoredDocuments(Sequence[DocumentResult]):
     def __getitem__(self, index: int | slice) -> DocumentResult | Sequence[DocumentResult]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(self._count))]
-        if index < 0:
-            index += self._count
-        if not 0 <= index < self._count:
+        position = self._position(index)
+        return next(self._store._documents(self._run_id, self._fingerprint, "AND d.seq = ?", position))
+
+    def _position(self, index: int) -> int:
+        position = index + self._count if index < 0 else index
+        if not 0 <= position < self._count:
             raise IndexError(index)
-        return next(self._store._documents(self._run_id, self._fingerprint, "AND d.seq = ?", index))
+        return position
+
+
+class StoredFacts(Sequence[DocumentFacts]):
+    """A run's documents as aggregation sees them (:class:`DocumentFacts`), in scan order, read from
+    the store each time they are gone through, like :class:`StoredDocuments`."""
+
+    def __init__(self, documents: StoredDocuments) -> None:
+        self._documents = documents
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    def __iter__(self) -> Iterator[DocumentFacts]:
+        d = self._documents
+        return d._store._facts(d._run_id, d._fingerprint)
+
+    @overload
+    def __getitem__(self, index: int) -> DocumentFacts: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[DocumentFacts]: ...
+    def __getitem__(self, index: int | slice) -> DocumentFacts | Sequence[DocumentFacts]:
+        d = self._documents
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(d)))]
+        index = d._position(index)
+        return next(d._store._facts(d._run_id, d._fingerprint, "AND d.seq = ?", index))
 
 
 def _due(recheck_after: str | None, now: datetime | None) -> bool:
