@@ -639,7 +639,7 @@ FAILING_ROWS_SHOWN = 2000  # a page a browser opens at once; the CSV evidence li
 def _failing_rows(run: AuditRun, t: Labels) -> tuple[tuple[FailingRow, ...], int]:
     """The first documents whose verdict is not valid, in the order the archive was walked, and how
     many there are. Only those are read (from the result store when the run has one)."""
-    failing, shown = 0, []
+    failing, shown = 0, list[int]()
     for n, counted in enumerate(run.counted):
         if counted.verdict != Verdict.VALID:
             failing += 1
