@@ -19,7 +19,8 @@ Both signatures are visible (a text stamp on page 1). The documents are spread o
 of the demo PKI (9 agencies, RSA 2048 and ECDSA P-256) and are distinct: each has its own number,
 date (2021-2025), nonce and random image. They are written as an archive export would be:
 ``DIR/<level>/<agency>/<year>/<number>-<notation>_<date>.pdf`` plus ``DIR/manifest.csv`` (read by
-sigaudit to attribute each document to its agency).
+sigaudit to attribute each document to its agency, with its date, number and the agency it was
+sent to).
 
 Cache: ``DIR/.sigaudit-bench-corpus.json`` records the generator version, N, the size target and every
 file with its size. If DIR already holds that corpus, nothing is done (``--verify`` also re-hashes
@@ -46,7 +47,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-GENERATOR_VERSION = "sigaudit-bench-corpus/1"
+GENERATOR_VERSION = "sigaudit-bench-corpus/2"  # 2: the manifest says each document was sent, to whom
 META_NAME = ".sigaudit-bench-corpus.json"
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PKI = REPO / "demo" / "pki"
@@ -527,10 +528,15 @@ def make_corpus(
     elapsed = time.perf_counter() - started
     with (out / "manifest.csv").open("w", encoding="utf-8", newline="") as f:
         wr = csv.writer(f, lineterminator="\n")
-        wr.writerow(["file", "agency_code", "agency_name", "level"])
+        header = ["file", "agency_code", "agency_name", "level", "direction", "date", "number_notation"]
+        wr.writerow([*header, "recipient_codes"])
         for job in todo:
-            pair = pairs[job.pair]
-            wr.writerow([job.relpath, pair.code, pair.name, pair.level])
+            # Sent by its agency to the next agency of the list: every document is in the inter-agency
+            # KPI, so the benchmark goes through the whole of classification and reconciliation.
+            pair, recipient = pairs[job.pair], pairs[(job.pair + 1) % len(pairs)]
+            numbering = f"{job.number}/{pair.notation}"
+            row = [job.relpath, pair.code, pair.name, pair.level, "sent", job.date, numbering]
+            wr.writerow([*row, recipient.code])
     results.sort()
     meta = {
         "key": key,
