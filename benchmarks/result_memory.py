@@ -1,9 +1,12 @@
-"""How much memory a run keeps per document in the parent process, measured on a stored run.
+"""How much memory the parent's Python objects take while it aggregates and reports a stored run.
 
-A run keeps, per document, only what aggregation needs (its facts: path, digest, agency, metadata,
-verdict, reason, signature pattern, latest signing time); the full results stay in the result store
-and reports read them back one at a time. This loads a stored run under tracemalloc and prints what
-its facts take, and for comparison what holding every full result would take. Usage:
+A run keeps nothing per document in memory: the documents and their facts are read back from the
+result store each time a stage goes through them, copy detection and reconciliation work in a
+temporary SQLite database, and reports are written in chunks. This rebuilds a stored run's figures
+and JSON report as ``sigaudit report`` does, under tracemalloc, and prints the peak of Python
+allocations — which should not depend on the number of documents — and, for comparison, what holding
+every full result would take. SQLite's page caches (about 2 MB per database) are allocated outside
+Python and not counted here; ``memory_scale.py`` measures the whole process. Usage:
 
     .venv/bin/python -m sigaudit scan /tmp/sigaudit-bench/10000 --trust-roots demo/pki/demo-root.pem \\
         --other-certs demo/pki/demo-intermediate.pem --store /tmp/m10k.sqlite -q --json /tmp/m10k.json
@@ -17,6 +20,11 @@ import gc
 import tracemalloc
 from pathlib import Path
 
+from sigaudit.aggregate.exchange import classify
+from sigaudit.aggregate.kpi import summarize
+from sigaudit.aggregate.reconcile import reconcile
+from sigaudit.report.context import ReportContext
+from sigaudit.report.json_report import iter_json
 from sigaudit.store.results import ResultStore
 
 
@@ -28,16 +36,28 @@ def main() -> None:
     with ResultStore(args.store) as store:
         info = store.find_run(args.run)
         n = max(1, info.documents)
+        gc.collect()
         tracemalloc.start()
         run = store.load_run(info)
-        gc.collect()
-        held, _ = tracemalloc.get_traced_memory()
-        per_doc = held / n
-        print(f"{info.documents} documents: facts kept {held / 1e6:.1f} MB ({per_doc:.0f} bytes each)")
+        written = 0
+        with classify(run.counted) as exchanges:
+            summary = summarize(run.counted, exchanges)
+            findings = reconcile(exchanges)
+            ctx = ReportContext(run, summary, exchanges=exchanges, reconciliation=findings)
+            for chunk in iter_json(ctx):
+                written += len(chunk)
+        _, peak = tracemalloc.get_traced_memory()
+        print(
+            f"{info.documents} documents: aggregation and a {written / 1e6:.0f} MB JSON report peaked at "
+            f"{peak / 1e6:.1f} MB of Python objects ({peak / n:.0f} bytes per document, if it grew with "
+            f"them); {len(findings)} reconciliation findings"
+        )
+        tracemalloc.reset_peak()
+        before, _ = tracemalloc.get_traced_memory()
         documents = list(run.documents)
         gc.collect()
-        both, _ = tracemalloc.get_traced_memory()
-        full = both - held
+        after, _ = tracemalloc.get_traced_memory()
+        full = after - before
         print(f"holding every full result instead: {full / 1e6:.1f} MB ({full / n:.0f} bytes per document)")
         del documents
 

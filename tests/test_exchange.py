@@ -371,10 +371,16 @@ def test_copies_count_once_with_the_senders_copy_first_whatever_the_order() -> N
         with pytest.raises(IndexError):
             exchanges[len(documents)]
         summary = summarize(iter(documents), exchanges)
-        findings = {(r.finding, r.paths[-1]) for r in reconcile(exchanges)}
+        with reconcile(exchanges) as kept:
+            findings = {(r.finding, r.paths[-1]) for r in kept}
+            counts, named = kept.counts(), kept.naming("doc-2.pdf")
+            assert len(kept) == len(list(kept)) > 1 and list(kept[:2]) == list(kept)[:2] == [kept[0], kept[1]]
+            assert kept[-1] == list(kept)[-1]
     copy = Exclusion.DUPLICATE_COPY
     assert reasons == [None, copy, copy, None, None, copy, None, None, Exclusion.INTERNAL]
     assert summary.total.documents == 5 and summary.all_total is not None
     assert summary.all_total.documents == 9 and summary.exclusions == {copy: 3, Exclusion.INTERNAL: 1}
     assert (Finding.DUPLICATE_NUMBER, "doc-7.pdf") in findings  # 0 and 7: two documents numbered 1
     assert (Finding.RECEIVED_DIFFERS, "doc-2.pdf") in findings
+    assert counts[Finding.DUPLICATE_NUMBER] == 1 and counts[Finding.REFUSED] == 0
+    assert named == ["received_differs"]  # what the CSV evidence says of doc-2.pdf

@@ -30,7 +30,7 @@ from selenium.webdriver.common.keys import Keys
 from sigaudit.agencies.registry import load_registry
 from sigaudit.aggregate.exchange import Exclusion, Period, classify
 from sigaudit.aggregate.kpi import LEVEL_ORDER, Summary, summarize
-from sigaudit.aggregate.reconcile import Finding, Reconciliation, reconcile
+from sigaudit.aggregate.reconcile import Finding, Findings, Reconciliation, reconcile
 from sigaudit.audit import AuditOptions, run_audit
 from sigaudit.model import AuditRun, DocumentResult, Level, Verdict
 from sigaudit.report import FORMATTERS, ReportContext
@@ -102,7 +102,7 @@ def kpi_ctx(audit: tuple[AuditRun, Summary]) -> ReportContext:
         summarize(run.documents, exchanges, "quarter"),
         lang="vi",
         exchanges=tuple(exchanges),
-        reconciliation=tuple(reconcile(exchanges)),
+        reconciliation=reconcile(exchanges),
     )
 
 
@@ -378,7 +378,7 @@ def _finding(n: int, detail: str = "no copy or status at X") -> Reconciliation:
 def test_the_list_of_findings_is_capped(kpi_ctx: ReportContext) -> None:
     extra = 37
     findings = tuple(_finding(n) for n in range(RECONCILIATION_ROWS + extra))
-    ctx = dataclasses.replace(kpi_ctx, reconciliation=findings)
+    ctx = dataclasses.replace(kpi_ctx, reconciliation=Findings(findings))
     page = _kpi_html(ctx, "en")
     assert page.count('<tr class="finding-row"') == RECONCILIATION_ROWS
     assert f"… {extra} more (see the JSON report)." in page
@@ -660,7 +660,7 @@ def test_a_hostile_reconciliation_finding_stays_text_in_a_real_browser(
     hostile_path = f"batch.zip!/{HOSTILE}.pdf"
     finding = _finding(1, detail=f"no copy or status at {HOSTILE}")
     finding = dataclasses.replace(finding, paths=(hostile_path,))
-    ctx = dataclasses.replace(kpi_ctx, reconciliation=(*kpi_ctx.reconciliation, finding))
+    ctx = dataclasses.replace(kpi_ctx, reconciliation=Findings((*kpi_ctx.reconciliation, finding)))
     page = _kpi_html(ctx, "en")
     assert HOSTILE not in page and page.count("<script") == 1
     path = tmp_path / "hostile-finding.html"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import sqlite3
 import sys
 import tempfile
 import traceback
@@ -62,6 +63,12 @@ def _guarded(func: F) -> F:
             return func(*args, **kwargs)
         except SigauditError as exc:
             _fail(str(exc), EXIT_USAGE)
+        except sqlite3.OperationalError as exc:  # e.g. a full disk under the store or the run's spool
+            _fail(
+                f"database failure: {exc} (the result store, or the run's temporary files in "
+                f"{tempfile.gettempdir()}; TMPDIR chooses that folder)",
+                EXIT_INTERNAL,
+            )
         except Exception as exc:  # the last line of defence: never a bare traceback
             if os.environ.get("SIGAUDIT_DEBUG"):
                 traceback.print_exc(file=sys.stderr)
@@ -303,7 +310,7 @@ def _emit_reports(
     """Summarise, check gates, write every requested report; return the failed gates."""
     if outputs.json_out == "-" and outputs.csv_out == "-":
         raise ConfigError("--json - and --csv - cannot both write to stdout")
-    with classify(run.counted, view.period) as exchanges:
+    with classify(run.counted, view.period) as exchanges, reconcile(exchanges) as findings:
         summary = summarize(run.counted, exchanges, view.period_kind)
         ctx = ReportContext(
             run,
@@ -312,7 +319,7 @@ def _emit_reports(
             config.targets,
             outputs.lang,
             exchanges=exchanges,
-            reconciliation=tuple(reconcile(exchanges)),
+            reconciliation=findings,
             period=view.period,
         )
         _write_reports(ctx, outputs, quiet)

@@ -15,8 +15,11 @@ Copies are matched by (sender, year, number/notation) — unique per issuing age
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from ..model import Direction
 from .exchange import Copy, Exchanges, Exclusion, party_key
@@ -55,9 +58,88 @@ class Reconciliation:
         }
 
 
-def reconcile(exchanges: Exchanges) -> Iterator[Reconciliation]:
+_SCHEMA = """
+CREATE TABLE findings (n INTEGER PRIMARY KEY, finding TEXT, identity TEXT, paths TEXT, detail TEXT);
+CREATE TABLE named (path TEXT NOT NULL, finding TEXT NOT NULL);  -- each path a finding names
+"""
+
+
+class Findings(Sequence[Reconciliation]):
+    """A run's findings in order, kept in a private temporary SQLite database like
+    :class:`~.exchange.Exchanges`: an archive in bad shape can have a finding for most documents."""
+
+    def __init__(self, findings: Iterable[Reconciliation] = ()) -> None:
+        self._db = sqlite3.connect("")
+        self._db.execute("PRAGMA journal_mode=OFF")  # nothing to recover: the file dies with the run
+        self._db.executescript(_SCHEMA)
+        self._count = 0
+        with self._db:
+            for n, item in enumerate(findings):
+                value = item.finding.value
+                self._db.execute(
+                    "INSERT INTO findings VALUES (?, ?, ?, ?, ?)",
+                    (n, value, item.identity, json.dumps(item.paths, ensure_ascii=False), item.detail),
+                )
+                self._db.executemany("INSERT INTO named VALUES (?, ?)", ((p, value) for p in item.paths))
+                self._count = n + 1
+            self._db.execute("CREATE INDEX named_path ON named (path)")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Findings:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Reconciliation]:
+        return self._read("")
+
+    @overload
+    def __getitem__(self, index: int) -> Reconciliation: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Reconciliation]: ...
+    def __getitem__(self, index: int | slice) -> Reconciliation | Sequence[Reconciliation]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._count)
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            return list(self._read("WHERE n >= ? AND n < ?", start, stop))
+        position = index + self._count if index < 0 else index
+        found = next(self._read("WHERE n = ?", position), None)
+        if found is None:
+            raise IndexError(index)
+        return found
+
+    def _read(self, where: str, *args: int) -> Iterator[Reconciliation]:
+        rows = self._db.execute(
+            f"SELECT finding, identity, paths, detail FROM findings {where} ORDER BY n", args
+        )
+        for finding, ident, paths, detail in rows:
+            yield Reconciliation(Finding(finding), ident, tuple(json.loads(paths)), detail)
+
+    def counts(self) -> dict[Finding, int]:
+        """How many findings of each kind (every kind, zeros included)."""
+        found = dict(self._db.execute("SELECT finding, COUNT(*) FROM findings GROUP BY finding").fetchall())
+        return {f: int(found.get(f.value, 0)) for f in Finding}
+
+    def naming(self, path: str) -> list[str]:
+        """The kinds of finding that name a document, sorted."""
+        rows = self._db.execute("SELECT DISTINCT finding FROM named WHERE path = ? ORDER BY finding", (path,))
+        return [finding for (finding,) in rows]
+
+
+def reconcile(exchanges: Exchanges) -> Findings:
     """Every finding, grouped by document identity, in the order the documents were found; one group
     of copies is in memory at a time."""
+    return Findings(_findings(exchanges))
+
+
+def _findings(exchanges: Exchanges) -> Iterator[Reconciliation]:
     # Agencies whose incoming documents are in the archive: recipients named by received copies.
     receivers = {key for p in exchanges.received_recipients() if (key := party_key(p.code, p.name))}
     for ident, copies in exchanges.copies_by("identity"):

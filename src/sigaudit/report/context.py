@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..aggregate.exchange import ALL_TIME, Exchange, Period
 from ..aggregate.kpi import Summary
-from ..aggregate.reconcile import Reconciliation
+from ..aggregate.reconcile import Findings
 from ..aggregate.targets import PLAN_TARGETS, Targets
 from ..model import AuditRun
 
@@ -22,7 +22,7 @@ class ReportContext:
     targets: Targets = field(default_factory=lambda: PLAN_TARGETS)
     lang: str = "en"  # "vi" or "en", for reports meant for people
     exchanges: Sequence[Exchange] | None = None  # per document, same order as run.documents
-    reconciliation: tuple[Reconciliation, ...] = ()
+    reconciliation: Findings = field(default_factory=Findings)
     period: Period = ALL_TIME
 
 

@@ -127,13 +127,9 @@ def iter_csv(ctx: ReportContext, rows_per_chunk: int = 500) -> Iterator[str]:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     pending = 0
-    findings: dict[str, list[str]] = {}
-    for item in ctx.reconciliation:
-        for path in item.paths:
-            findings.setdefault(path, []).append(item.finding.value)
     for n, doc in enumerate(ctx.run.documents):
         exchange = ctx.exchanges[n] if ctx.exchanges else None
-        document = _document_cells(doc, exchange, sorted(set(findings.get(doc.path, []))))
+        document = _document_cells(doc, exchange, ctx.reconciliation.naming(doc.path))
         for sig in doc.outcome.signatures or (None,):
             writer.writerow(_row(document, sig))
             pending += 1

@@ -24,7 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from .. import __version__
 from ..aggregate.exchange import Period
 from ..aggregate.kpi import LEVEL_ORDER, LevelCounts, Summary
-from ..aggregate.reconcile import Finding, Reconciliation
+from ..aggregate.reconcile import Findings
 from ..aggregate.targets import Targets
 from ..model import AuditRun, Level, Verdict
 from .context import ReportContext, policy_of
@@ -603,11 +603,9 @@ def _processing_rows(summary: Summary, targets: Targets, t: Labels) -> tuple[Pro
     return tuple(rows)
 
 
-def _reconciliation_view(findings: Sequence[Reconciliation], t: Labels) -> ReconciliationView:
+def _reconciliation_view(findings: Findings, t: Labels) -> ReconciliationView:
     """Counts per finding (every kind, zeros included), then the first RECONCILIATION_ROWS findings."""
-    counts = tuple(
-        FindingCount(f.value, sum(1 for r in findings if r.finding == f), t.findings[f]) for f in Finding
-    )
+    counts = tuple(FindingCount(f.value, n, t.findings[f]) for f, n in findings.counts().items())
     rows = tuple(
         FindingRow(r.finding.value, t.findings[r.finding], r.paths, r.detail)
         for r in findings[:RECONCILIATION_ROWS]

@@ -25,11 +25,11 @@ def iter_json(ctx: ReportContext) -> Iterator[str]:
         # A generator: each document becomes a dict only while its line is written (building all the
         # dicts first took 250 MB at 10,000 documents).
         "documents": _documents(ctx),
-        "reconciliation": [r.as_dict() for r in ctx.reconciliation],
+        "reconciliation": (r.as_dict() for r in ctx.reconciliation),
         "skipped": [{"path": s.path, "reason": s.reason} for s in run.skipped],
         "warnings": list(run.warnings),
     }
-    return _layout(payload, one_per_line="documents")
+    return _layout(payload, one_per_line=("documents", "reconciliation"))
 
 
 def _documents(ctx: ReportContext) -> Iterator[dict[str, Any]]:
@@ -49,8 +49,9 @@ def render_json(ctx: ReportContext) -> str:
     return "".join(iter_json(ctx))
 
 
-def _layout(payload: Mapping[str, object], one_per_line: str) -> Iterator[str]:
-    """Indented JSON, except that each item of the ``one_per_line`` list sits on one line.
+def _layout(payload: Mapping[str, object], one_per_line: tuple[str, ...]) -> Iterator[str]:
+    """Indented JSON, except that each item of the ``one_per_line`` lists sits on one line (and those
+    lists may be generators, written as they go).
 
     One line per document reads well in a diff and a grep, and compact items go through json's C
     encoder: indenting everything took longer than reading 10,000 documents back from the store.
@@ -58,7 +59,7 @@ def _layout(payload: Mapping[str, object], one_per_line: str) -> Iterator[str]:
     yield "{"
     for n, (key, value) in enumerate(payload.items()):
         yield ("\n" if n == 0 else ",\n") + f"  {json.dumps(key)}: "
-        if key == one_per_line and isinstance(value, Iterable) and not isinstance(value, (str, dict)):
+        if key in one_per_line and isinstance(value, Iterable) and not isinstance(value, (str, dict)):
             empty = True
             for item in value:
                 yield ("[\n" if empty else ",\n") + "    " + json.dumps(item, ensure_ascii=False)

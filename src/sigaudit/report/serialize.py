@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from ..aggregate.exchange import EXCLUSION_TEXT
 from ..aggregate.kpi import LEVEL_ORDER, Summary
-from ..aggregate.reconcile import FINDING_TEXT, Finding, Reconciliation
+from ..aggregate.reconcile import FINDING_TEXT, Finding, Findings
 from ..aggregate.targets import Targets
 
 DEFINITIONS = {
@@ -33,7 +32,7 @@ DEFINITIONS = {
 
 
 def summary_dict(
-    summary: Summary, targets: Targets, reconciliation: Sequence[Reconciliation] = ()
+    summary: Summary, targets: Targets, reconciliation: Findings | None = None
 ) -> dict[str, Any]:
     all_total = summary.all_total or summary.total
     return {
@@ -61,7 +60,10 @@ def summary_dict(
             }
             for lv, c in summary.processing.items()
         },
-        "reconciliation": {f.value: sum(1 for r in reconciliation if r.finding == f) for f in Finding},
+        "reconciliation": {
+            f.value: count
+            for f, count in (reconciliation.counts() if reconciliation else dict.fromkeys(Finding, 0)).items()
+        },
         "targets": {
             "signed": {
                 lv.value: targets.signed_target(lv) for lv in LEVEL_ORDER if targets.signed_target(lv)

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from ..aggregate.exchange import EXCLUSION_TEXT
 from ..aggregate.kpi import LEVEL_ORDER, LevelCounts, Summary
-from ..aggregate.reconcile import FINDING_TEXT, Finding
+from ..aggregate.reconcile import FINDING_TEXT
 from ..aggregate.targets import Targets
 from ..model import Level
 from .context import ReportContext, policy_of
@@ -182,7 +182,7 @@ def _print_kpi_definitions(console: Console, ctx: ReportContext) -> None:
 
 
 def _print_reconciliation(console: Console, ctx: ReportContext) -> None:
-    counts = {f: sum(1 for r in ctx.reconciliation if r.finding == f) for f in Finding}
+    counts = ctx.reconciliation.counts()
     console.print("Reconciliation of sent and received copies (details in the JSON and CSV reports):")
     for finding, count in counts.items():
         console.print(f"  {count:>6}  {finding.value}: {FINDING_TEXT[finding]}")
