@@ -41,7 +41,7 @@ def main() -> None:
         run = store.load_run(info)
         written = 0
         with classify(run.counted) as exchanges:
-            summary = summarize(run.counted, exchanges)
+            summary = summarize(exchanges)
             findings = reconcile(exchanges)
             ctx = ReportContext(run, summary, exchanges=exchanges, reconciliation=findings)
             for chunk in iter_json(ctx):

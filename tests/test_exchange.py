@@ -370,7 +370,7 @@ def test_copies_count_once_with_the_senders_copy_first_whatever_the_order() -> N
         assert exchanges[2] == list(exchanges)[2] and exchanges[-1] == exchanges[8]
         with pytest.raises(IndexError):
             exchanges[len(documents)]
-        summary = summarize(iter(documents), exchanges)
+        summary = summarize(exchanges)
         with reconcile(exchanges) as kept:
             findings = {(r.finding, r.paths[-1]) for r in kept}
             counts, named = kept.counts(), kept.naming("doc-2.pdf")

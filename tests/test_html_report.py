@@ -99,7 +99,7 @@ def kpi_ctx(audit: tuple[AuditRun, Summary]) -> ReportContext:
     exchanges = classify(run.documents)
     return ReportContext(
         run,
-        summarize(run.documents, exchanges, "quarter"),
+        summarize(exchanges, "quarter"),
         lang="vi",
         exchanges=tuple(exchanges),
         reconciliation=reconcile(exchanges),
@@ -345,7 +345,7 @@ def test_kpi_sections_are_absent_without_exchanges(audit: tuple[AuditRun, Summar
         page = _html(audit, lang)
         for element_id in KPI_IDS:
             assert f'id="{element_id}"' not in page and f'href="#{element_id}"' not in page
-    empty = render_html(ReportContext(AuditRun((), (), ()), summarize((), classify(())), lang="en"))
+    empty = render_html(ReportContext(AuditRun((), (), ()), summarize(classify(())), lang="en"))
     for element_id in ("kpi-scope", "flow-matrix", "processing", "reconciliation"):
         assert f'id="{element_id}"' in empty, "an empty classified run still shows the KPI sections"
     assert TEXT["en"]["flow_none"] in empty and TEXT["en"]["reconciliation_none"] in empty

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .agencies.registry import Registry, attribute, party_level
-from .codec import facts_of, share_signers
+from .codec import facts_from_json, facts_of, facts_to_json, share_signers
 from .errors import ConfigError
 from .model import (
     NO_META,
@@ -31,7 +31,6 @@ from .model import (
     DocumentFacts,
     DocumentMeta,
     DocumentResult,
-    OutcomeFacts,
     Skipped,
     StatusEvent,
     ValidationOutcome,
@@ -117,7 +116,7 @@ class _Item:
     path: str
     size: int
     sha256: str
-    facts: OutcomeFacts | None = None
+    facts: str | None = None  # the outcome's facts, in the result store's form (codec.facts_to_json)
     outcome: ValidationOutcome | None = None  # kept without a store, or when the walker decided it
     validated: bool = True  # False when the walker already decided (no bytes, not a PDF)
     file: tuple[str, FileStamp] | None = None  # a plain file and its stat when read, until remembered
@@ -144,7 +143,7 @@ def run_audit(
     in_flight: dict[int, _Item] = {}  # documents handed to the workers, by their place in the walk
     counters = {"found": 0, "done": 0, "reused": 0, "validated": 0}
     remember: list[tuple[str, FileStamp, str]] = []  # plain files read, with their stat and digest
-    spool = RunSpool()
+    spool = RunSpool()  # finished documents, manifest rows and statuses, on disk until the run ends
 
     def finished(item: _Item, reused: bool = False) -> None:
         assert item.facts is not None
@@ -161,7 +160,7 @@ def run_audit(
         if progress:
             progress(Progress(counters["done"], counters["reused"], item.path))
 
-    def new_item(path: str, size: int, sha: str, facts: OutcomeFacts | None = None) -> _Item:
+    def new_item(path: str, size: int, sha: str, facts: str | None = None) -> _Item:
         counters["found"] += 1
         return _Item(counters["found"] - 1, path, size, sha, facts)
 
@@ -191,7 +190,7 @@ def run_audit(
                 item.file = (str(event.file), event.stamp)
             if event.data is None or event.error is not None:
                 item.outcome = ValidationOutcome(Verdict.UNREADABLE, event.error or "unreadable")
-                item.facts = facts_of(item.outcome)
+                item.facts = facts_to_json(facts_of(item.outcome))
                 item.validated = False
                 finished(item)
                 continue
@@ -207,7 +206,7 @@ def run_audit(
         for key, outcome in executor.map_unordered(to_validate()):
             assert isinstance(key, int)
             item = in_flight.pop(key)
-            item.facts = facts_of(outcome)
+            item.facts = facts_to_json(facts_of(outcome))
             counters["validated"] += 1
             if store:
                 store.put(item.sha256, fingerprint, outcome, item.facts)
@@ -258,10 +257,10 @@ def _run_row(done: Spooled, spool: RunSpool, registry: Registry) -> RunRow:
         sha256=done.sha256,
         size=done.size,
         agency=attribute(entry, registry),
-        facts=done.facts,
+        facts=facts_from_json(done.facts),
         meta=meta,
     )
-    return RunRow(facts, done.outcome)
+    return RunRow(facts, done.outcome, done.facts)
 
 
 def _result(facts: DocumentFacts, outcome: ValidationOutcome | None) -> DocumentResult:

@@ -311,7 +311,7 @@ def _emit_reports(
     if outputs.json_out == "-" and outputs.csv_out == "-":
         raise ConfigError("--json - and --csv - cannot both write to stdout")
     with classify(run.counted, view.period) as exchanges, reconcile(exchanges) as findings:
-        summary = summarize(run.counted, exchanges, view.period_kind)
+        summary = summarize(exchanges, view.period_kind)
         ctx = ReportContext(
             run,
             summary,

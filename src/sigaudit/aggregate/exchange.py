@@ -22,15 +22,16 @@ recipient counts: the incoming register is the recipient's own, and the sender i
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import overload
+from typing import Literal, overload
 
-from ..model import BusinessType, Counted, Direction, Level, Party
+from ..model import BusinessType, Counted, Direction, Level, Party, Verdict
 from ..sources.manifest import fold
 
 
@@ -160,12 +161,32 @@ CREATE TABLE docs (
     first_reason TEXT,  -- internal, or no exchange data: what the exchange itself says
     period_reason TEXT,  -- undated or outside the period: overrides everything else
     reason TEXT,  -- the final exclusion (NULL: the document counts)
-    parties TEXT NOT NULL  -- JSON: recipients [code, name, level] and statuses [code, organ, source]
+    parties TEXT NOT NULL,  -- JSON: recipients [code, name, level] and statuses [code, organ, source]
+    -- what the counts per level, agency, month, period and flow need (kpi.summarize)
+    agency TEXT NOT NULL,  -- JSON: [code, name, level] of the issuing agency
+    verdict TEXT NOT NULL,
+    complete INTEGER NOT NULL,  -- legally complete
+    month TEXT,  -- yyyy-mm of the latest signature
+    to_levels TEXT NOT NULL  -- the recipients' levels, comma-separated
 );
 CREATE TABLE seen_bytes (sha256 TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE seen_ids (identity TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE duplicates (seq INTEGER PRIMARY KEY);
 """
+
+
+@dataclass(frozen=True, slots=True)
+class Tallied:
+    """One document as the counts see it (a row of :class:`Exchanges`)."""
+
+    code: str | None  # the issuing agency
+    name: str | None
+    level: Level
+    counts: tuple[bool, bool, Verdict]  # signed, legally complete, verdict
+    month: str | None  # yyyy-mm of the latest signature
+    day: date | None  # the document's date (else its latest signature's)
+    excluded: Exclusion | None
+    to_levels: tuple[Level, ...]  # the recipients' levels
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,11 +212,57 @@ class Exchanges(Sequence[Exchange]):
     any size takes the same memory: the copies already counted are looked up there, not held in sets.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, documents: Iterable[Counted] = (), period: Period = ALL_TIME) -> None:
+        """Classify ``documents``, going through them once (see :func:`classify`)."""
         self._db = sqlite3.connect("")
         self._db.execute("PRAGMA journal_mode=OFF")  # nothing to recover: the file dies with the run
         self._db.executescript(_SCHEMA)
-        self._count = 0
+        with self._db:
+            insert = "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)"
+            self._db.executemany(insert, _rows(documents, period))
+        self._count: int = self._db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+        with self._db:
+            self._exclude()
+            self._mark_copies()
+
+    def _exclude(self) -> None:
+        """Recalled (the document, or another copy of it), else replaced by a later version, unless
+        the period already leaves it out; otherwise the exchange's own reason (internal, no data)."""
+        self._db.execute("CREATE INDEX docs_identity ON docs (identity)")
+        self._db.execute(
+            "UPDATE docs SET reason = COALESCE(period_reason, CASE "
+            "WHEN recalled OR identity IN (SELECT identity FROM docs WHERE recalled) THEN 'recalled' "
+            "WHEN NOT newer AND identity IN (SELECT identity FROM docs WHERE newer) THEN 'replaced' "
+            "ELSE first_reason END)"
+        )
+
+    def _mark_copies(self) -> None:
+        """One counted copy per document, the sender's copy first. The same bytes are always the same
+        document; a received copy is also a copy of the counted document with its identity (even when
+        its bytes differ — reconciliation reports that). Two sender-side files with one identity but
+        different bytes are different documents given the same number: both count. What was counted
+        so far is looked up in two tables, in the order copies are preferred."""
+        db = self._db
+        received = _DIRECTION_PREFERENCE[Direction.RECEIVED]
+        for seq, sha256, ident, direction in db.execute(
+            "SELECT seq, sha256, identity, direction FROM docs WHERE reason IS NULL ORDER BY direction, seq"
+        ):
+            if db.execute("SELECT 1 FROM seen_bytes WHERE sha256 = ?", (sha256,)).fetchone() or (
+                direction == received
+                and ident is not None
+                and db.execute("SELECT 1 FROM seen_ids WHERE identity = ?", (ident,)).fetchone()
+            ):
+                db.execute("INSERT INTO duplicates VALUES (?)", (seq,))
+                continue
+            db.execute("INSERT INTO seen_bytes VALUES (?)", (sha256,))
+            if ident is not None:
+                db.execute("INSERT OR IGNORE INTO seen_ids VALUES (?)", (ident,))
+        db.execute(
+            "UPDATE docs SET reason = ? WHERE seq IN (SELECT seq FROM duplicates)",
+            (Exclusion.DUPLICATE_COPY.value,),
+        )
+        for table in ("seen_bytes", "seen_ids", "duplicates"):
+            db.execute(f"DELETE FROM {table}")
 
     def close(self) -> None:
         self._db.close()
@@ -228,7 +295,9 @@ class Exchanges(Sequence[Exchange]):
             raise IndexError(index)
         return _exchange(row)
 
-    def copies_by(self, group: str, where: str = "") -> Iterator[tuple[str, Iterator[Copy]]]:
+    def copies_by(
+        self, group: Literal["identity", "unit"], where: str = ""
+    ) -> Iterator[tuple[str, Iterator[Copy]]]:
         """Documents grouped by ``group`` — ``identity`` (documents without one left out), or ``unit``
         (identity, else the content hash) — groups in the order their first document was found,
         documents in run order; ``where`` narrows the documents."""
@@ -243,10 +312,40 @@ class Exchanges(Sequence[Exchange]):
         for ident, rows in itertools.groupby(cursor, key=lambda row: str(row[0])):
             yield ident, (_copy(row) for row in rows)
 
+    def tallies(self) -> Iterator[Tallied]:
+        """Each document as the counts see it, in run order."""
+        rows = self._db.execute(
+            "SELECT agency, signed, complete, verdict, month, day, reason, to_levels FROM docs ORDER BY seq"
+        )
+        for agency, signed, complete, verdict, month, day, reason, to_levels in rows:
+            code, name, level = _agency(agency)
+            yield Tallied(
+                code,
+                name,
+                level,
+                (bool(signed), bool(complete), Verdict(verdict)),
+                month,
+                date.fromisoformat(day) if day else None,
+                Exclusion(reason) if reason else None,
+                tuple(Level(lv) for lv in to_levels.split(",")) if to_levels else (),
+            )
+
     def received_recipients(self) -> Iterator[Party]:
         """The recipients named by received copies: agencies whose incoming documents are in the archive."""
         for (parties,) in self._db.execute("SELECT parties FROM docs WHERE direction = 2"):
             yield from _parties(json.loads(parties)[0])
+
+
+@functools.lru_cache(maxsize=4096)
+def _agency_text(code: str | None, name: str | None, level: Level) -> str:
+    return json.dumps([code, name, level.value], ensure_ascii=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def _agency(text: str) -> tuple[str | None, str | None, Level]:
+    """An issuing agency from its row (few agencies issue many documents: decoded once each)."""
+    code, name, level = json.loads(text)
+    return code, name, Level(level)
 
 
 def _exchange(row: tuple[int, str | None, str | None, str | None]) -> Exchange:
@@ -283,53 +382,12 @@ def classify(documents: Iterable[Counted], period: Period = ALL_TIME) -> Exchang
 
     The documents are gone through once; everything else is worked out in the rows of the result.
     """
-    exchanges = Exchanges()
-    db = exchanges._db
-    with db:
-        db.executemany(
-            "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
-            _rows(documents, period, exchanges),
-        )
-    with db:
-        db.execute("CREATE INDEX docs_identity ON docs (identity)")
-        # Recalled (the document, or another copy of it), else replaced by a later version, unless
-        # the period already leaves it out; otherwise the exchange's own reason (internal, no data).
-        db.execute(
-            "UPDATE docs SET reason = COALESCE(period_reason, CASE "
-            "WHEN recalled OR identity IN (SELECT identity FROM docs WHERE recalled) THEN 'recalled' "
-            "WHEN NOT newer AND identity IN (SELECT identity FROM docs WHERE newer) THEN 'replaced' "
-            "ELSE first_reason END)"
-        )
-        # One counted copy per document, the sender's copy first. The same bytes are always the same
-        # document; a received copy is also a copy of the counted document with its identity (even
-        # when its bytes differ — reconciliation reports that). Two sender-side files with one
-        # identity but different bytes are different documents given the same number: both count.
-        for seq, sha256, ident, direction in db.execute(
-            "SELECT seq, sha256, identity, direction FROM docs WHERE reason IS NULL ORDER BY direction, seq"
-        ):
-            if db.execute("SELECT 1 FROM seen_bytes WHERE sha256 = ?", (sha256,)).fetchone() or (
-                direction == _DIRECTION_PREFERENCE[Direction.RECEIVED]
-                and ident is not None
-                and db.execute("SELECT 1 FROM seen_ids WHERE identity = ?", (ident,)).fetchone()
-            ):
-                db.execute("INSERT INTO duplicates VALUES (?)", (seq,))
-                continue
-            db.execute("INSERT INTO seen_bytes VALUES (?)", (sha256,))
-            if ident is not None:
-                db.execute("INSERT OR IGNORE INTO seen_ids VALUES (?)", (ident,))
-        db.execute(
-            "UPDATE docs SET reason = ? WHERE seq IN (SELECT seq FROM duplicates)",
-            (Exclusion.DUPLICATE_COPY.value,),
-        )
-        db.execute("DELETE FROM seen_bytes")
-        db.execute("DELETE FROM seen_ids")
-        db.execute("DELETE FROM duplicates")
-    return exchanges
+    return Exchanges(documents, period)
 
 
-def _rows(documents: Iterable[Counted], period: Period, exchanges: Exchanges) -> Iterator[tuple[object, ...]]:
+def _rows(documents: Iterable[Counted], period: Period) -> Iterator[tuple[object, ...]]:
+    """A row of the ``docs`` table per document: what classifying and reconciling need of it."""
     for seq, doc in enumerate(documents):
-        exchanges._count = seq + 1
         day = document_day(doc)
         ident = identity(doc, day)
         inter, first_reason = _inter_agency(doc)
@@ -357,4 +415,9 @@ def _rows(documents: Iterable[Counted], period: Period, exchanges: Exchanges) ->
             first_reason.value if first_reason else None,
             period_reason,
             json.dumps(parties, ensure_ascii=False),
+            _agency_text(doc.agency.code, doc.agency.name, doc.agency.level),
+            doc.verdict.value,
+            doc.legally_complete,
+            f"{latest.year}-{latest.month:02d}" if (latest := doc.latest_time) is not None else None,
+            ",".join(p.level.value for p in meta.recipients),
         )

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..model import Counted, Level, Verdict
-from .exchange import Exchange, Exchanges, Exclusion
+from .exchange import Exchanges, Exclusion
 from .processing import ProcessingCounts, measure
 
 LEVEL_ORDER = (Level.CENTRAL, Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.UNKNOWN)
@@ -32,11 +32,13 @@ class _Tally:
     complete: int = 0
     verdicts: dict[Verdict, int] = field(default_factory=lambda: dict.fromkeys(Verdict, 0))
 
-    def add(self, doc: Counted) -> None:
+    def add(self, counts: tuple[bool, bool, Verdict]) -> None:
+        """Count a document: whether it is signed, legally complete, and its verdict."""
+        signed, complete, verdict = counts
         self.documents += 1
-        self.signed += doc.signed
-        self.complete += doc.legally_complete
-        self.verdicts[doc.verdict] += 1
+        self.signed += signed
+        self.complete += complete
+        self.verdicts[verdict] += 1
 
     def freeze(self) -> LevelCounts:
         v = self.verdicts
@@ -133,18 +135,19 @@ class Summary:
         return [lv for lv in LEVEL_ORDER if self.by_level[lv].documents]
 
 
-def document_month(doc: Counted) -> str | None:
-    """``yyyy-mm`` of the document's latest signature (timestamp time, else the claimed time)."""
-    latest = doc.latest_time
-    return latest.strftime("%Y-%m") if latest is not None else None
+def summarize(source: Exchanges | Iterable[Counted], period_kind: str | None = None) -> Summary:
+    """Count documents per level, agency, period and flow (see the module text for what counts).
+
+    Given the run's :class:`Exchanges`, the inter-agency KPI applies (``kpi``); given documents, every
+    one counts. The counts are read from the classification's table in one pass.
+    """
+    if isinstance(source, Exchanges):
+        return _summarize(source, period_kind, kpi=True)
+    with Exchanges(source) as table:
+        return _summarize(table, None, kpi=False)
 
 
-def summarize(
-    documents: Iterable[Counted],
-    exchanges: Exchanges | None = None,
-    period_kind: str | None = None,
-) -> Summary:
-    """Count documents per level, agency, period and flow (see the module text for what counts)."""
+def _summarize(table: Exchanges, period_kind: str | None, kpi: bool) -> Summary:
     levels = {lv: _Tally() for lv in LEVEL_ORDER}
     everything = {lv: _Tally() for lv in LEVEL_ORDER}
     total, all_total = _Tally(), _Tally()
@@ -153,30 +156,24 @@ def summarize(
     periods: dict[str, _Tally] = {}
     flow: dict[tuple[Level, Level], _Tally] = {}
     exclusions = dict.fromkeys(Exclusion, 0)
-    pairs: Iterable[tuple[Counted, Exchange | None]] = (
-        zip(documents, exchanges, strict=True) if exchanges is not None else ((d, None) for d in documents)
-    )
-    for doc, exchange in pairs:
-        everything[doc.agency.level].add(doc)
-        all_total.add(doc)
-        month = document_month(doc)
-        if month:
-            months.setdefault(month, _Tally()).add(doc)
-        if exchange is not None and exchange.excluded is not None:
-            exclusions[exchange.excluded] += 1
+    for doc in table.tallies():
+        counts = doc.counts
+        everything[doc.level].add(counts)
+        all_total.add(counts)
+        if doc.month:
+            months.setdefault(doc.month, _Tally()).add(counts)
+        if kpi and doc.excluded is not None:
+            exclusions[doc.excluded] += 1
             continue
-        levels[doc.agency.level].add(doc)
-        total.add(doc)
-        key = (doc.agency.code, doc.agency.name, doc.agency.level)
-        agencies.setdefault(key, _Tally()).add(doc)
-        if exchange is None:
+        levels[doc.level].add(counts)
+        total.add(counts)
+        agencies.setdefault((doc.code, doc.name, doc.level), _Tally()).add(counts)
+        if not kpi:
             continue
-        if period_kind and exchange.day:
-            periods.setdefault(period_key(exchange.day, period_kind), _Tally()).add(doc)
-        for to_level in sorted(
-            {r.level for r in doc.meta.recipients} or {Level.UNKNOWN}, key=LEVEL_ORDER.index
-        ):
-            flow.setdefault((doc.agency.level, to_level), _Tally()).add(doc)
+        if period_kind and doc.day:
+            periods.setdefault(period_key(doc.day, period_kind), _Tally()).add(counts)
+        for to_level in sorted(set(doc.to_levels) or {Level.UNKNOWN}, key=LEVEL_ORDER.index):
+            flow.setdefault((doc.level, to_level), _Tally()).add(counts)
     ranked = sorted(
         (AgencyCounts(code, name, level, t.freeze()) for (code, name, level), t in agencies.items()),
         key=lambda a: (
@@ -200,6 +197,6 @@ def summarize(
         },
         by_period={p: periods[p].freeze() for p in sorted(periods)},
         period_kind=period_kind,
-        processing=measure(exchanges) if exchanges is not None else {},
-        kpi=exchanges is not None,
+        processing=measure(table) if kpi else {},
+        kpi=kpi,
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import dataclasses
 import re
 import unicodedata
@@ -391,6 +392,7 @@ def _decode_base64(text: str, max_bytes: int) -> tuple[bytes | None, str | None]
         return None, f"content is not valid base64 ({exc})"
 
 
+_PLAIN_DATE = re.compile(r"(\d{4})([-/])(\d{2})\2(\d{2})", re.ASCII)
 _DATE_FORMATS = (
     "%Y/%m/%d",
     "%Y-%m-%d",
@@ -411,6 +413,10 @@ def parse_date(raw: str) -> date | None:
     taken as written (the producer's local date), not converted to UTC.
     """
     value = raw.strip()
+    plain = _PLAIN_DATE.fullmatch(value)  # yyyy-mm-dd or yyyy/mm/dd: what the formats below would read
+    if plain:
+        with contextlib.suppress(ValueError):  # e.g. 2024-02-30: none of the forms below reads it either
+            return date(int(plain[1]), int(plain[3]), int(plain[4]))
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(value, fmt).date()

@@ -13,6 +13,7 @@ database runs in WAL mode with a busy timeout so concurrent runs on one store st
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
@@ -36,7 +37,7 @@ from ..codec import (
     outcome_to_dict,
 )
 from ..errors import ConfigError
-from ..model import NO_META, AuditRun, DocumentFacts, DocumentResult, OutcomeFacts, Skipped, ValidationOutcome
+from ..model import NO_META, AuditRun, DocumentFacts, DocumentResult, Skipped, ValidationOutcome
 from ..sources.walk import FileStamp
 from ..validation.decree30 import for_agency
 
@@ -164,9 +165,9 @@ class ResultStore:
             return None
         return outcome_from_dict(json.loads(row[0]))
 
-    def get_facts(self, sha256: str, fingerprint: str, now: datetime | None = None) -> OutcomeFacts | None:
-        """What aggregation needs of the stored outcome (same reuse rule as :meth:`get`), without
-        decoding the outcome itself."""
+    def get_facts(self, sha256: str, fingerprint: str, now: datetime | None = None) -> str | None:
+        """What aggregation needs of the stored outcome (same reuse rule as :meth:`get`), in its stored
+        form (:func:`~sigaudit.codec.facts_to_json`), without decoding the outcome itself."""
         row = self._db.execute(
             "SELECT facts, recheck_after FROM results WHERE sha256 = ? AND fingerprint = ?",
             (sha256, fingerprint),
@@ -175,13 +176,14 @@ class ResultStore:
             return None
         if row[0] is None:  # written before facts were stored
             outcome = self.get(sha256, fingerprint, now)
-            return facts_of(outcome) if outcome is not None else None
-        return facts_from_json(row[0])
+            return facts_to_json(facts_of(outcome)) if outcome is not None else None
+        return str(row[0])
 
     def put(
-        self, sha256: str, fingerprint: str, outcome: ValidationOutcome, facts: OutcomeFacts | None = None
+        self, sha256: str, fingerprint: str, outcome: ValidationOutcome, facts: str | None = None
     ) -> None:
-        """Record one outcome now (autocommit), so a killed run keeps it."""
+        """Record one outcome now (autocommit), so a killed run keeps it; ``facts`` is its facts'
+        stored form when the caller has it already."""
         now = datetime.now(UTC)
         self._db.execute(
             "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
@@ -191,7 +193,7 @@ class ResultStore:
                 json.dumps(outcome_to_dict(outcome), ensure_ascii=False),
                 _recheck_after(outcome, now),
                 now.isoformat(),
-                facts_to_json(facts if facts is not None else facts_of(outcome)),
+                facts if facts is not None else facts_to_json(facts_of(outcome)),
             ),
         )
 
@@ -233,7 +235,7 @@ class ResultStore:
         skipped: Iterable[Skipped] = (),
         warnings: Iterable[str] = (),
     ) -> None:
-        """Record the documents a run saw, in order, and its final manifest, in one transaction.
+        """Record the documents a run saw, in order, then its final manifest, which makes it a run.
 
         Each document comes with the outcome only when its verdict came from the walker (no bytes, not
         a PDF): that outcome is kept with the run rather than in ``results``.
@@ -250,12 +252,16 @@ class ResultStore:
                     ensure_ascii=False,
                 ),
                 None if row.outcome is None else json.dumps(outcome_to_dict(row.outcome), ensure_ascii=False),
-                facts_to_json(row.facts.facts),
+                row.facts_json or facts_to_json(row.facts.facts),
             )
             for seq, row in enumerate(documents)
         )
+        # In batches, so that another run writing to the store meanwhile never waits long; the rows
+        # count only once the run is marked ended, below.
+        while batch := list(itertools.islice(rows, 1000)):
+            with self._transaction():
+                self._db.executemany("INSERT INTO run_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
         with self._transaction():
-            self._db.executemany("INSERT INTO run_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self._db.execute(
                 "UPDATE runs SET ended = ?, manifest = ?, skipped = ?, warnings = ? WHERE id = ?",
                 (
@@ -477,3 +483,4 @@ class RunRow:
 
     facts: DocumentFacts
     outcome: ValidationOutcome | None = None
+    facts_json: str | None = None  # the outcome's facts in their stored form, when already encoded

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import OutcomeFacts, StatusEvent, ValidationOutcome
+from ..model import StatusEvent, ValidationOutcome
 from ..sources.manifest import ManifestEntry
 
 _SCHEMA = """
@@ -24,7 +24,7 @@ CREATE TABLE documents (
     path TEXT NOT NULL,
     size INTEGER NOT NULL,
     sha256 TEXT NOT NULL,
-    facts BLOB NOT NULL,
+    facts TEXT NOT NULL,  -- the outcome's facts in the result store's form (codec.facts_to_json)
     outcome BLOB  -- kept when the walker decided the verdict, or when the run has no result store
 );
 CREATE TABLE entries (path TEXT PRIMARY KEY, entry BLOB NOT NULL);
@@ -41,7 +41,7 @@ class Spooled:
     path: str
     size: int
     sha256: str
-    facts: OutcomeFacts
+    facts: str  # codec.facts_to_json
     outcome: ValidationOutcome | None
     entry: ManifestEntry | None
 
@@ -72,13 +72,13 @@ class RunSpool:
         path: str,
         size: int,
         sha256: str,
-        facts: OutcomeFacts,
+        facts: str,
         outcome: ValidationOutcome | None,
     ) -> None:
         """Record a finished document (in any order: ``seq`` is its place in the walk)."""
         self._db.execute(
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-            (seq, path, size, sha256, _dump(facts), None if outcome is None else _dump(outcome)),
+            (seq, path, size, sha256, facts, None if outcome is None else _dump(outcome)),
         )
         self._count += 1
 
@@ -110,7 +110,7 @@ class RunSpool:
                 path,
                 size,
                 sha256,
-                _load(facts),
+                facts,
                 None if outcome is None else _load(outcome),
                 None if entry is None else _load(entry),
             )
