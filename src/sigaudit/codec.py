@@ -409,6 +409,50 @@ def document_dict(
     }
 
 
+def document_line(
+    path: str,
+    sha256: str,
+    size: int,
+    agency: dict[str, Any],
+    meta: dict[str, Any],
+    outcome: str,
+    decree30: Decree30,
+    agency_named: bool | None,
+    exchange: dict[str, Any] | None = None,
+) -> str | None:
+    """``json.dumps(document_dict(...), ensure_ascii=False)`` from the outcome's stored JSON text,
+    without decoding and encoding its signatures again (most of a document's report); None when the
+    text is not in the form :func:`outcome_to_dict` and ``json.dumps`` give it.
+
+    The outcome's top-level keys are found by their text: inside a JSON string every quote is
+    escaped, so ``, "signatures": `` and ``, "decree30": `` cannot match there, and no nested value
+    has a ``decree30`` key.
+    """
+    head = '{"verdict": '
+    if not outcome.startswith(head) or not outcome.endswith("}"):
+        return None
+    try:
+        signatures = outcome.index(', "signatures": ')
+        pattern = outcome.rindex(', "decree30": ')
+        after = outcome.index(", ", pattern + len(', "decree30": '))
+    except ValueError:
+        return None
+    verdict, reason = json.loads("[" + outcome[len(head) : signatures].replace(', "reason": ', ", ", 1) + "]")
+    first = {"verdict": verdict, "reason": reason}
+    document = document_dict(path, sha256, size, agency, meta, first, decree30, agency_named, exchange)
+    del document["decree30"], document["decree30_agency_named"]
+    return (
+        json.dumps(document, ensure_ascii=False)[:-1]
+        + outcome[signatures:pattern]
+        + ', "decree30": '
+        + json.dumps(decree30.value)
+        + outcome[after:-1]
+        + ', "decree30_agency_named": '
+        + json.dumps(agency_named)
+        + "}"
+    )
+
+
 def document_from_dict(d: dict[str, Any]) -> DocumentResult:
     meta = dict(d.get("metadata") or {})
     if meta:

@@ -32,7 +32,7 @@ def iter_json(ctx: ReportContext) -> Iterator[str]:
     return _layout(payload, one_per_line=("documents", "reconciliation"))
 
 
-def _documents(ctx: ReportContext) -> Iterator[dict[str, Any]]:
+def _documents(ctx: ReportContext) -> Iterator[str | dict[str, Any]]:
     """Each document's dict, with what aggregation decided about it beside its metadata."""
     exchanges = ctx.exchanges
 
@@ -42,7 +42,7 @@ def _documents(ctx: ReportContext) -> Iterator[dict[str, Any]]:
     documents = ctx.run.documents
     found = documents.report_dicts(exchange) if isinstance(documents, StoredDocuments) else iter(documents)
     for n, doc in enumerate(found):
-        yield doc if isinstance(doc, dict) else document_to_dict(doc, exchange(n))
+        yield doc if isinstance(doc, (str, dict)) else document_to_dict(doc, exchange(n))
 
 
 def render_json(ctx: ReportContext) -> str:
@@ -61,8 +61,9 @@ def _layout(payload: Mapping[str, object], one_per_line: tuple[str, ...]) -> Ite
         yield ("\n" if n == 0 else ",\n") + f"  {json.dumps(key)}: "
         if key in one_per_line and isinstance(value, Iterable) and not isinstance(value, (str, dict)):
             empty = True
-            for item in value:
-                yield ("[\n" if empty else ",\n") + "    " + json.dumps(item, ensure_ascii=False)
+            for item in value:  # an item already in JSON text is written as it is
+                text = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
+                yield ("[\n" if empty else ",\n") + "    " + text
                 empty = False
             yield "[]" if empty else "\n  ]"
         else:

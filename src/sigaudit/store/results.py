@@ -28,6 +28,7 @@ from ..codec import (
     agency_from_dict,
     agency_to_dict,
     document_dict,
+    document_line,
     facts_from_json,
     facts_of,
     facts_to_json,
@@ -405,9 +406,10 @@ class StoredDocuments(Sequence[DocumentResult]):
 
     def report_dicts(
         self, exchange: Callable[[int], dict[str, Any] | None]
-    ) -> Iterator[dict[str, Any] | DocumentResult]:
+    ) -> Iterator[str | dict[str, Any] | DocumentResult]:
         """The documents in the JSON report's form, in scan order, straight from their stored JSON,
-        with ``exchange(seq)`` (what aggregation decided) beside the metadata.
+        with ``exchange(seq)`` (what aggregation decided) beside the metadata: each one's line of
+        JSON text (or, should its outcome's text not have the expected form, its dict).
 
         Rows recorded with their facts (by this version) hold exactly what the codec writes, so
         decoding them into values only to encode them again is skipped; older rows come as values.
@@ -421,9 +423,14 @@ class StoredDocuments(Sequence[DocumentResult]):
             meta = attribution.pop("meta", None) or meta_to_dict(NO_META)
             known = facts_from_json(facts)
             decree30, named = for_agency(known.decree30, attribution.get("name"), known.agency_certificates)
-            yield document_dict(
-                path, sha256, size, attribution, meta, json.loads(outcome), decree30, named, exchange(seq)
-            )
+            decided = exchange(seq)
+            line = document_line(path, sha256, size, attribution, meta, outcome, decree30, named, decided)
+            if line is not None:
+                yield line
+            else:
+                yield document_dict(
+                    path, sha256, size, attribution, meta, json.loads(outcome), decree30, named, decided
+                )
 
     def __iter__(self) -> Iterator[DocumentResult]:
         return self._store._documents(self._run_id, self._fingerprint)
