@@ -3,7 +3,8 @@
 ``by_level``, ``total``, ``by_agency``, ``by_period`` and ``flow`` count the documents of the
 inter-agency KPI (see :mod:`.exchange`: documents an agency sent to another agency, recalled, replaced,
 internal and duplicate copies left out); ``all_by_level`` and ``all_total`` count every document found.
-Without exchange classification (``exchanges=None``) every document counts.
+Summarised from documents rather than from the run's classification (:class:`.exchange.Exchanges`),
+every document counts.
 
 Definitions (also printed by the reports):
 - ``documents``: the documents counted for the level, whatever their verdict (unreadable included);
