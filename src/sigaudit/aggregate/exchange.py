@@ -26,12 +26,13 @@ import functools
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal, overload
+from typing import Literal
 
 from ..model import BusinessType, Counted, Direction, Level, Party, Verdict
+from ..rows import Rows
 from ..sources.manifest import fold
 
 
@@ -203,7 +204,7 @@ class Copy:
     statuses: tuple[tuple[str, str | None, str], ...]  # (code, organ, source)
 
 
-class Exchanges(Sequence[Exchange]):
+class Exchanges(Rows[Exchange]):
     """What the KPI makes of each document of a run, in the run's order, with what reconciliation and
     the processing measure need of each document.
 
@@ -273,27 +274,13 @@ class Exchanges(Sequence[Exchange]):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def __len__(self) -> int:
-        return self._count
-
     def __iter__(self) -> Iterator[Exchange]:
         for row in self._db.execute("SELECT inter, reason, day, identity FROM docs ORDER BY seq"):
             yield _exchange(row)
 
-    @overload
-    def __getitem__(self, index: int) -> Exchange: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Exchange]: ...
-    def __getitem__(self, index: int | slice) -> Exchange | Sequence[Exchange]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self._count))]
-        row = self._db.execute(
-            "SELECT inter, reason, day, identity FROM docs WHERE seq = ?",
-            (index + self._count if index < 0 else index,),
-        ).fetchone()
-        if row is None:
-            raise IndexError(index)
-        return _exchange(row)
+    def _read(self, position: int) -> Exchange:
+        query = "SELECT inter, reason, day, identity FROM docs WHERE seq = ?"
+        return _exchange(self._db.execute(query, (position,)).fetchone())
 
     def copies_by(
         self, group: Literal["identity", "unit"], where: str = ""
@@ -332,7 +319,8 @@ class Exchanges(Sequence[Exchange]):
 
     def received_recipients(self) -> Iterator[Party]:
         """The recipients named by received copies: agencies whose incoming documents are in the archive."""
-        for (parties,) in self._db.execute("SELECT parties FROM docs WHERE direction = 2"):
+        received = _DIRECTION_PREFERENCE[Direction.RECEIVED]
+        for (parties,) in self._db.execute("SELECT parties FROM docs WHERE direction = ?", (received,)):
             yield from _parties(json.loads(parties)[0])
 
 

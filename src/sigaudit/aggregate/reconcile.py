@@ -17,11 +17,11 @@ from __future__ import annotations
 import enum
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import overload
 
 from ..model import Direction
+from ..rows import Rows
 from .exchange import Copy, Exchanges, Exclusion, party_key
 
 
@@ -64,7 +64,7 @@ CREATE TABLE named (path TEXT NOT NULL, finding TEXT NOT NULL);  -- each path a 
 """
 
 
-class Findings(Sequence[Reconciliation]):
+class Findings(Rows[Reconciliation]):
     """A run's findings in order, kept in a private temporary SQLite database like
     :class:`~.exchange.Exchanges`: an archive in bad shape can have a finding for most documents."""
 
@@ -93,33 +93,15 @@ class Findings(Sequence[Reconciliation]):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def __len__(self) -> int:
-        return self._count
-
     def __iter__(self) -> Iterator[Reconciliation]:
-        return self._read("")
+        return self._select("")
 
-    @overload
-    def __getitem__(self, index: int) -> Reconciliation: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Reconciliation]: ...
-    def __getitem__(self, index: int | slice) -> Reconciliation | Sequence[Reconciliation]:
-        if isinstance(index, slice):
-            start, stop, step = index.indices(self._count)
-            if step != 1:
-                return [self[i] for i in range(start, stop, step)]
-            return list(self._read("WHERE n >= ? AND n < ?", start, stop))
-        position = index + self._count if index < 0 else index
-        found = next(self._read("WHERE n = ?", position), None)
-        if found is None:
-            raise IndexError(index)
-        return found
+    def _read(self, position: int) -> Reconciliation:
+        return next(self._select("WHERE n = ?", position))
 
-    def _read(self, where: str, *args: int) -> Iterator[Reconciliation]:
-        rows = self._db.execute(
-            f"SELECT finding, identity, paths, detail FROM findings {where} ORDER BY n", args
-        )
-        for finding, ident, paths, detail in rows:
+    def _select(self, where: str, *args: int) -> Iterator[Reconciliation]:
+        query = f"SELECT finding, identity, paths, detail FROM findings {where} ORDER BY n"
+        for finding, ident, paths, detail in self._db.execute(query, args):
             yield Reconciliation(Finding(finding), ident, tuple(json.loads(paths)), detail)
 
     def counts(self) -> dict[Finding, int]:

@@ -18,11 +18,11 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 from ..codec import (
     agency_from_dict,
@@ -39,6 +39,7 @@ from ..codec import (
 )
 from ..errors import ConfigError
 from ..model import NO_META, AuditRun, DocumentFacts, DocumentResult, Skipped, ValidationOutcome
+from ..rows import Rows
 from ..sources.walk import FileStamp
 from ..validation.decree30 import for_agency
 
@@ -391,7 +392,7 @@ def _result(row: _Row) -> DocumentResult:
     )
 
 
-class StoredDocuments(Sequence[DocumentResult]):
+class StoredDocuments(Rows[DocumentResult]):
     """A run's documents in scan order, read from the store each time they are gone through.
 
     A report goes through every document once; holding them all instead would make a run's memory
@@ -400,9 +401,6 @@ class StoredDocuments(Sequence[DocumentResult]):
 
     def __init__(self, store: ResultStore, run_id: int, fingerprint: str, count: int) -> None:
         self._store, self._run_id, self._fingerprint, self._count = store, run_id, fingerprint, count
-
-    def __len__(self) -> int:
-        return self._count
 
     def report_dicts(
         self, exchange: Callable[[int], dict[str, Any] | None]
@@ -435,47 +433,24 @@ class StoredDocuments(Sequence[DocumentResult]):
     def __iter__(self) -> Iterator[DocumentResult]:
         return self._store._documents(self._run_id, self._fingerprint)
 
-    @overload
-    def __getitem__(self, index: int) -> DocumentResult: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[DocumentResult]: ...
-    def __getitem__(self, index: int | slice) -> DocumentResult | Sequence[DocumentResult]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self._count))]
-        position = self._position(index)
+    def _read(self, position: int) -> DocumentResult:
         return next(self._store._documents(self._run_id, self._fingerprint, "AND d.seq = ?", position))
 
-    def _position(self, index: int) -> int:
-        position = index + self._count if index < 0 else index
-        if not 0 <= position < self._count:
-            raise IndexError(index)
-        return position
 
-
-class StoredFacts(Sequence[DocumentFacts]):
+class StoredFacts(Rows[DocumentFacts]):
     """A run's documents as aggregation sees them (:class:`DocumentFacts`), in scan order, read from
     the store each time they are gone through, like :class:`StoredDocuments`."""
 
     def __init__(self, documents: StoredDocuments) -> None:
-        self._documents = documents
-
-    def __len__(self) -> int:
-        return len(self._documents)
+        self._documents, self._count = documents, len(documents)
 
     def __iter__(self) -> Iterator[DocumentFacts]:
         d = self._documents
         return d._store._facts(d._run_id, d._fingerprint)
 
-    @overload
-    def __getitem__(self, index: int) -> DocumentFacts: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[DocumentFacts]: ...
-    def __getitem__(self, index: int | slice) -> DocumentFacts | Sequence[DocumentFacts]:
+    def _read(self, position: int) -> DocumentFacts:
         d = self._documents
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(d)))]
-        index = d._position(index)
-        return next(d._store._facts(d._run_id, d._fingerprint, "AND d.seq = ?", index))
+        return next(d._store._facts(d._run_id, d._fingerprint, "AND d.seq = ?", position))
 
 
 def _due(recheck_after: str | None, now: datetime | None) -> bool:
