@@ -67,7 +67,7 @@ def test_a_worker_that_dies_is_replaced_and_its_document_reported(
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 workers = list(pool._workers)
-                if workers and workers[0].key == 0 and workers[0].process.pid:
+                if workers and workers[0].jobs and workers[0].jobs[0].key == 0 and workers[0].process.pid:
                     os.kill(workers[0].process.pid, signal.SIGTERM)
                     return
                 time.sleep(0.001)

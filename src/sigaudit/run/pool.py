@@ -19,7 +19,9 @@ import multiprocessing.connection
 import os
 import signal
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -103,7 +105,18 @@ def _worker_main(
                 return
 
 
+@dataclass(slots=True)
+class _Job:
+    key: object
+    data: bytes | None  # kept while the document waits behind another, to re-send it if the worker dies
+
+
 class _Worker:
+    """One worker process, the documents handed to it (the first is being validated), and a thread
+    that writes documents to it: a document larger than the pipe's buffer is written while the parent
+    goes on collecting results, and the next document waits in the pipe while the current one is
+    validated, so the worker never waits for the parent between documents."""
+
     def __init__(self, ctx: Any, trust: TrustConfig, limits: Limits, policy: ValidationPolicy) -> None:
         parent, child = ctx.Pipe()
         self.conn: Connection = parent
@@ -112,18 +125,35 @@ class _Worker:
         )
         self.process.start()
         child.close()
-        self.key: object = None
-        self.deadline: float | None = None
+        self.jobs: deque[_Job] = deque()
+        self.deadline: float | None = None  # for the first job
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sigaudit-send")
+        self._writes: list[Future[None]] = []
+
+    def send(self, message: object) -> None:
+        """Queue ``message`` for the writing thread (messages are written in order). A worker that
+        dies while receiving is seen by its process sentinel, or by its last words on the pipe."""
+        self._writes = [w for w in self._writes if not w.done()]
+        self._writes.append(self._writer.submit(self.conn.send, message))
 
     def kill(self) -> None:
         if self.process.is_alive():
             self.process.kill()
         self.process.join(5)
+        # The peer is gone, so a write in progress ends (broken pipe); only then may the connection
+        # close, or the thread could write into a descriptor reused by a new worker.
+        for write in self._writes:
+            with contextlib.suppress(Exception):
+                write.result(timeout=5)
+        self._writer.shutdown(wait=True)
         self.conn.close()
 
 
 class WorkerPool:
     """Warm worker processes fed from a stream; use as a context manager."""
+
+    # Documents handed to one worker at a time: the one it validates and the next, already on its way.
+    DEPTH = 2
 
     def __init__(
         self,
@@ -148,8 +178,7 @@ class WorkerPool:
 
     def __exit__(self, *exc: object) -> None:
         for worker in self._workers:
-            with contextlib.suppress(OSError):
-                worker.conn.send(None)
+            worker.send(None)
         for worker in self._workers:
             worker.process.join(2)
             worker.kill()
@@ -167,8 +196,13 @@ class WorkerPool:
                 os.environ["PYTHONHASHSEED"] = saved
 
     def _replace(self, worker: _Worker) -> None:
+        """Replace a stopped worker; the documents that waited behind its first go to the new one."""
         worker.kill()
-        self._workers[self._workers.index(worker)] = self._spawn()
+        fresh = self._spawn()
+        self._workers[self._workers.index(worker)] = fresh
+        for job in list(worker.jobs)[1:]:
+            assert job.data is not None
+            self._send(fresh, job.key, job.data)
 
     def map_unordered(
         self, items: Iterable[tuple[object, bytes]]
@@ -183,48 +217,42 @@ class WorkerPool:
         source = itertools.chain([first], source)
         exhausted = False
         while True:
-            for worker in self._workers:
-                if worker.key is None and not exhausted:
-                    item = next(source, None)
-                    if item is None:
-                        exhausted = True
-                        break
-                    key, data = item
-                    refused = self._send(worker, key, data)
-                    if refused is not None:
-                        yield key, refused
-            busy = [w for w in self._workers if w.key is not None]
+            for depth in range(1, self.DEPTH + 1):  # every worker busy before any gets a second one
+                for worker in self._workers:
+                    if len(worker.jobs) < depth and not exhausted:
+                        item = next(source, None)
+                        if item is None:
+                            exhausted = True
+                            break
+                        self._send(worker, *item)
+            busy = [w for w in self._workers if w.jobs]
             if not busy:
                 if exhausted:
                     return
                 continue
             yield from self._collect(busy)
 
-    def _send(self, worker: _Worker, key: object, data: bytes) -> ValidationOutcome | None:
-        """Hand a document to an idle worker; if it cannot take it, the document's outcome."""
-        try:
-            worker.conn.send((key, data))
-        except OSError:
-            outcome = self._last_words(worker) or ValidationOutcome(
-                Verdict.UNREADABLE, "the validating worker process died while receiving this file"
-            )
-            self._replace(worker)
-            return outcome
-        worker.key = key
+    def _send(self, worker: _Worker, key: object, data: bytes) -> None:
+        """Hand a document to a worker; the first one's deadline runs from now."""
+        worker.send((key, data))
+        if worker.jobs:
+            worker.jobs.append(_Job(key, data))
+        else:
+            worker.jobs.append(_Job(key, None))
+            self._start_clock(worker)
+
+    def _start_clock(self, worker: _Worker) -> None:
         timeout = self.limits.timeout_s
         worker.deadline = time.monotonic() + timeout if timeout is not None else None
-        return None
 
-    @staticmethod
-    def _last_words(worker: _Worker) -> ValidationOutcome | None:
-        """What a worker said before it stopped reading (the memory limit while receiving), if any."""
-        try:
-            if worker.conn.poll(2):
-                _, outcome = worker.conn.recv()
-                return outcome if isinstance(outcome, ValidationOutcome) else None
-        except (OSError, EOFError, ValueError):
-            pass
-        return None
+    def _finished(self, worker: _Worker) -> object:
+        """The worker answered for its first document: the next one becomes its first."""
+        key = worker.jobs.popleft().key
+        worker.deadline = None
+        if worker.jobs:
+            worker.jobs[0].data = None  # from now on it is this document that the worker is on
+            self._start_clock(worker)
+        return key
 
     def _collect(self, busy: list[_Worker]) -> Iterator[tuple[object, ValidationOutcome]]:
         deadlines = [w.deadline for w in busy if w.deadline is not None]
@@ -233,7 +261,7 @@ class WorkerPool:
         ready = multiprocessing.connection.wait(waitables, timeout=wait_s)
         now = time.monotonic()
         for worker in busy:
-            key = worker.key
+            key = worker.jobs[0].key
             if worker.conn in ready:
                 try:
                     got_key, outcome = worker.conn.recv()
@@ -242,10 +270,12 @@ class WorkerPool:
                     self._replace(worker)
                     yield key, outcome
                     continue
-                worker.key, worker.deadline = None, None
                 if got_key is None:  # the worker could not even receive the document and has stopped
                     self._replace(worker)
-                yield (key if got_key is None else got_key), outcome
+                else:
+                    assert got_key == key, "a worker answers for its documents in order"
+                    self._finished(worker)
+                yield key, outcome
             elif worker.process.sentinel in ready:
                 outcome = self._death_outcome(worker)
                 self._replace(worker)
