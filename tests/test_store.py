@@ -47,9 +47,10 @@ def test_second_scan_reuses_every_result_and_reports_the_same(
     store = tmp_path / "s.sqlite"
     first = _scan(sample_docs, demo_pki, store, tmp_path / "1.json")
     second = _scan(sample_docs, demo_pki, store, tmp_path / "2.json")
-    # Copies of one document (same bytes) may already find the first copy's result in the first scan.
+    # Copies of one document (same bytes) take the first copy's result in the first scan, whether it
+    # was stored already or still in a worker's hands: the counts do not depend on timing.
     validated = first["manifest"]["counts"]["validated"] + first["manifest"]["counts"]["reused_from_store"]
-    assert validated > 30 and first["manifest"]["counts"]["validated"] >= len(_validated_hashes(first))
+    assert validated > 30 and first["manifest"]["counts"]["validated"] == len(_validated_hashes(first))
     assert second["manifest"]["counts"] == {**first["manifest"]["counts"], "validated": 0,
                                             "reused_from_store": validated}  # fmt: skip
     assert second["documents"] == first["documents"]

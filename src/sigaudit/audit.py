@@ -49,6 +49,7 @@ from .sources.walk import (
 )
 from .store.results import ResultStore, RunRow
 from .store.spool import RunSpool, Spooled
+from .validation import ENGINE_REVISION
 from .validation.policy import FIXED_RULES, ValidationPolicy, default_policy
 from .validation.trust import TrustConfig
 
@@ -101,6 +102,7 @@ def verdict_fingerprint(trust: TrustConfig, policy: ValidationPolicy | None = No
         "trust": trust.fingerprint(),
         "policy": {"name": policy.name, "sha256": policy.sha256, "fixed_rules": FIXED_RULES},
         "sigaudit": __version__,
+        "engine_revision": ENGINE_REVISION,
         "pyhanko": _package_version("pyhanko"),
         "pyhanko-certvalidator": _package_version("pyhanko-certvalidator"),
     }
@@ -141,6 +143,7 @@ def run_audit(
     skipped: list[Skipped] = []
     warnings: list[str] = list(options.trust.warnings)  # e.g. damaged revocation evidence files
     in_flight: dict[int, _Item] = {}  # documents handed to the workers, by their place in the walk
+    twins: dict[str, list[_Item]] = {}  # by digest of a document in flight: its copies found meanwhile
     counters = {"found": 0, "done": 0, "reused": 0, "validated": 0}
     remember: list[tuple[str, FileStamp, str]] = []  # plain files read, with their stat and digest
     spool = RunSpool()  # finished documents, manifest rows and statuses, on disk until the run ends
@@ -199,7 +202,13 @@ def run_audit(
                 item.facts = cached
                 finished(item, reused=True)
                 continue
+            if store and not options.rescan and sha in twins:
+                # A copy of a document in the workers' hands: it takes that result when it comes, so
+                # the counts do not depend on timing (as if the first copy had been stored already).
+                twins[sha].append(item)
+                continue
             in_flight[item.index] = item
+            twins[sha] = []
             yield item.index, event, sha
 
     with spool, _executor(options) as executor:
@@ -213,6 +222,9 @@ def run_audit(
             else:
                 item.outcome = share_signers(outcome)
             finished(item)
+            for twin in twins.pop(item.sha256, ()):
+                twin.facts = item.facts
+                finished(twin, reused=True)
 
         for path in spool.unmatched_entries():
             warnings.append(f"manifest lists {path}, which is not in the scanned archive")

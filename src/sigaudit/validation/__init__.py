@@ -1,1 +1,8 @@
 """sigaudit stage: validation."""
+
+# Raise this when a change to the validation code can change an outcome (verdict or reason) for the
+# same bytes, trust anchors and policy: it is part of the verdict fingerprint, so results stored by an
+# earlier revision are validated again instead of being reused.
+# 2: the token-reading speed-ups use fewer stack frames, so a file nested deeper than Python's
+#    recursion limit may be refused with a different reason ("maximum recursion depth exceeded").
+ENGINE_REVISION = 2
