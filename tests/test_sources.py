@@ -8,7 +8,8 @@ import zipfile
 from pathlib import Path
 
 from sigaudit.model import Skipped
-from sigaudit.sources.walk import Candidate, ManifestFound, WalkLimits, walk
+from sigaudit.sources.manifest import parse_manifest
+from sigaudit.sources.walk import MANIFEST_BATCH, Candidate, ManifestFound, WalkLimits, walk
 
 PDF = b"%PDF-1.7\n% minimal stand-in: the walker only looks at the header\n"
 
@@ -105,6 +106,29 @@ def test_manifest_is_read_before_the_files_it_describes(tmp_path: Path) -> None:
     assert isinstance(events[0], ManifestFound)
     assert events[0].entries[0].path == f"{tmp_path.name}/a.pdf"
     assert isinstance(events[1], Candidate)
+
+
+def test_a_long_register_is_handed_on_in_batches_with_its_problems_last(tmp_path: Path) -> None:
+    rows = [
+        f"{i}.pdf,000.00.12.H44,,province,2024-03-{1 + i % 28:02d}" for i in range(2 * MANIFEST_BATCH + 500)
+    ]
+    rows.insert(1500, "bad.pdf,X,,province,not-a-date")  # a row with a problem, in the second batch
+    data = ("tệp,agency_code,agency_name,level,date\n" + "\n".join(rows) + "\n").encode("utf-8-sig")
+    (tmp_path / "so-den.csv").write_bytes(data)
+    found = [e for e in _events(tmp_path) if isinstance(e, ManifestFound)]
+    assert [len(f.entries) for f in found] == [MANIFEST_BATCH, MANIFEST_BATCH, 501]
+    assert [bool(f.problems) for f in found] == [False, False, True]
+    whole, problems = parse_manifest(data, base=tmp_path.name, name="so-den.csv")
+    assert [e for f in found for e in f.entries] == whole  # same rows, same order as parsed at once
+    assert list(found[-1].problems) == problems and "1502" in problems[0]
+
+
+def test_a_register_that_is_not_utf8_is_refused_whole(tmp_path: Path) -> None:
+    good = "file,agency_code\n" + "".join(f"{i}.pdf,X\n" for i in range(150_000))  # past the 1 MB block
+    (tmp_path / "manifest.csv").write_bytes(good.encode() + b"\xff,X\n")
+    [found] = [e for e in _events(tmp_path) if isinstance(e, ManifestFound)]
+    assert found.entries == () and found.problems[0].startswith("CSV is not UTF-8: 'utf-8' codec")
+    assert f"position {len(good)}:" in found.problems[0]  # the position in the whole file, not in a block
 
 
 def test_zip_bomb_members_are_refused_by_ratio_and_total_size(tmp_path: Path) -> None:

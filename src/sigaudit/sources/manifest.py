@@ -15,13 +15,14 @@ otherwise it is unknown.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import posixpath
 import re
 import sys
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -193,22 +194,37 @@ def parse_manifest(
 ) -> tuple[list[ManifestEntry], list[str]]:
     """Parse a manifest or register; return its rows and the problems found (bad rows are reported)."""
     problems: list[str] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [f"CSV is not UTF-8: {exc}"]
-    reader = csv.reader(io.StringIO(text))
+    entries = list(iter_manifest(data, base, problems, name, extra))
+    return entries, problems
+
+
+def iter_manifest(
+    data: bytes,
+    base: str,
+    problems: list[str],
+    name: str = MANIFEST_NAME,
+    extra: Mapping[str, tuple[str, ...]] | None = None,
+) -> Iterator[ManifestEntry]:
+    """The rows of a manifest or register, parsed as they are read (a register may list a year of a
+    province's documents); the problems found are appended to ``problems`` on the way."""
+    error = _utf8_error(data)
+    if error is not None:
+        problems.append(f"CSV is not UTF-8: {error}")
+        return
+    # newline="\n": lines end at LF only, as csv.reader sees them in a str (CRLF stays in the line).
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="\n"))
     try:
         header = next(reader)
     except (csv.Error, StopIteration):
-        return [], ["CSV has no header line"]
+        problems.append("CSV has no header line")
+        return
     columns = header_map(header, extra)
     if "file" not in columns:
-        return [], ["CSV has no file column (file, tệp, đường dẫn …)"]
+        problems.append("CSV has no file column (file, tệp, đường dẫn …)")
+        return
     index = {key: header.index(heading) for key, heading in columns.items()}
     is_register = name.lower() != MANIFEST_NAME
     default_direction = direction_from_name(name)
-    entries: list[ManifestEntry] = []
     line_no = 1
     while True:
         try:
@@ -224,8 +240,26 @@ def parse_manifest(
         row = _Row(cells, index, line_no, problems)
         entry = row.entry(base, "register" if is_register else "manifest", default_direction)
         if entry is not None:
-            entries.append(entry)
-    return entries, problems
+            yield entry
+
+
+_UTF8_BLOCK = 1 << 20
+
+
+def _utf8_error(data: bytes) -> UnicodeDecodeError | None:
+    """Why ``data`` is not UTF-8 (BOM allowed), checked a megabyte at a time without keeping the text."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    try:
+        for start in range(0, len(data), _UTF8_BLOCK):
+            decoder.decode(data[start : start + _UTF8_BLOCK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        try:  # decoded whole, for the error's usual wording and position
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return exc
+        raise  # pragma: no cover - the whole decoding cannot succeed where a part failed
+    return None
 
 
 class _Row:

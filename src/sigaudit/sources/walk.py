@@ -9,6 +9,7 @@ from unrelated files. The attachments of an edXML package are documents, attribu
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import stat
 import zipfile
@@ -19,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from ..model import Direction, DocumentMeta, Party, Skipped, StatusEvent
 from .edxml import EdxmlPackage, looks_like_edxml, read_package
-from .manifest import ManifestEntry, is_document_csv, parse_manifest
+from .manifest import ManifestEntry, is_document_csv, iter_manifest
 
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -35,6 +36,8 @@ OTHER_DOCUMENT_SUFFIXES = {
     ".tif": "TIFF image",
     ".tiff": "TIFF image",
 }
+# Rows of a manifest or register handed on at a time (about 1 KB each once parsed).
+MANIFEST_BATCH = 1000
 OFFICE_ZIP_SUFFIXES = {".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp"}
 
 
@@ -72,8 +75,9 @@ class Candidate:
 
 @dataclass(frozen=True)
 class ManifestFound:
-    """Rows of a manifest.csv (or the sender of an edXML package's attachments), with ``file`` already
-    resolved to scan paths."""
+    """Rows of a manifest.csv or register (or the sender of an edXML package's attachments), with
+    ``file`` already resolved to scan paths. A long manifest comes as several of these, in order, at
+    most MANIFEST_BATCH rows each; its problems come with the last."""
 
     path: str
     entries: tuple[ManifestEntry, ...]
@@ -227,6 +231,21 @@ def _classify_unreadable(shown: str, reason: str) -> Iterator[WalkEvent]:
         yield Skipped(shown, reason)
 
 
+def _manifest_batches(shown: str, data: bytes, name: str, limits: WalkLimits) -> Iterator[ManifestFound]:
+    """A manifest's or register's rows, MANIFEST_BATCH at a time (a register listing a year of a
+    province's documents is never held whole); the problems come with the last batch."""
+    problems: list[str] = []
+    rows = iter_manifest(data, _parent(shown), problems, name, dict(limits.columns))
+    batch = tuple(itertools.islice(rows, MANIFEST_BATCH))
+    while True:
+        following = tuple(itertools.islice(rows, MANIFEST_BATCH)) if len(batch) == MANIFEST_BATCH else ()
+        if not following:
+            yield ManifestFound(shown, batch, tuple(problems))
+            return
+        yield ManifestFound(shown, batch, ())
+        batch = following
+
+
 def _looks_like_document_name(shown: str) -> bool:
     suffix = PurePosixPath(shown).suffix.lower()
     return suffix == ".pdf" or suffix in OTHER_DOCUMENT_SUFFIXES
@@ -250,8 +269,7 @@ def _classify(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterat
     elif data[:4] in ZIP_MAGICS and suffix not in OFFICE_ZIP_SUFFIXES:
         yield from _walk_zip(shown, data, limits, depth + 1)
     elif is_document_csv(name, data, dict(limits.columns)):
-        entries, problems = parse_manifest(data, base=_parent(shown), name=name, extra=dict(limits.columns))
-        yield ManifestFound(shown, tuple(entries), tuple(problems))
+        yield from _manifest_batches(shown, data, name, limits)
     elif suffix in OTHER_DOCUMENT_SUFFIXES:
         kind = OTHER_DOCUMENT_SUFFIXES[suffix]
         yield Candidate(shown, data, f"not a PDF: {kind}; only PDF signatures can be validated")
