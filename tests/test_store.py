@@ -159,6 +159,39 @@ def test_a_killed_run_loses_nothing_and_the_next_run_resumes(
     assert report["documents"] == fresh["documents"]
 
 
+_HALF_RECORDED_RUN = """
+import sys
+from pathlib import Path
+from sigaudit.store.results import ResultStore
+store = ResultStore(Path(sys.argv[1]))
+run_id = store.begin_run("f" * 64, {"started": "2026-11-29T00:00:00+00:00"})
+store._db.executemany(
+    "INSERT INTO run_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    [(run_id, i, f"d{i}.pdf", "0" * 64, 1, "{}", None, None) for i in range(1500)],
+)
+print(run_id)
+"""
+
+
+def test_rows_left_by_a_run_whose_process_died_are_purged_and_a_live_run_is_kept(tmp_path: Path) -> None:
+    # The state a run killed while recording its documents leaves: rows of a run that never ended.
+    path = tmp_path / "s.sqlite"
+    child = subprocess.run(
+        [sys.executable, "-c", _HALF_RECORDED_RUN, str(path)], capture_output=True, text=True, check=True
+    )
+    dead = int(child.stdout)
+    with ResultStore(path) as store:
+        live = store.begin_run("f" * 64, {"started": "2026-11-29T01:00:00+00:00"})  # purges the dead one
+        store._db.execute("INSERT INTO run_documents VALUES (?, 0, 'x.pdf', ?, 1, '{}', NULL, NULL)",
+                          (live, "0" * 64))  # fmt: skip
+        assert store.purge_abandoned_runs() == []  # this process is alive: its rows stay
+    with sqlite3.connect(path) as db:
+        left = dict(db.execute("SELECT run_id, COUNT(*) FROM run_documents GROUP BY run_id").fetchall())
+        runs = db.execute("SELECT id, ended FROM runs ORDER BY id").fetchall()
+    assert left == {live: 1}
+    assert runs == [(dead, None), (live, None)]  # the dead run is still listed as never ended
+
+
 def test_two_runs_on_one_store_at_once_stay_consistent(
     sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:

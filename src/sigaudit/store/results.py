@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import socket
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -60,7 +61,9 @@ CREATE TABLE IF NOT EXISTS runs (
     fingerprint TEXT NOT NULL,
     manifest TEXT NOT NULL,
     skipped TEXT,
-    warnings TEXT
+    warnings TEXT,
+    host TEXT,  -- where the run's process runs, and its id: a run that never ended and whose
+    pid INTEGER  -- process is gone left rows that can be purged
 );
 CREATE TABLE IF NOT EXISTS run_documents (
     run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -105,6 +108,17 @@ class RunInfo:
     documents: int
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists on this host (it may belong to someone else)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. PermissionError: it exists, as another user's
+        return True
+    return True
+
+
 def _recheck_after(outcome: ValidationOutcome, now: datetime) -> str | None:
     """The next signer-certificate expiry after ``now``: validation at run time may then differ."""
     expiries = [s.signer.not_after for s in outcome.signatures if s.signer is not None]
@@ -136,6 +150,8 @@ class ResultStore:
                 self._db.executescript(SCHEMA)
                 self._add_column("results", "facts TEXT")  # stores made before the column existed
                 self._add_column("run_documents", "facts TEXT")
+                self._add_column("runs", "host TEXT")  # who runs it, to tell a dead run from a live one
+                self._add_column("runs", "pid INTEGER")
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
@@ -222,12 +238,36 @@ class ResultStore:
 
     # --- runs --------------------------------------------------------------------------------------
     def begin_run(self, fingerprint: str, manifest: dict[str, Any]) -> int:
+        """Open a run, owned by this process on this host; first purge what dead runs left."""
+        self.purge_abandoned_runs()
         cursor = self._db.execute(
-            "INSERT INTO runs (started, fingerprint, manifest) VALUES (?, ?, ?)",
-            (str(manifest.get("started", "")), fingerprint, json.dumps(manifest, ensure_ascii=False)),
+            "INSERT INTO runs (started, fingerprint, manifest, host, pid) VALUES (?, ?, ?, ?, ?)",
+            (
+                str(manifest.get("started", "")),
+                fingerprint,
+                json.dumps(manifest, ensure_ascii=False),
+                socket.gethostname(),
+                os.getpid(),
+            ),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
+
+    def purge_abandoned_runs(self) -> list[int]:
+        """Delete the document rows of runs that never ended and whose process, on this host, is gone
+        (killed while recording them); return those runs' ids. Such rows are never read (only ended
+        runs are), but they take room. The run itself stays listed as started and not ended. Runs of
+        other hosts, and runs whose process id is alive (perhaps reused), are left alone."""
+        candidates = self._db.execute(
+            "SELECT id, pid FROM runs WHERE ended IS NULL AND host = ? AND pid IS NOT NULL "
+            "AND EXISTS (SELECT 1 FROM run_documents d WHERE d.run_id = runs.id)",
+            (socket.gethostname(),),
+        ).fetchall()
+        gone = [run_id for run_id, pid in candidates if pid != os.getpid() and not _alive(pid)]
+        for run_id in gone:
+            with self._transaction():
+                self._db.execute("DELETE FROM run_documents WHERE run_id = ?", (run_id,))
+        return gone
 
     def end_run(
         self,
