@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,11 @@ from click.testing import CliRunner
 from sigaudit.agencies.registry import load_registry
 from sigaudit.audit import AuditOptions, run_audit
 from sigaudit.cli import main
-from sigaudit.codec import document_to_dict
-from sigaudit.model import Verdict
+from sigaudit.codec import document_to_dict, facts_of
+from sigaudit.errors import StoreError
+from sigaudit.model import UNKNOWN_AGENCY, DocumentFacts, ValidationOutcome, Verdict
 from sigaudit.sources import walk as walk_module
-from sigaudit.store.results import ResultStore, StoredDocuments, StoredFacts
+from sigaudit.store.results import ResultStore, RunRow, StoredDocuments, StoredFacts
 
 
 def _args(sample_docs: Path, demo_pki: Path, store: Path, out: Path, *extra: str) -> list[str]:
@@ -190,6 +192,26 @@ def test_rows_left_by_a_run_whose_process_died_are_purged_and_a_live_run_is_kept
         runs = db.execute("SELECT id, ended FROM runs ORDER BY id").fetchall()
     assert left == {live: 1}
     assert runs == [(dead, None), (live, None)]  # the dead run is still listed as never ended
+
+
+def test_a_run_whose_rows_vanish_while_it_is_recorded_fails_loudly_and_does_not_end(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    outcome = ValidationOutcome(Verdict.UNSIGNED, "no signature")
+    facts = facts_of(outcome)
+
+    with ResultStore(path) as store:
+        run_id = store.begin_run("f" * 64, {"started": "2026-11-29T00:00:00+00:00"})
+
+        def rows() -> Iterator[RunRow]:
+            for i in range(1500):
+                if i == 1200:  # after the first batch: another process deletes this run's rows
+                    with sqlite3.connect(path) as other:
+                        other.execute("DELETE FROM run_documents WHERE run_id = ?", (run_id,))
+                yield RunRow(DocumentFacts(f"d{i}.pdf", "0" * 64, 1, UNKNOWN_AGENCY, facts), outcome, None)
+
+        with pytest.raises(StoreError, match="lost rows of run"):
+            store.end_run(run_id, rows(), {"ended": "2026-11-29T00:01:00+00:00"})
+        assert store.runs() == []  # not ended, so never read
 
 
 def test_two_runs_on_one_store_at_once_stay_consistent(

@@ -31,7 +31,7 @@ from .aggregate.kpi import PERIOD_KINDS, summarize
 from .aggregate.reconcile import reconcile
 from .audit import AuditOptions, Progress, run_audit
 from .config import Config, OptionSpec, find_config, load_config
-from .errors import ConfigError, SigauditError
+from .errors import ConfigError, SigauditError, StoreError
 from .model import AuditRun, Counted, DocumentResult, Verdict
 from .report import FORMATTERS, ReportContext
 from .report.agencies_view import render_agencies_csv, render_agencies_json, render_agencies_table
@@ -61,6 +61,8 @@ def _guarded(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except StoreError as exc:
+            _fail(str(exc), EXIT_INTERNAL)
         except SigauditError as exc:
             _fail(str(exc), EXIT_USAGE)
         except sqlite3.OperationalError as exc:  # e.g. a full disk under the store or the run's spool

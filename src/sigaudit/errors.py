@@ -9,3 +9,7 @@ class SigauditError(Exception):
 
 class ConfigError(SigauditError):
     """The options or configuration files are wrong (exit code 2)."""
+
+
+class StoreError(SigauditError):
+    """The result store is not as this run left it (exit code 3): nothing is reported from it."""

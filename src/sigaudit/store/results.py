@@ -38,7 +38,7 @@ from ..codec import (
     outcome_from_dict,
     outcome_to_dict,
 )
-from ..errors import ConfigError
+from ..errors import ConfigError, StoreError
 from ..model import NO_META, AuditRun, DocumentFacts, DocumentResult, Skipped, ValidationOutcome
 from ..rows import Rows
 from ..sources.walk import FileStamp
@@ -257,7 +257,8 @@ class ResultStore:
         """Delete the document rows of runs that never ended and whose process, on this host, is gone
         (killed while recording them); return those runs' ids. Such rows are never read (only ended
         runs are), but they take room. The run itself stays listed as started and not ended. Runs of
-        other hosts, and runs whose process id is alive (perhaps reused), are left alone."""
+        other hosts, and runs whose process id is alive (perhaps reused), are left alone; a live run
+        purged by mistake (two hosts under one name) notices it in :meth:`end_run` and fails."""
         candidates = self._db.execute(
             "SELECT id, pid FROM runs WHERE ended IS NULL AND host = ? AND pid IS NOT NULL "
             "AND EXISTS (SELECT 1 FROM run_documents d WHERE d.run_id = runs.id)",
@@ -300,10 +301,20 @@ class ResultStore:
         )
         # In batches, so that another run writing to the store meanwhile never waits long; the rows
         # count only once the run is marked ended, below.
+        written = 0
         while batch := list(itertools.islice(rows, 1000)):
             with self._transaction():
                 self._db.executemany("INSERT INTO run_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
+            written += len(batch)
         with self._transaction():
+            (kept,) = self._db.execute(
+                "SELECT COUNT(*) FROM run_documents WHERE run_id = ?", (run_id,)
+            ).fetchone()
+            if kept != written:  # e.g. purged by a run that took this one for dead (same host name)
+                raise StoreError(
+                    f"the result store {self.path} lost rows of run {run_id} while it was being recorded "
+                    f"({kept} of {written} left); nothing is reported from it: run the scan again"
+                )
             self._db.execute(
                 "UPDATE runs SET ended = ?, manifest = ?, skipped = ?, warnings = ? WHERE id = ?",
                 (
