@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Protocol, runtime_checkable
 
 from ..codec import document_to_dict
-from ..store.results import StoredDocuments
+from ..model import DocumentResult
 from .context import ReportContext
 from .serialize import summary_dict
 
@@ -32,6 +32,16 @@ def iter_json(ctx: ReportContext) -> Iterator[str]:
     return _layout(payload, one_per_line=("documents", "reconciliation"))
 
 
+@runtime_checkable
+class ReportLines(Protocol):
+    """Documents that can give their report form directly (a run read back from the result store:
+    :class:`~sigaudit.store.results.StoredDocuments`), instead of being encoded one by one."""
+
+    def report_dicts(
+        self, exchange: Callable[[int], dict[str, Any] | None]
+    ) -> Iterator[str | dict[str, Any] | DocumentResult]: ...
+
+
 def _documents(ctx: ReportContext) -> Iterator[str | dict[str, Any]]:
     """Each document's dict, with what aggregation decided about it beside its metadata."""
     exchanges = ctx.exchanges
@@ -40,7 +50,7 @@ def _documents(ctx: ReportContext) -> Iterator[str | dict[str, Any]]:
         return exchanges[n].as_dict() if exchanges else None
 
     documents = ctx.run.documents
-    found = documents.report_dicts(exchange) if isinstance(documents, StoredDocuments) else iter(documents)
+    found = documents.report_dicts(exchange) if isinstance(documents, ReportLines) else iter(documents)
     for n, doc in enumerate(found):
         yield doc if isinstance(doc, (str, dict)) else document_to_dict(doc, exchange(n))
 

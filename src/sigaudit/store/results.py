@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..codec import (
     agency_from_dict,
@@ -365,12 +365,15 @@ class ResultStore:
 
     def documents(self, run_id: int, fingerprint: str) -> StoredDocuments:
         """A run's documents, read from the store when gone through (see :class:`StoredDocuments`)."""
-        count = self._db.execute("SELECT COUNT(*) FROM run_documents WHERE run_id = ?", (run_id,)).fetchone()
-        return StoredDocuments(self, run_id, fingerprint, int(count[0]))
+        return StoredDocuments(self, run_id, fingerprint, self._run_size(run_id))
 
     def facts(self, run_id: int, fingerprint: str) -> StoredFacts:
         """A run's documents as aggregation sees them, read from the store when gone through."""
-        return StoredFacts(self.documents(run_id, fingerprint))
+        return StoredFacts(self, run_id, fingerprint, self._run_size(run_id))
+
+    def _run_size(self, run_id: int) -> int:
+        count = self._db.execute("SELECT COUNT(*) FROM run_documents WHERE run_id = ?", (run_id,)).fetchone()
+        return int(count[0])
 
     def _facts(self, run_id: int, fingerprint: str, where: str = "", *args: int) -> Iterator[DocumentFacts]:
         """A run's rows as facts; the outcomes are decoded only for rows recorded before their facts
@@ -443,8 +446,11 @@ def _result(row: _Row) -> DocumentResult:
     )
 
 
-class StoredDocuments(Rows[DocumentResult]):
-    """A run's documents in scan order, read from the store each time they are gone through.
+_T = TypeVar("_T")
+
+
+class _StoredRun(Rows[_T]):
+    """A run's rows in scan order, read from the store each time they are gone through.
 
     A report goes through every document once; holding them all instead would make a run's memory
     grow with the archive (3 KB or more per document). Only the store's connection is kept.
@@ -452,6 +458,22 @@ class StoredDocuments(Rows[DocumentResult]):
 
     def __init__(self, store: ResultStore, run_id: int, fingerprint: str, count: int) -> None:
         self._store, self._run_id, self._fingerprint, self._count = store, run_id, fingerprint, count
+
+    def _select(self, where: str = "", *args: int) -> Iterator[_T]:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[_T]:
+        return self._select()
+
+    def _read(self, position: int) -> _T:
+        return next(self._select("AND d.seq = ?", position))
+
+
+class StoredDocuments(_StoredRun[DocumentResult]):
+    """A run's documents (:class:`DocumentResult`), read from the store when gone through."""
+
+    def _select(self, where: str = "", *args: int) -> Iterator[DocumentResult]:
+        return self._store._documents(self._run_id, self._fingerprint, where, *args)
 
     def report_dicts(
         self, exchange: Callable[[int], dict[str, Any] | None]
@@ -481,27 +503,13 @@ class StoredDocuments(Rows[DocumentResult]):
                     path, sha256, size, attribution, meta, json.loads(outcome), decree30, named, decided
                 )
 
-    def __iter__(self) -> Iterator[DocumentResult]:
-        return self._store._documents(self._run_id, self._fingerprint)
 
-    def _read(self, position: int) -> DocumentResult:
-        return next(self._store._documents(self._run_id, self._fingerprint, "AND d.seq = ?", position))
+class StoredFacts(_StoredRun[DocumentFacts]):
+    """A run's documents as aggregation sees them (:class:`DocumentFacts`), read from the store when
+    gone through."""
 
-
-class StoredFacts(Rows[DocumentFacts]):
-    """A run's documents as aggregation sees them (:class:`DocumentFacts`), in scan order, read from
-    the store each time they are gone through, like :class:`StoredDocuments`."""
-
-    def __init__(self, documents: StoredDocuments) -> None:
-        self._documents, self._count = documents, len(documents)
-
-    def __iter__(self) -> Iterator[DocumentFacts]:
-        d = self._documents
-        return d._store._facts(d._run_id, d._fingerprint)
-
-    def _read(self, position: int) -> DocumentFacts:
-        d = self._documents
-        return next(d._store._facts(d._run_id, d._fingerprint, "AND d.seq = ?", position))
+    def _select(self, where: str = "", *args: int) -> Iterator[DocumentFacts]:
+        return self._store._facts(self._run_id, self._fingerprint, where, *args)
 
 
 def _due(recheck_after: str | None, now: datetime | None) -> bool:
