@@ -562,11 +562,18 @@ def main(argv: list[str]) -> int:
         a = small["figures"]["first_scan"]["docs_per_s"]
         b = large["figures"]["first_scan"]["docs_per_s"]
         drift = round(abs(b - a) / a, 3)
+        # Not a target, a reading aid: the rate of the documents the larger run adds, and the time each
+        # first scan spends whatever its size (start-up, reports) if that rate held throughout.
+        t_small, t_large = small["figures"]["first_scan"]["wall_s"], large["figures"]["first_scan"]["wall_s"]
+        marginal = (large["n"] - small["n"]) / (t_large - t_small) if t_large > t_small else None
+        fixed = t_small - small["n"] / marginal if marginal else None
         summary["scaling"] = {
             "sizes": [small["n"], large["n"]],
             "first_scan_docs_per_s": [a, b],
             "drift": drift,
             "peak_tree_rss_mb_at_largest": large["figures"]["first_scan"]["peak_tree_rss_mb"],
+            "marginal_docs_per_s": round(marginal, 1) if marginal else None,
+            "fixed_s": round(fixed, 2) if fixed is not None else None,
         }
         print(
             f"\nscaling: first scan {a:.1f} docs/s at {small['n']} vs {b:.1f} docs/s at {large['n']} "
@@ -574,6 +581,12 @@ def main(argv: list[str]) -> int:
             f"peak tree RSS at {large['n']}: "
             f"{summary['scaling']['peak_tree_rss_mb_at_largest']:.0f} MB (target <= 400 MB at 10,000)"
         )
+        if marginal and fixed is not None:
+            print(
+                f"         the {large['n'] - small['n']} documents the larger run adds went at "
+                f"{marginal:.1f} docs/s; at that rate each first scan also spends {fixed:.2f} s whatever "
+                "its size (start-up, reports)"
+            )
     print(
         f"machine: {info['nproc']} CPUs ({info['cpu_model']}), {info['ram_gb']} GB RAM; load average "
         f"{info['loadavg_at_start'][0]:.2f} at start, {info['loadavg_at_end'][0]:.2f} at end"
