@@ -39,6 +39,18 @@ def test_a_document_past_its_deadline_is_a_timeout_and_the_pool_goes_on(
     assert all(o.verdict == Verdict.UNREADABLE and o.reason.startswith("timeout") for o in results.values())
 
 
+def test_with_documents_queued_behind_timeouts_every_document_gets_exactly_one_verdict(
+    sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
+) -> None:
+    # Two workers, each with a document queued behind the one it is on; every worker is stopped at its
+    # deadline, and what waited behind goes to the replacement: seven documents, seven verdicts.
+    data = _signed_pdf(sample_docs, expected)
+    with WorkerPool(2, demo_trust, Limits(timeout_s=0.001)) as pool:
+        results = list(pool.map_unordered((i, data) for i in range(7)))
+    assert sorted(key for key, _ in results) == list(range(7))
+    assert all(o.reason.startswith("timeout") for _, o in results)
+
+
 def test_a_document_over_the_memory_limit_is_unreadable_with_reason_memory(
     sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
 ) -> None:
