@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import posixpath
 import re
@@ -111,6 +112,7 @@ class ManifestEntry:
     meta: DocumentMeta = field(default_factory=DocumentMeta)
 
 
+@functools.lru_cache(maxsize=4096)  # levels, directions, headings: the same few words on every row
 def fold(text: str) -> str:
     """Lower case without accents (đ → d), inner spaces and underscores collapsed: for matching names."""
     decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
