@@ -307,9 +307,7 @@ class ResultStore:
                 self._db.executemany("INSERT INTO run_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
             written += len(batch)
         with self._transaction():
-            (kept,) = self._db.execute(
-                "SELECT COUNT(*) FROM run_documents WHERE run_id = ?", (run_id,)
-            ).fetchone()
+            kept = self._run_size(run_id)
             if kept != written:  # e.g. purged by a run that took this one for dead (same host name)
                 raise StoreError(
                     f"the result store {self.path} lost rows of run {run_id} while it was being recorded "
