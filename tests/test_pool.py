@@ -25,8 +25,11 @@ def test_documents_get_the_same_verdicts_through_the_pool(
     data = _signed_pdf(sample_docs, expected)
     with WorkerPool(2, demo_trust) as pool:
         results = dict(pool.map_unordered((i, data) for i in range(6)))
+        processes = [w.process for w in pool._workers]
     assert sorted(results) == list(range(6))
     assert {o.verdict for o in results.values()} == {Verdict.VALID}
+    # Let go at the end, each worker leaves by itself (exit code 0), not killed for being late.
+    assert [p.exitcode for p in processes] == [0, 0]
 
 
 def test_a_document_past_its_deadline_is_a_timeout_and_the_pool_goes_on(

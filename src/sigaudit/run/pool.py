@@ -25,7 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Any, NoReturn
 
 from ..model import ValidationOutcome, Verdict
 from ..validation.policy import ValidationPolicy, default_policy
@@ -83,11 +83,11 @@ def _worker_main(
         try:
             message = conn.recv()
             if message is None:
-                return
+                _leave()
             key, data = message
             outcome = validate_guarded(data, trust, memory_mb, policy)
         except EOFError:
-            return
+            _leave()
         except MemoryError:
             # Even receiving the document did not fit. The parent knows which one it was; the rest of
             # that message is still in the pipe, so this worker says so and stops, to be replaced.
@@ -103,6 +103,13 @@ def _worker_main(
                 conn.send((key, _memory_outcome(memory_mb)))
             except MemoryError:
                 return
+
+
+def _leave() -> NoReturn:
+    """End the worker at once. Every answer was written before the parent let it go (or the parent
+    is gone), and a worker holds nothing else: tearing down the interpreter with pyHanko loaded would
+    only add ~0.1 s to the end of every run."""
+    os._exit(0)
 
 
 @dataclass(slots=True)
