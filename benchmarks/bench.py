@@ -367,6 +367,23 @@ def _figure(label: str, docs: int, m: dict[str, Any], wall: float | None = None)
     }
 
 
+def validation_rate(store: Path) -> float | None:
+    """Documents per second between the first and the last result the scan wrote to its store: the
+    rate of the run's middle, without the start-up before the first result and the reports after."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(store)) as db:
+        first, last, count = db.execute(
+            "SELECT MIN(validated_at), MAX(validated_at), COUNT(*) FROM results"
+        ).fetchone()
+    if count < 2:
+        return None
+    from datetime import datetime
+
+    span = (datetime.fromisoformat(last) - datetime.fromisoformat(first)).total_seconds()
+    return round((count - 1) / span, 1) if span > 0 else None
+
+
 def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """The run with the median wall time (the lower middle one of an even number)."""
     return sorted(runs, key=lambda f: f["wall_s"])[(len(runs) - 1) // 2]
@@ -392,7 +409,7 @@ def run_size(n: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     # (a fresh store each time) and keeps the median run of each, with every run's time beside it
     runs: dict[str, list[dict[str, Any]]] = {"first_scan": [], "rescan": []}
     for rep in range(args.repeat):
-        store = tmp / f"store-{n}-{rep}.sqlite"
+        store = tmp / f"store-{n}-{rep}-{time.monotonic_ns()}.sqlite"  # sizes may repeat
         for key, label, reused in (
             ("first_scan", "sigaudit first scan", False),
             ("rescan", "sigaudit re-scan", True),
@@ -422,7 +439,10 @@ def run_size(n: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             if run["returncode"] != 0:
                 raise SystemExit(f"FAIL ({label}): exit {run['returncode']}\n{run['stderr_tail']}")
             check = check_report(report, n, label, expect_reused=reused)
-            runs[key].append({**_figure(label, n, m), "sigaudit_internal_s": round(check["internal_s"], 3)})
+            figure = {**_figure(label, n, m), "sigaudit_internal_s": round(check["internal_s"], 3)}
+            if not reused:
+                figure["validation_docs_per_s"] = validation_rate(store)
+            runs[key].append(figure)
             report.unlink()
     for key, measured in runs.items():
         out["figures"][key] = {
@@ -520,7 +540,11 @@ def print_table(result: dict[str, Any]) -> None:
         f = result["figures"][key]
         if len(f["runs_wall_s"]) > 1:
             walls = ", ".join(f"{w:.2f}" for w in f["runs_wall_s"])
-            print(f"  {f['label']}: median of {len(f['runs_wall_s'])} runs ({walls} s)")
+            spread = (max(f["runs_wall_s"]) - min(f["runs_wall_s"])) / f["wall_s"]
+            print(
+                f"  {f['label']}: median of {len(f['runs_wall_s'])} runs ({walls} s; "
+                f"spread {spread:.0%} of the median: the same command on the same files)"
+            )
     r = result["ratios"]
 
     def show(name: str, value: float | None, target: float) -> str:
@@ -597,6 +621,8 @@ def main(argv: list[str]) -> int:
         # the sizes is how far the machine's own speed moved between the two measurements.
         api_a = small["figures"]["api_loop"]["docs_per_s"]
         api_b = large["figures"]["api_loop"]["docs_per_s"]
+        va = small["figures"]["first_scan"].get("validation_docs_per_s")
+        vb = large["figures"]["first_scan"].get("validation_docs_per_s")
         # Not a target, a reading aid: the rate of the documents the larger run adds, and the time each
         # first scan spends whatever its size (start-up, reports) if that rate held throughout.
         t_small, t_large = small["figures"]["first_scan"]["wall_s"], large["figures"]["first_scan"]["wall_s"]
@@ -611,6 +637,8 @@ def main(argv: list[str]) -> int:
             "fixed_s": round(fixed, 2) if fixed is not None else None,
             "api_loop_docs_per_s": [api_a, api_b],
             "api_loop_drift": round((api_b - api_a) / api_a, 3),
+            "validation_docs_per_s": [va, vb],
+            "validation_drift": round(abs(vb - va) / va, 3) if va and vb else None,
         }
         print(
             f"\nscaling: first scan {a:.1f} docs/s at {small['n']} vs {b:.1f} docs/s at {large['n']} "
@@ -628,6 +656,11 @@ def main(argv: list[str]) -> int:
             f"         the pyHanko API loop (same work per document) went at {api_a:.1f} vs {api_b:.1f} "
             f"docs/s ({(api_b - api_a) / api_a:+.1%}): the machine's own speed between the two sizes"
         )
+        if va and vb:
+            print(
+                f"         from the first result to the last (start-up and reports left out) the first "
+                f"scans went at {va:.1f} vs {vb:.1f} docs/s (drift {abs(vb - va) / va:.1%})"
+            )
     print(
         f"machine: {info['nproc']} CPUs ({info['cpu_model']}), {info['ram_gb']} GB RAM; load average "
         f"{info['loadavg_at_start'][0]:.2f} at start, {info['loadavg_at_end'][0]:.2f} at end"
