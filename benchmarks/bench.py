@@ -656,6 +656,12 @@ def main(argv: list[str]) -> int:
             f"         the pyHanko API loop (same work per document) went at {api_a:.1f} vs {api_b:.1f} "
             f"docs/s ({(api_b - api_a) / api_a:+.1%}): the machine's own speed between the two sizes"
         )
+        ra, rb = small["ratios"]["first_scan_vs_api"], large["ratios"]["first_scan_vs_api"]
+        summary["scaling"]["first_scan_vs_api"] = [ra, rb]
+        print(
+            f"         against that loop, measured beside each: {ra:.2f}x vs {rb:.2f}x the API loop "
+            f"({(rb - ra) / ra:+.1%})"
+        )
         if va and vb:
             print(
                 f"         from the first result to the last (start-up and reports left out) the first "
