@@ -20,7 +20,9 @@ QUICK_START_SCAN = (
     "--trust-roots demo/pki/demo-root.pem --other-certs demo/pki/demo-intermediate.pem "
     "--agencies demo/agencies.csv --json out/report.json --csv out/evidence.csv --html out/dashboard.html"
 )
-QUICK_START_TESTS = "python3 -m venv .venv && .venv/bin/pip install -q -e '.[dev]' && .venv/bin/python -m pytest"
+QUICK_START_TESTS = (
+    "python3 -m venv .venv && .venv/bin/pip install -q -e '.[dev]' && .venv/bin/python -m pytest"
+)
 
 # [text](target) and ![alt](target), with an optional "title"; code spans and blocks are removed first.
 LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -43,8 +45,10 @@ def anchors_of(markdown_file: Path) -> set[str]:
 
 def test_mkdocs_builds_strict_without_warnings(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
-        + ["--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(tmp_path / "site")],
+        [
+            *(sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"),
+            *("--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(tmp_path / "site")),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -86,7 +90,7 @@ def test_readme_relative_links_point_at_existing_files_and_headings() -> None:
 
 def test_relative_links_finds_links_and_skips_urls_and_code() -> None:
     text = (
-        "See [a](docs/a.md#x), ![img](docs/img/p.png \"t\") and [web](https://example.org/).\n"
+        'See [a](docs/a.md#x), ![img](docs/img/p.png "t") and [web](https://example.org/).\n'
         "`[not](a-link.md)`\n```\n[nor](this.md)\n```\n[mail](mailto:x@example.org)"
     )
     assert relative_links(text) == ["docs/a.md#x", "docs/img/p.png"]
