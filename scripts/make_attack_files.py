@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the "changes after signing" corpus: real signed files changed afterwards, harmless or hostile.
 
-DOMAIN.md §8: changes after signing range from harmless (a comment, a form fill, LTV data) to forged
+docs/domain.md: changes after signing range from harmless (a comment, a form fill, LTV data) to forged
 content (incremental-saving, shadow and signature-wrapping attacks). Every file here is signed by pyHanko
 with a key issued by the demo intermediate CA, then changed with pyHanko's IncrementalPdfFileWriter or
 by raw byte edits, as an attacker would. Each case declares the verdict and per-signature ``changes``

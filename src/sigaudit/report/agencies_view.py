@@ -46,7 +46,7 @@ def render_agencies_table(listing: Listing, width: int = 160) -> str:
         "issuer / recipient: metadata rows (manifests, registers, edXML packages) naming the agency as the "
         "issuing agency / as a recipient; a document listed in a sent and a received register counts in "
         "both. "
-        "Level: the registry entry valid at the document's date, else DOMAIN §5's name rules, else unknown."
+        "Level: the registry entry valid at the document's date, else the name rules, else unknown."
     )
     for problem in listing.problems:
         console.print(f"warning: {problem}")

@@ -5,7 +5,7 @@ recipients, number and notation, date, type, subject, signer, DocumentId), a ``T
 the business type (new, recall, update, replace) and the attachments, base64 in the XML (the PDFs).
 No public XSD is known and producers differ, so elements are found by local name whatever their
 namespace or prefix, and anything missing or malformed becomes a *problem* of the package — never an
-exception. See DOMAIN notes §6.
+exception. See docs/domain.md#edxml-packages-between-systems.
 
 Packages come from archives under audit and may be hostile. The XML is parsed by ``defusedxml`` with
 DTDs forbidden: no DTD, no entity expansion (billion laughs), no external entity or DTD is ever read
@@ -48,7 +48,7 @@ BUSINESS_CODES = {
     3: BusinessType.REPLACE,
 }
 
-# Status messages (văn bản trạng thái): the codes DOMAIN §6 names. Other codes are kept as given.
+# Status messages (văn bản trạng thái): the codes docs/domain.md names. Other codes are kept as given.
 STATUS_MEANINGS = {
     "01": "arrived",
     "02": "refused",
@@ -85,7 +85,7 @@ class StatusInfo:
 
     document_id: str | None
     code: str | None
-    meaning: str | None  # from STATUS_MEANINGS; None for a code DOMAIN does not list
+    meaning: str | None  # from STATUS_MEANINGS; None for a code docs/domain.md does not list
     description: str | None
     organ: Organ | None = None  # the agency reporting the status (the recipient of the document)
 
@@ -323,7 +323,7 @@ class _Reader:
             return None
 
     def status(self, root: Element) -> StatusInfo | None:
-        # DOMAIN only says that status messages carry StatusCode; the element holding it (and the
+        # docs/domain.md only says that status messages carry StatusCode; the element holding it (and the
         # DocumentId it answers, its Description) is found wherever the producer put it.
         code_elem = _find(root, "StatusCode")
         if code_elem is None:

@@ -1,6 +1,6 @@
 """Read the CSV files that describe documents: ``manifest.csv`` and registers of sent/received documents.
 
-A *manifest* attributes files to issuing agencies; a *register* (sổ đăng ký văn bản đi/đến, DOMAIN §7)
+A *manifest* attributes files to issuing agencies; a *register* (sổ đăng ký văn bản đi/đến, docs/domain.md)
 is the office's list of outgoing or incoming documents with their metadata. Both are a CSV whose rows
 point to files, relative to the CSV's own folder (ZIP members written ``batch.zip!/2024/cv-12.pdf``), so
 one reader serves both. Column names are matched after lower-casing and removing accents against the

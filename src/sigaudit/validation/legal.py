@@ -1,4 +1,4 @@
-"""The legal validity conditions of a signature (DOMAIN §3), as named per-signature checks.
+"""The legal validity conditions of a signature (docs/regulations.md), as named per-signature checks.
 
 Derived data, not a second validation: each check reads what the engine already decided for the
 signature (its ``SignatureResult``) and says, in words, what that means for one of the six conditions
@@ -63,7 +63,7 @@ def legal_checks(sig: SignatureResult, policy: ValidationPolicy) -> tuple[LegalC
 
 
 def signing_time(sig: SignatureResult) -> tuple[datetime | None, str]:
-    """The signing time the checks use and where it comes from, in words (DOMAIN §3: only an RFC 3161
+    """The signing time the checks use and where it comes from, in words (regulations.md: only an RFC 3161
     timestamp attests it; otherwise it is the signer's claim)."""
     if sig.timestamp_time is not None and sig.timestamp_valid:
         return sig.timestamp_time, "attested by an RFC 3161 timestamp"
