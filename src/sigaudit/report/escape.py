@@ -53,13 +53,18 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP "CSV Injection"
 
 
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
 def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 def visible(text: str, pattern: re.Pattern[str] = _TERMINAL) -> str:
-    """``text`` with every character ``pattern`` matches written as ``\\xHH`` or ``\\uHHHH``."""
+    """``text`` with every character ``pattern`` matches written as Python writes it in a string:
+    ``\\t``, ``\\n``, ``\\r``, else ``\\xHH`` or ``\\uHHHH``."""
     return pattern.sub(_escape, text)
 
 
