@@ -54,6 +54,8 @@ MEMBER_NAMES = (
     '=HYPERLINK("https:evil.example","x").pdf',
     "\u202efdp.exe.pdf",  # a terminal shows "exe.pdf" reversed
 )
+# A manifest row naming a file the archive does not hold: the run warns, quoting the name.
+MISSING_NAME = "[/x]missing\x1b]0;pwned\x07.pdf"
 # An unsigned copy of the letter, so ``scan -v`` lists it (it lists documents that are not valid).
 UNSIGNED_NAME = "\x1b]0;pwned\x07\x1b[2J[/x]unsigned.pdf"
 # manifest.csv cells: issuing agency code and name, number/notation, recipient names
@@ -84,13 +86,13 @@ def hostile_manifest(names: tuple[str, ...] = MEMBER_NAMES) -> str:
 
 def hostile_zip(pdf: bytes) -> bytes:
     """A ZIP holding ``pdf`` under each of :data:`MEMBER_NAMES` and the unsigned letter under
-    :data:`UNSIGNED_NAME`, with :func:`hostile_manifest`."""
+    :data:`UNSIGNED_NAME`, with :func:`hostile_manifest` (which also names :data:`MISSING_NAME`)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in MEMBER_NAMES:
             archive.writestr(name, pdf)
         archive.writestr(UNSIGNED_NAME, prepared_letter())
-        archive.writestr("manifest.csv", hostile_manifest((*MEMBER_NAMES, UNSIGNED_NAME)))
+        archive.writestr("manifest.csv", hostile_manifest((*MEMBER_NAMES, UNSIGNED_NAME, MISSING_NAME)))
     return out.getvalue()
 
 

@@ -278,6 +278,9 @@ def test_scan_prints_names_as_text_never_markup_or_escape_sequences(scanned: dic
     assert [line.split(": no signature")[0] for line in listed] == [
         f"unsigned      archive.zip!/{terminal(hostile.UNSIGNED_NAME)}"
     ]
+    # the table's warnings quote names: [/x] crashed rich's markup parser (exit 3)
+    missing = f"warning: manifest lists archive.zip!/{terminal(hostile.MISSING_NAME)}, which is not in"
+    assert missing in result.stdout
 
 
 def test_verify_shows_a_hostile_field_and_signer_as_visible_escapes(
