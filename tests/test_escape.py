@@ -30,8 +30,11 @@ import defusedxml.ElementTree as SafeET
 import pytest
 from click.testing import CliRunner, Result
 
+from sigaudit.aggregate.diff import RunDiff, VerdictChange
 from sigaudit.cli import main
+from sigaudit.model import Verdict
 from sigaudit.report.csv_report import COLUMNS, EXACT_COLUMNS
+from sigaudit.report.diff_report import render_diff_text
 from sigaudit.report.escape import FORMULA_START, csv_cell, html_text, terminal, xml_bytes, xml_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -361,3 +364,12 @@ def test_a_run_on_a_terminal_draws_hostile_member_names_as_text(
     for raw in ("\x1b]0;pwned", "\x1b]8;;https:evil", "\x1b[2J", "\u202e", "\x07"):
         assert raw not in text, (raw, text[-2000:])
     assert "\\x1b]0;pwned\\x07\\x1b[2J[/x]unsigned.pdf" in text  # scan -v's line, visible escapes
+
+
+def test_diff_text_quotes_paths_and_reasons_as_visible_escapes() -> None:
+    change = VerdictChange(
+        f"archive.zip!/{hostile.UNSIGNED_NAME}", Verdict.VALID, Verdict.INVALID, True, hostile.HOSTILE_FIELD
+    )
+    text = render_diff_text(RunDiff((), (), (change,), ()), 1, 2)
+    _no_raw_terminal_text(text)
+    assert terminal(hostile.UNSIGNED_NAME) in text and terminal(hostile.HOSTILE_FIELD) in text
