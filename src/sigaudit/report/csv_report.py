@@ -159,8 +159,15 @@ def _row(document: dict[str, str], sig: SignatureResult | None) -> dict[str, str
     return row
 
 
+_GUARDED_COLUMNS = tuple(c for c in COLUMNS if c not in EXACT_COLUMNS)
+
+
 def _spreadsheet_safe(row: dict[str, str], raw: bool) -> dict[str, str]:
-    return {k: v if k in EXACT_COLUMNS else csv_cell(v, raw) for k, v in row.items()}
+    """``row`` (a fresh one, changed in place) with its document-derived cells guarded unless ``raw``."""
+    if not raw:
+        for column in _GUARDED_COLUMNS:
+            row[column] = csv_cell(row[column])
+    return row
 
 
 def iter_csv(ctx: ReportContext, rows_per_chunk: int = 500) -> Iterator[str]:
