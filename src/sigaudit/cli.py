@@ -37,6 +37,7 @@ from .report import FORMATTERS, ReportContext
 from .report.agencies_view import render_agencies_csv, render_agencies_json, render_agencies_table
 from .report.context import View
 from .report.diff_report import render_diff_json, render_diff_text
+from .report.escape import terminal
 from .report.etsi import write_etsi_reports
 from .report.verify_view import render_verify
 from .run.pool import Limits, WorkerPool, default_jobs
@@ -50,7 +51,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"sigaudit: error: {message}", err=True)
+    click.echo(f"sigaudit: error: {terminal(message)}", err=True)
     sys.exit(code)
 
 
@@ -128,7 +129,7 @@ def _progress_printer(enabled: bool) -> tuple[Callable[[Progress], None] | None,
         TextColumn("{task.completed} documents"),
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # a document path: text, never markup
         console=Console(stderr=True),
         transient=True,
     )
@@ -140,7 +141,7 @@ def _progress_printer(enabled: bool) -> tuple[Callable[[Progress], None] | None,
         rate = f"{p.done / elapsed:.1f}/s" if elapsed > 0 else ""
         if p.reused:
             rate += f" ({p.reused} from the store)"
-        bar.update(task, completed=p.done, description=p.path[-60:], rate=rate)
+        bar.update(task, completed=p.done, description=terminal(p.path[-60:]), rate=rate)
 
     return update, bar.stop
 
@@ -237,6 +238,11 @@ def report_options(func: F) -> F:
         "--etsi-report", "etsi_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
         help="Write an ETSI TS 119 102-2 validation report per signed document into DIR.",
     )(func)  # fmt: skip
+    func = click.option(
+        "--csv-raw", "csv_raw", is_flag=True,
+        help="Write CSV cells exactly as found: no ' before document text that a spreadsheet would take "
+        "for a formula (=, +, -, @, tab, CR). For programs, not spreadsheets.",
+    )(func)  # fmt: skip
     func = click.option("--html", "html_out", metavar="FILE", help="Write the HTML dashboard to FILE.")(func)
     func = click.option(
         "--csv", "csv_out", metavar="FILE", help="Write the CSV evidence to FILE ('-' for stdout)."
@@ -286,7 +292,7 @@ def _trust(
         online_timeout_s=revocation.online_timeout_s,
     )
     for warning in trust.warnings:
-        click.echo(f"sigaudit: warning: {warning}", err=True)
+        click.echo(f"sigaudit: warning: {terminal(warning)}", err=True)
     return trust
 
 
@@ -304,6 +310,7 @@ class Outputs:
     html_out: str | None = None
     etsi_dir: Path | None = None
     lang: str = "vi"
+    csv_raw: bool = False
 
 
 def _emit_reports(
@@ -323,6 +330,7 @@ def _emit_reports(
             exchanges=exchanges,
             reconciliation=findings,
             period=view.period,
+            csv_raw=outputs.csv_raw,
         )
         _write_reports(ctx, outputs, quiet)
     return list(ctx.gate_failures)
@@ -351,7 +359,7 @@ def _write_reports(ctx: ReportContext, outputs: Outputs, quiet: bool) -> None:
         click.echo(_whole(FORMATTERS["table"](ctx)), nl=False, err=json_out == "-" or csv_out == "-")
     else:
         for failure in ctx.gate_failures:
-            click.echo(f"GATE FAILED: {failure}", err=True)
+            click.echo(f"GATE FAILED: {terminal(failure)}", err=True)
 
 
 # --- the commands ----------------------------------------------------------------------------------
@@ -463,6 +471,7 @@ def scan(
     csv_out: str | None,
     html_out: str | None,
     etsi_dir: Path | None,
+    csv_raw: bool,
     lang: str,
     fail_on: tuple[str, ...],
     fail_under: float | None,
@@ -522,7 +531,7 @@ def scan(
         finally:
             stop()
         gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
-        outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang)
+        outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw)
         failures = _emit_reports(run, config, gates, outputs, quiet, view)
         if verbose:
             _list_problems(run.counted)
@@ -534,7 +543,7 @@ def scan(
 def _list_problems(documents: Iterable[Counted]) -> None:
     for doc in documents:
         if doc.verdict != Verdict.VALID:
-            click.echo(f"{doc.verdict.value:13} {doc.path}: {doc.reason}", err=True)
+            click.echo(terminal(f"{doc.verdict.value:13} {doc.path}: {doc.reason}"), err=True)
 
 
 @main.command()
@@ -554,6 +563,7 @@ def report(
     csv_out: str | None,
     html_out: str | None,
     etsi_dir: Path | None,
+    csv_raw: bool,
     lang: str,
     fail_on: tuple[str, ...],
     fail_under: float | None,
@@ -565,7 +575,7 @@ def report(
     """Rebuild the reports of a stored run without validating again."""
     view = _view(since, until, period_kind)
     gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
-    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang)
+    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw)
     with ResultStore(_existing_store(store_path)) as store:  # the reports read the documents from it
         run = store.load_run(store.find_run(run_id))
         failures = _emit_reports(run, _config(ctx), gates, outputs, quiet, view)
@@ -583,10 +593,20 @@ def report(
     show_default=True, help="How to print the list.",
 )  # fmt: skip
 @click.option("--output", "-o", "output", default="-", help="File to write (default: standard output).")
+@click.option(
+    "--csv-raw", "csv_raw", is_flag=True,
+    help="With --format csv: cells exactly as found, no ' before a cell a spreadsheet would take for "
+    "a formula.",
+)  # fmt: skip
 @click.pass_context
 @_guarded
 def agencies(
-    ctx: click.Context, paths: tuple[Path, ...], agencies: Path | None, output_format: str, output: str
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    agencies: Path | None,
+    output_format: str,
+    output: str,
+    csv_raw: bool,
 ) -> None:
     """List every agency the metadata under PATHS names, its level and how the level was decided.
 
@@ -594,8 +614,11 @@ def agencies(
     """
     registry = load_registry(agencies) if agencies else EMPTY_REGISTRY
     listing = list_agencies(paths, registry, WalkLimits(columns=_config(ctx).columns))
-    render = {"table": render_agencies_table, "csv": render_agencies_csv, "json": render_agencies_json}
-    _write(output, render[output_format](listing), bom=output_format == "csv" and output != "-")
+    if output_format == "csv":
+        text = render_agencies_csv(listing, raw=csv_raw)
+    else:
+        text = render_agencies_table(listing) if output_format == "table" else render_agencies_json(listing)
+    _write(output, text, bom=output_format == "csv" and output != "-")
     sys.exit(EXIT_OK)
 
 
