@@ -317,7 +317,7 @@ def _manifest_batches(shown: str, data: bytes, name: str, limits: WalkLimits) ->
     rows = iter_manifest(data, _parent(shown), problems, name, dict(limits.columns))
     batch = take(tuple(itertools.islice(rows, MANIFEST_BATCH)))
     while True:
-        following = ()
+        following: tuple[ManifestEntry, ...] = ()
         if len(batch) == MANIFEST_BATCH:
             following = take(tuple(itertools.islice(rows, MANIFEST_BATCH)))
         if not following:
