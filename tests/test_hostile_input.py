@@ -11,8 +11,11 @@ import csv
 import io
 import json
 import os
+import resource
 import shutil
+import signal
 import stat
+import subprocess
 import sys
 import threading
 import time
@@ -320,3 +323,28 @@ def test_a_flood_of_bad_rows_and_missing_files_is_summarised_not_listed(
     )
     assert (out / "d.html").stat().st_size < 1_000_000
     assert len(result.output.splitlines()) < 400  # the terminal table lists the same bounded warnings
+
+
+def test_a_store_on_a_full_disk_exits_3(tmp_path: Path, demo_pki: Path) -> None:
+    """RLIMIT_FSIZE stands in for a full disk: writes past 20 kB fail (EFBIG, SIGXFSZ ignored)."""
+    (tmp_path / "arch").mkdir()
+    shutil.copyfile(SIGNED, tmp_path / "arch" / "a.pdf")
+
+    def full_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    args = ["scan", str(tmp_path / "arch"), "--trust-roots", str(demo_pki / "demo-root.pem"), "-q"]
+    # No bytecode written: under the limit Python could leave truncated .pyc files behind.
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "sigaudit", *args, "--store", str(tmp_path / "s.sqlite")],
+        preexec_fn=full_disk,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert "cannot open the result store" in proc.stderr and "Traceback" not in proc.stderr
