@@ -662,10 +662,12 @@ def build_cases(issuer: Issuer | None = None) -> list[Case]:
 
 def overlapping_zip(entries: int = 10, size: int = 2 * 1024 * 1024, name: str = "cong-van.pdf") -> bytes:
     """A ZIP whose ``entries`` central-directory entries all point at one local header and one deflate
-    stream of ``size`` bytes (a PDF header, then pseudo-random bytes: the ratio stays near 1:1, far
-    under any ratio guard). All entries carry the header's name, so a reader that does not check for
-    overlap inflates the stream once per entry: ``entries`` × ``size`` bytes."""
-    payload = b"%PDF-1.7\n" + random.Random(16).randbytes(size - 9)
+    stream of ``size`` bytes (a PDF header, then every 100 kB 1 kB of pseudo-random bytes and zeros:
+    about 90:1, under the 200:1 ratio guard). All entries carry the header's name, so a reader that
+    does not check for overlap inflates the stream once per entry: ``entries`` × ``size`` bytes."""
+    noise = random.Random(16)
+    chunks = (noise.randbytes(1000) + bytes(99_000) for _ in range(size // 100_000 + 1))
+    payload = (b"%PDF-1.7\n" + b"".join(chunks))[:size]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(name, payload)
