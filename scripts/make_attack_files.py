@@ -18,8 +18,12 @@ Classes (the attacks follow Mainka et al., "Shadow attacks", NDSS 2021, and Mlad
   inserted before it, the /ByteRange rewritten to match;
 - ``certification``: DocMDP P=1/2/3 and a FieldMDP lock, each with allowed and forbidden later changes.
 
-Run ``python scripts/make_attack_files.py --out DIR`` to write the files and ``index.json``; the tests
-import :func:`build_cases`.
+Besides the PDFs, :func:`overlapping_zip` builds the "better zip bomb" (Fifield, WOOT 2019) the walker
+must refuse: many central-directory entries pointing at one deflate stream, each inflating it again.
+
+Run ``python scripts/make_attack_files.py --out DIR`` to write the files and ``index.json`` (and
+``overlapping-entries.zip``: ``--bomb-entries``, ``--bomb-mib`` set its size; 45 and 190 reproduce the
+8 GiB case of issue 16); the tests import :func:`build_cases` and :func:`overlapping_zip`.
 """
 
 from __future__ import annotations
@@ -27,8 +31,11 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import random
 import re
+import struct
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -653,11 +660,34 @@ def build_cases(issuer: Issuer | None = None) -> list[Case]:
     return cases
 
 
+def overlapping_zip(entries: int = 10, size: int = 2 * 1024 * 1024, name: str = "cong-van.pdf") -> bytes:
+    """A ZIP whose ``entries`` central-directory entries all point at one local header and one deflate
+    stream of ``size`` bytes (a PDF header, then every 100 kB 1 kB of pseudo-random bytes and zeros:
+    about 90:1, under the 200:1 ratio guard). All entries carry the header's name, so a reader that
+    does not check for overlap inflates the stream once per entry: ``entries`` × ``size`` bytes."""
+    noise = random.Random(16)
+    chunks = (noise.randbytes(1000) + bytes(99_000) for _ in range(size // 100_000 + 1))
+    payload = (b"%PDF-1.7\n" + b"".join(chunks))[:size]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(name, payload)
+    data = buf.getvalue()
+    eocd = data.rindex(b"PK\x05\x06")
+    cd_size, cd_offset = struct.unpack("<II", data[eocd + 12 : eocd + 20])
+    central = data[cd_offset : cd_offset + cd_size]  # the one entry, at header offset 0
+    tail = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, entries, entries, cd_size * entries, cd_offset, 0)
+    return data[:cd_offset] + central * entries + tail
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="folder to write the files into")
+    parser.add_argument("--bomb-entries", type=int, default=10, help="entries of overlapping-entries.zip")
+    parser.add_argument("--bomb-mib", type=int, default=2, help="MiB of its one shared deflate stream")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    bomb = overlapping_zip(args.bomb_entries, args.bomb_mib * 1024 * 1024)
+    (args.out / "overlapping-entries.zip").write_bytes(bomb)
     index = []
     for case in build_cases():
         (args.out / f"{case.name}.pdf").write_bytes(case.data)

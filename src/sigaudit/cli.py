@@ -31,7 +31,7 @@ from .aggregate.kpi import PERIOD_KINDS, summarize
 from .aggregate.reconcile import reconcile
 from .audit import AuditOptions, Progress, run_audit
 from .config import Config, OptionSpec, find_config, load_config
-from .errors import ConfigError, SigauditError, StoreError
+from .errors import ConfigError, OutputError, SigauditError, StoreError, output_error
 from .model import AuditRun, Counted, DocumentResult, Verdict
 from .report import FORMATTERS, ReportContext
 from .report.agencies_view import render_agencies_csv, render_agencies_json, render_agencies_table
@@ -62,7 +62,7 @@ def _guarded(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except StoreError as exc:
+        except (StoreError, OutputError) as exc:
             _fail(str(exc), EXIT_INTERNAL)
         except SigauditError as exc:
             _fail(str(exc), EXIT_USAGE)
@@ -87,7 +87,8 @@ def _write(target: str, text: str | Iterable[str], bom: bool = False) -> None:
     """Write a report, given whole or in chunks, to a file or to stdout for '-'.
 
     A file is written beside its final name and renamed when complete, so a job that reads the
-    report never sees half of one.
+    report never sees half of one; a target that exists and is not a regular file (/dev/stderr, a
+    pipe) is written directly, never replaced. A full disk is exit code 3, a bad path 2.
     """
     chunks = [text] if isinstance(text, str) else text
     if target == "-":
@@ -95,6 +96,13 @@ def _write(target: str, text: str | Iterable[str], bom: bool = False) -> None:
             click.echo(chunk, nl=False)
         return
     path = Path(target)
+    if path.exists() and not path.is_file():
+        try:
+            with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+                handle.writelines(chunks)
+        except OSError as exc:
+            raise output_error(str(path), exc) from exc
+        return
     partial = path.with_name(f".{path.name}.partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +113,7 @@ def _write(target: str, text: str | Iterable[str], bom: bool = False) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             partial.unlink()
-        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise output_error(str(path), exc) from exc
 
 
 def _whole(text: str | Iterable[str]) -> str:
@@ -351,9 +359,7 @@ def _write_reports(ctx: ReportContext, outputs: Outputs, quiet: bool) -> None:
         try:
             write_etsi_reports(ctx, outputs.etsi_dir)
         except OSError as exc:
-            raise ConfigError(
-                f"cannot write ETSI reports to {outputs.etsi_dir}: {exc.strerror or exc}"
-            ) from exc
+            raise output_error(f"ETSI reports to {outputs.etsi_dir}", exc) from exc
     if not quiet:
         # Keep stdout clean for a machine-readable report written there.
         click.echo(_whole(FORMATTERS["table"](ctx)), nl=False, err=json_out == "-" or csv_out == "-")

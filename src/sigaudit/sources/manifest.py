@@ -11,6 +11,10 @@ names); a configuration may add aliases. Any ``.csv`` whose header names a file 
 Direction: a ``direction`` column (sent/received, đi/đến) wins; otherwise the CSV's file name decides
 (``so-van-ban-di.csv``, ``outgoing.csv`` → sent; ``so-van-ban-den.csv``, ``incoming.csv`` → received);
 otherwise it is unknown.
+
+A CSV describes only files at or below its own folder: a row reaching elsewhere (``../a/x.pdf``, an
+absolute path) is reported and ignored, so a folder's manifest cannot rewrite what another folder's
+manifest says about its documents.
 """
 
 from __future__ import annotations
@@ -287,6 +291,9 @@ class _Row:
             self.problem("empty 'file' cell")
             return None
         path = posixpath.normpath(f"{base}/{file_cell}") if base else posixpath.normpath(file_cell)
+        if not _below(path, base) or file_cell.startswith("/"):
+            self.problem(f"file {file_cell!r} is outside the CSV's folder; row ignored")
+            return None
         try:
             level = parse_level(self.get("level") or "")
         except ValueError:
@@ -363,6 +370,13 @@ class _Row:
                 continue
             events.append(StatusEvent(normal, STATUS_MEANINGS.get(normal), None, f"{source}:{path}"))
         return tuple(events)
+
+
+def _below(path: str, base: str) -> bool:
+    """Whether a normalised row path lies in ``base`` (the CSV's folder) or under it."""
+    if not base:
+        return path != ".." and not path.startswith(("../", "/"))
+    return path.startswith(f"{base}/")
 
 
 def _split_list(cell: str | None) -> list[str]:
