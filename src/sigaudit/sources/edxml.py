@@ -259,7 +259,7 @@ class _StreamingBuilder:
     def start(self, tag: str, attrs: dict[str, str]) -> Element:
         self.elements += 1
         if self.elements > MAX_ELEMENTS:
-            raise _Refused(f"edXML package refused: more than {MAX_ELEMENTS} elements")
+            raise _Refused(f"more than {MAX_ELEMENTS} XML elements; refused before reading further")
         name = _local_name(tag)
         if not self.names and name != ROOT_NAME:
             raise _Refused(f"root element is {name!r}, not edXML")
@@ -295,7 +295,8 @@ class _StreamingBuilder:
         self.text_chars += chars
         if self.text_chars > MAX_TEXT_CHARS:
             raise _Refused(
-                f"edXML package refused: more than {MAX_TEXT_CHARS} characters of text outside attachments"
+                f"more than {MAX_TEXT_CHARS} characters of text outside attachments; "
+                "refused before reading further"
             )
 
 
