@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from edxml_fixtures import (
     RECIPIENTS,
@@ -33,6 +34,7 @@ from edxml_fixtures import (
     status_package,
     truncated,
 )
+from sigaudit.cli import main
 from sigaudit.model import Skipped
 from sigaudit.sources.edxml import (
     MAX_ELEMENTS,
@@ -556,3 +558,19 @@ def test_cli_hostile_packages_are_refused_with_reasons_and_read_nothing(scanned:
     assert "Traceback" not in scanned["proc"].stderr
     # 1 package + 2 in the ZIP + 3 variations + 2 attachments with hostile names
     assert report["summary"]["all_total"]["documents"] == 8
+
+
+def test_cli_max_file_mb_bounds_what_the_scan_reads(tmp_path: Path) -> None:
+    """--max-file-mb lowers the largest file read into this process's memory (default 512 MiB)."""
+    data = _with_attachment(1024 * 1024)  # 1.4 MB of XML
+    (tmp_path / "goi-lon.xml").write_bytes(data)
+    out = tmp_path / "out.json"
+    args = ["scan", str(tmp_path / "goi-lon.xml"), "--no-store", "-q", "-j", "1", "--json", str(out)]
+    result = CliRunner().invoke(main, [*args, "--max-file-mb", "1"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text("utf-8"))
+    assert report["skipped"] == [{"path": "goi-lon.xml", "reason": f"file too large ({len(data)} bytes)"}]
+    assert report["manifest"]["limits"]["max_file_bytes"] == 1024 * 1024
+    result = CliRunner().invoke(main, [*args, "--max-file-mb", "2"])
+    [doc] = json.loads(out.read_text("utf-8"))["documents"]
+    assert doc["path"] == "goi-lon.xml!/1-lon.pdf" and doc["verdict"] == "unreadable"
