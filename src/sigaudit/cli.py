@@ -447,6 +447,11 @@ def _option_specs(group: click.Group) -> dict[str, dict[str, OptionSpec]]:
     help="MB of address space per worker; a document that needs more is unreadable (memory).",
 )  # fmt: skip
 @click.option(
+    "--max-file-mb", "max_file_mb", type=click.IntRange(min=1, max=4096), default=512, show_default=True,
+    help="Largest file or ZIP member read, in MiB; a larger one is unreadable (too large). The memory "
+    "this process needs grows with it (the workers' is --memory-limit).",
+)  # fmt: skip
+@click.option(
     "--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
     help="Where to validate: warm local worker processes, or a dask.distributed cluster.",
 )  # fmt: skip
@@ -489,6 +494,7 @@ def scan(
     compare: bool,
     timeout_s: float,
     memory_mb: int,
+    max_file_mb: int,
     executor: str,
     scheduler: str | None,
     shared_paths: bool,
@@ -519,7 +525,7 @@ def scan(
         rescan=rescan,
         rehash=rehash,
         worker_limits=Limits(timeout_s=timeout_s, memory_mb=memory_mb),
-        limits=WalkLimits(columns=config.columns),
+        limits=WalkLimits(max_file_bytes=max_file_mb * 1024 * 1024, columns=config.columns),
         executor=executor,
         scheduler=scheduler,
         shared_paths=shared_paths,

@@ -80,7 +80,7 @@ from .decree30 import decree30_conformance
 from .legal import legal_checks
 from .policy import KeyUsageMatch, MissingRevocation, ValidationPolicy, default_policy
 from .roles import certificate_info, signer_role
-from .trust import EvidenceKind, TrustConfig
+from .trust import EvidenceKind, TrustConfig, anchor_validity
 
 speedups.install()
 
@@ -857,6 +857,12 @@ def _validate_parsed(
         culprit = _weak_algorithm(embedded, status.validation_path, context, rules)
         if culprit is not None:
             result = dataclasses.replace(result, reason=culprit)
+    # >>> hook: the trust anchor's validity at the signing time (issue 16 item 9; rule in trust.py)
+    path = (judged.at_proof.status if judged.rescued and judged.at_proof else status).validation_path
+    root = next(path.iter_certs(include_root=True), None) if path is not None else None
+    anchor = root.dump() if root is not None else None
+    result = anchor_validity(result, anchor, judged.proof, contexts.signer.moment, rules.policy)
+    # <<< hook
     if rules.policy.missing_revocation == MissingRevocation.INDETERMINATE:
         result = _missing_revocation(result)
     return dataclasses.replace(

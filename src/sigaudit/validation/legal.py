@@ -23,6 +23,7 @@ from ..model import (
     TimeBasis,
 )
 from .policy import ValidationPolicy
+from .trust import ANCHOR_OUTSIDE_VALIDITY
 
 # Failures of the signature itself (EN 319 102-1 TOTAL_FAILED), as opposed to "not established".
 _BROKEN = frozenset(
@@ -123,6 +124,10 @@ def _signature_intact(sig: SignatureResult, policy: ValidationPolicy) -> tuple[C
 
 
 def _chain(sig: SignatureResult, policy: ValidationPolicy) -> tuple[CheckStatus, str]:
+    if sig.sub_indication == SubIndication.CHAIN_CONSTRAINTS_FAILURE and sig.reason.startswith(
+        ANCHOR_OUTSIDE_VALIDITY
+    ):  # the root was reached, but was not a valid anchor when the signature was made
+        return CheckStatus.FAILED, sig.reason
     # pyHanko checks key usage only once a path to a root validated (CHAIN_CONSTRAINTS_FAILURE).
     if (
         sig.trusted
