@@ -39,8 +39,6 @@ from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator.errors import InvalidCertificateError
 
 from ..model import (
-    Changes,
-    Coverage,
     DocumentTimestampResult,
     Indication,
     RevocationStatus,
@@ -58,8 +56,9 @@ from .evidence import Evidence, document_evidence
 from .guards import with_byte_range_check, xref_overclaim
 from .indications import (
     Judged,
+    NotProcessed,
     document_verdict,
-    failed,
+    not_processed,
     signature_result,
     unsupported,
 )
@@ -215,7 +214,7 @@ def _signature_dictionary(name: str, value: Any, ref: Any) -> tuple[str, Any, An
         sig_type = str(sig_obj.get("/Type", "/Sig"))
     except Exception as exc:
         reason = f"unreadable signature dictionary: {exception_words(exc)}"
-        return failed(name, None, SubIndication.FORMAT_FAILURE, reason)
+        return not_processed(NotProcessed.UNPROCESSABLE, name, None, SubIndication.FORMAT_FAILURE, reason)
     return name, ref, sig_obj, sig_type
 
 
@@ -241,17 +240,18 @@ def _validate_one(
     subfilter_s = str(subfilter) if subfilter is not None else None
     if subfilter_s not in SUPPORTED_SUBFILTERS:
         return with_byte_range_check(unsupported(name, subfilter_s, sig_obj), sig_obj, data)
+    unprocessable = NotProcessed.UNPROCESSABLE
     try:
         embedded = EmbeddedPdfSignature(reader, ref, name)
         signer_der = embedded.signer_cert.dump()
     except Exception as exc:
         reason = f"signature container cannot be parsed: {exception_words(exc)}"
-        return failed(name, subfilter_s, SubIndication.FORMAT_FAILURE, reason)
+        return not_processed(unprocessable, name, subfilter_s, SubIndication.FORMAT_FAILURE, reason)
     try:
         info = certificate_info(signer_der)
     except Exception as exc:  # asn1crypto reads lazily what cryptography's strict DER parser refuses
         reason = f"signer certificate cannot be parsed: {exception_words(exc)}"
-        return failed(name, subfilter_s, SubIndication.FORMAT_FAILURE, reason)
+        return not_processed(unprocessable, name, subfilter_s, SubIndication.FORMAT_FAILURE, reason)
     # The ByteRange is judged once the signature value could be read (otherwise there is nothing to
     # compare the excluded bytes with, and "cannot be parsed" above is the better reason).
     result = _validate_parsed(embedded, name, subfilter_s, info, contexts, evidence, stamps)
@@ -281,28 +281,17 @@ def _validate_parsed(
         )
     except SignatureValidationError as exc:
         sub = sub_from_pyhanko(getattr(exc, "ades_subindication", None)) or SubIndication.FORMAT_FAILURE
-        return failed(name, subfilter_s, sub, exception_words(exc), info=info)
+        return not_processed(NotProcessed.UNPROCESSABLE, name, subfilter_s, sub, exception_words(exc), info)
     except Exception as exc:
-        return SignatureResult(
-            field=name,
-            subfilter=subfilter_s,
-            signer=info,
-            role=signer_role(info),
-            claimed_signing_time=None,
-            timestamp_time=None,
-            digest_algorithm=None,
-            signature_algorithm=None,
-            intact=False,
-            crypto_valid=False,
-            trusted=False,
-            revocation=RevocationStatus.NOT_CHECKED,
-            revocation_evidence=evidence.sources,
-            coverage=Coverage.PARTIAL,
-            changes=Changes.DISALLOWED,
-            changes_reason="not analysed: validation error",
-            indication=Indication.INDETERMINATE,
-            sub_indication=SubIndication.GENERIC,
-            reason=f"validation error: {exception_words(exc)}",
+        reason = f"validation error: {exception_words(exc)}"
+        return not_processed(
+            NotProcessed.VALIDATION_ERROR,
+            name,
+            subfilter_s,
+            SubIndication.GENERIC,
+            reason,
+            info,
+            evidence=evidence.sources,
         )
     basis, proof = time_basis(status, embedded.signed_revision, stamps)
     at_proof = None
