@@ -17,14 +17,13 @@ the only one that imports pyHanko):
   the validation policy (policy.py);
 - legal.py, roles.py, decree30.py — the legal checks, the signer's role and the Decree 30 order.
 
-pyHanko's speed-ups (speedups.py) are not applied here: the processes that validate in bulk install
-them where they start (run/pool.py, run/dask.py).
+Importing this module changes nothing in pyHanko: the processes that validate in bulk apply the
+speed-ups (speedups.py) and quiet pyHanko's loggers where they start (worker.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import logging
 from datetime import datetime
 from io import BytesIO
 from typing import Any
@@ -69,12 +68,6 @@ from .rules import Rules, rules_for
 from .timestamps import TIME_DEPENDENT, document_timestamp, time_basis, timestamp_valid, trust_at
 from .trust import TrustConfig
 from .words import exception_words, sub_from_pyhanko
-
-speedups.install()
-
-# pyHanko logs expected validation failures at WARNING/ERROR; the verdicts carry them instead.
-for _name in ("pyhanko", "pyhanko_certvalidator"):
-    logging.getLogger(_name).setLevel(logging.CRITICAL)
 
 SUPPORTED_SUBFILTERS = {"/adbe.pkcs7.detached", "/ETSI.CAdES.detached"}
 
