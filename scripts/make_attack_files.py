@@ -157,7 +157,7 @@ def prepared_letter(*, widget_page_entry: bool = False) -> bytes:
             pdf_name("/Rect"): generic.ArrayObject([generic.NumberObject(n) for n in (72, 40, 300, 60)]),
             pdf_name("/DA"): pdf_string("/FH 10 Tf 0 g"),
             # no /P: pyHanko 0.38 cannot clear the second path to the page it opens, and then calls
-            # every later signature an unexplained change (see README, Verdicts, known limits)
+            # every later signature an unexplained change (see docs/verdicts.md, known limits)
         }
     )
     if widget_page_entry:

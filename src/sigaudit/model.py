@@ -15,7 +15,7 @@ from typing import Protocol
 
 
 class Verdict(enum.StrEnum):
-    """The one verdict each document gets (README, "Verdicts")."""
+    """The one verdict each document gets (docs/verdicts.md)."""
 
     VALID = "valid"
     INVALID = "invalid"

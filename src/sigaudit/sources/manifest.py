@@ -37,7 +37,7 @@ from .edxml import STATUS_MEANINGS, parse_date
 MANIFEST_NAME = "manifest.csv"
 
 # Canonical column -> accepted headings (compared by :func:`fold`). Order of canonical names is the
-# order of the README's table.
+# order of the table in docs/inputs.md.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "file": ("file", "path", "tep", "tep tin", "ten tep", "duong dan", "file dinh kem", "tep dinh kem"),
     "agency_code": (
