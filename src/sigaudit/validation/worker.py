@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import warnings
 
 _prepared = False
 _lock = threading.Lock()
@@ -20,6 +21,9 @@ def prepare(warn: bool = True) -> bool:
     thread-safe, cheap after the first call (Dask calls it at the start of every task). True when the
     speed-ups are applied."""
     global _prepared
+    # pyHanko imports cryptography's DSA classes to recognise such keys; cryptography announces their
+    # deprecation at that import, once per worker, onto the operator's progress line. Known, harmless.
+    warnings.filterwarnings("ignore", message="DSA is deprecated", module=r"pyhanko\.")
     from . import engine, speedups  # noqa: F401  # engine: pyHanko loaded before any memory limit
 
     with _lock:
