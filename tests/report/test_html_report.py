@@ -51,7 +51,7 @@ from sigaudit.report.i18n import (
 from sigaudit.report.serialize import DEFINITIONS
 from sigaudit.validation.trust import build_trust
 
-REPO = Path(__file__).parents[1]
+REPO = Path(__file__).parents[2]
 DEMO = REPO / "demo"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

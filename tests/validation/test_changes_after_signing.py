@@ -21,7 +21,7 @@ from sigaudit.model import Changes, Indication, SubIndication, Verdict
 from sigaudit.validation.engine import validate_pdf
 from sigaudit.validation.trust import TrustConfig
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 
 import make_attack_files as attacks  # noqa: E402

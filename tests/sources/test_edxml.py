@@ -46,7 +46,7 @@ from sigaudit.sources.edxml import (
 )
 from sigaudit.sources.walk import Candidate, ManifestFound, WalkLimits, _walk_edxml, walk
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 
 from make_attack_files import write_edxml_attachment, write_flat_edxml  # noqa: E402

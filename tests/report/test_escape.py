@@ -37,7 +37,7 @@ from sigaudit.report.csv_report import COLUMNS, EXACT_COLUMNS
 from sigaudit.report.diff_report import render_diff_text
 from sigaudit.report.escape import FORMULA_START, csv_cell, html_text, terminal, xml_bytes, xml_text
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 
 import make_hostile_names as hostile  # noqa: E402

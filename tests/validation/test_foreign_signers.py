@@ -22,7 +22,7 @@ from sigaudit.model import Changes, Decree30, Indication, SignerRole, SubIndicat
 from sigaudit.validation.engine import validate_pdf
 from sigaudit.validation.trust import TrustConfig
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 
 import make_foreign_corpus as corpus  # noqa: E402

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from sigaudit.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TOOLS = ("pdfsig", "certutil", "pk12util")
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
 

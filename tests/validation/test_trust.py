@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from sigaudit.errors import ConfigError
 from sigaudit.validation.trust import build_trust, load_certificates, shipped_anchors
 
-SHIPPED = Path(__file__).resolve().parents[1] / "src" / "sigaudit" / "trust_roots"
+SHIPPED = Path(__file__).resolve().parents[2] / "src" / "sigaudit" / "trust_roots"
 
 # The fingerprints published with the anchors (shared/trust-anchors/README.md), pinned here a second
 # time, independently of anchors.toml, so a change to both the file and its pin is still caught.

@@ -31,7 +31,7 @@ from sigaudit.cli import main
 from sigaudit.model import Skipped
 from sigaudit.sources.walk import Candidate, ManifestFound, Notice, WalkLimits, walk
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 
 import make_attack_files as attacks  # noqa: E402

@@ -35,7 +35,7 @@ from sigaudit.validation.policy import (
 from sigaudit.validation.roles import DEFAULT_ROLE_RULES
 from sigaudit.validation.trust import TrustConfig
 
-SHIPPED = Path(__file__).resolve().parents[1] / "src" / "sigaudit" / "policies" / "default.toml"
+SHIPPED = Path(__file__).resolve().parents[2] / "src" / "sigaudit" / "policies" / "default.toml"
 NO_EVIDENCE_VALID = "tinh/ubnd-tinh/2024/120-UBND-KGVX_2024-02-05.pdf"  # two signatures, no CRL/OCSP
 WITH_CRL = "huyen/viet-tri/2024/318-UBND-TNMT_2024-03-25.pdf"  # both signatures embed the CRLs
 

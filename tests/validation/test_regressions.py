@@ -26,8 +26,8 @@ from sigaudit.model import RevocationStatus, ValidationOutcome, Verdict
 from sigaudit.validation.engine import validate_pdf
 from sigaudit.validation.trust import TrustConfig
 
-REPO = Path(__file__).resolve().parents[1]
-REGRESSIONS = Path(__file__).resolve().parent / "regressions"
+REPO = Path(__file__).resolve().parents[2]
+REGRESSIONS = REPO / "tests" / "regressions"
 FUZZER = REPO / "fuzz" / "fuzz_pdf.py"
 DEADLINE_S = 60
 HEADROOM = 2 * 1024**3  # address space the child may add to what it inherits from pytest

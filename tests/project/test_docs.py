@@ -11,7 +11,7 @@ from pathlib import Path
 
 from markdown.extensions.toc import slugify
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 
 # CI and users copy these two lines from the README: they must stay exactly as they are.
