@@ -1,4 +1,4 @@
-"""sigaudit opens no network connection unless --online is given (tests/test_revocation.py checks the
+"""sigaudit opens no network connection unless --online is given (tests/validation/test_revocation.py checks the
 same with --revocation-dir, and fetching against a local server).
 
 The scan runs in a child process whose every Python process — the CLI and its spawned workers — has

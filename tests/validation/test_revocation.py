@@ -346,7 +346,7 @@ def test_the_folder_can_come_from_sigaudit_toml_and_a_missing_one_is_exit_2(
 def test_an_offline_scan_with_a_revocation_folder_opens_no_socket(
     pki: Pki, root: Path, tmp_path: Path
 ) -> None:
-    """Like tests/test_no_network.py, with the folder given: the workers never touch the network."""
+    """Like tests/validation/test_no_network.py, with the folder given: the workers never touch the network."""
     from test_no_network import HOOK
 
     signer = pki.issue(crl_url="http://crl.sigaudit-demo.invalid/x.crl", ocsp_url=DEAD_URL)
