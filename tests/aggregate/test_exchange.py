@@ -232,6 +232,7 @@ def test_the_second_measure_counts_receptions_whose_trail_reaches_done(
     assert "processed through the system" in scanned[1]["_table"]
 
 
+@pytest.mark.slow
 def test_since_until_and_period_select_and_break_down_by_document_date(
     scanned: tuple[Path, dict[str, Any]], demo_pki: Path
 ) -> None:
@@ -290,6 +291,7 @@ def test_malformed_register_rows_are_reported_and_the_rest_kept() -> None:
     assert parse_manifest(b"\xff\xfe\x00bad", base="", name="x.csv")[1][0].startswith("CSV is not UTF-8")
 
 
+@pytest.mark.slow
 def test_zips_of_registers_and_packages_give_the_same_kpi(
     scanned: tuple[Path, dict[str, Any]], demo_pki: Path, tmp_path: Path
 ) -> None:
@@ -309,6 +311,7 @@ def test_zips_of_registers_and_packages_give_the_same_kpi(
         assert again["summary"][key] == report["summary"][key], key
 
 
+@pytest.mark.slow
 def test_a_configuration_adds_register_headings(demo_pki: Path, tmp_path: Path) -> None:
     archive = tmp_path / "xuat-du-lieu"
     archive.mkdir()

@@ -226,6 +226,7 @@ def test_exit_3_on_internal_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert result.exit_code == 3 and "internal failure" in result.output
 
 
+@pytest.mark.slow
 def test_json_to_stdout_stays_parseable(sample_docs: Path, demo_pki: Path) -> None:
     result = CliRunner().invoke(
         main,
@@ -236,6 +237,7 @@ def test_json_to_stdout_stays_parseable(sample_docs: Path, demo_pki: Path) -> No
     assert data["summary"]["all_total"]["documents"] > 0
 
 
+@pytest.mark.slow
 def test_results_do_not_depend_on_the_number_of_workers(
     sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:
@@ -278,6 +280,7 @@ def test_python_dash_m_entry_point(sample_docs: Path) -> None:
     assert proc.returncode == 0 and "sigaudit" in proc.stdout
 
 
+@pytest.mark.slow
 def test_the_json_report_has_one_document_per_line_and_the_csv_one_row_per_signature(
     report: dict[str, Any], sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:
@@ -293,6 +296,7 @@ def test_the_json_report_has_one_document_per_line_and_the_csv_one_row_per_signa
     assert len(rows) == want
 
 
+@pytest.mark.slow
 def test_a_report_that_cannot_be_written_is_a_usage_error_and_leaves_no_partial_file(
     sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:
@@ -304,6 +308,7 @@ def test_a_report_that_cannot_be_written_is_a_usage_error_and_leaves_no_partial_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
 
 
+@pytest.mark.slow
 def test_no_store_reports_the_same_and_leaves_no_store_behind(
     report: dict[str, Any], sample_docs: Path, demo_pki: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

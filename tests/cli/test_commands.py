@@ -32,6 +32,7 @@ def _scan(archive: Path, demo_pki: Path, store: Path, *extra: str) -> Result:
     )
 
 
+@pytest.mark.slow
 def test_report_rebuilds_the_same_json_from_the_store_without_validating(
     sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:
@@ -47,6 +48,7 @@ def test_report_rebuilds_the_same_json_from_the_store_without_validating(
     assert _invoke("report", "--store", str(tmp_path / "none.sqlite")).exit_code == 2
 
 
+@pytest.mark.slow
 def test_diff_lists_new_documents_verdict_changes_and_crossed_targets(
     sample_docs: Path, demo_pki: Path, expected: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -80,6 +82,7 @@ def test_diff_lists_new_documents_verdict_changes_and_crossed_targets(
     assert crossing["old_share_signed"] == 1.0 and crossing["new_share_signed"] == pytest.approx(2 / 3)
 
 
+@pytest.mark.slow
 def test_verify_explains_one_document_and_sets_the_exit_code(
     sample_docs: Path, demo_pki: Path, expected: dict[str, Any]
 ) -> None:
@@ -97,6 +100,7 @@ def test_verify_explains_one_document_and_sets_the_exit_code(
     assert _invoke("verify", str(sample_docs / zipped), *_trust(demo_pki)).exit_code == 2
 
 
+@pytest.mark.slow
 def test_configuration_file_sets_defaults_and_targets(
     sample_docs: Path, demo_pki: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -117,6 +121,7 @@ def test_configuration_file_sets_defaults_and_targets(
     assert _invoke("scan", str(sample_docs / "tinh"), "-q", "--fail-under", "0").exit_code == 0
 
 
+@pytest.mark.slow
 def test_environment_variables_set_options(sample_docs: Path, demo_pki: Path, tmp_path: Path) -> None:
     env = {"SIGAUDIT_SCAN_FAIL_ON": "invalid", "SIGAUDIT_SCAN_NO_STORE": "1"}
     result = _invoke("scan", str(sample_docs / "tinh"), *_trust(demo_pki), "-q", env=env)

@@ -349,6 +349,7 @@ def _run_on_a_terminal(args: list[str], cwd: Path, timeout_s: float = 120) -> tu
     return proc.returncode, bytes(written)
 
 
+@pytest.mark.slow
 def test_a_run_on_a_terminal_draws_hostile_member_names_as_text(
     files: dict[str, Path], demo_pki: Path
 ) -> None:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import defusedxml.ElementTree as SafeET
+import pytest
 from click.testing import CliRunner
 
 from sigaudit.cli import main
@@ -14,6 +15,7 @@ from sigaudit.cli import main
 VR = "{http://uri.etsi.org/19102/v1.2.1#}"
 
 
+@pytest.mark.slow
 def test_each_signed_document_gets_a_report_with_the_json_indications(
     sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:
@@ -65,6 +67,7 @@ def test_each_signed_document_gets_a_report_with_the_json_indications(
     )
 
 
+@pytest.mark.slow
 def test_an_unwritable_report_folder_is_a_clear_error(sample_docs: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")

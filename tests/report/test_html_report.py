@@ -481,6 +481,7 @@ def _search(driver: webdriver.Chrome, text: str) -> None:
         box.send_keys(text)
 
 
+@pytest.mark.browser
 def test_the_dashboard_works_in_a_real_browser(
     audit: tuple[AuditRun, Summary],
     browser: webdriver.Chrome,
@@ -543,6 +544,7 @@ def test_the_dashboard_works_in_a_real_browser(
     browser.set_window_size(1280, 1000)
 
 
+@pytest.mark.browser
 def test_a_hostile_agency_name_stays_text_in_a_real_browser(
     audit: tuple[AuditRun, Summary], browser: webdriver.Chrome, tmp_path: Path
 ) -> None:
@@ -567,6 +569,7 @@ def _pct_text(value: float | None, lang: str) -> str:
     return text.replace(".", ",") if lang == "vi" else text
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_kpi_sections_show_the_summary_in_a_real_browser(
     kpi_ctx: ReportContext, browser: webdriver.Chrome, tmp_path: Path, lang: str
@@ -653,6 +656,7 @@ def test_the_kpi_sections_show_the_summary_in_a_real_browser(
     assert _severe(browser) == []
 
 
+@pytest.mark.browser
 def test_a_hostile_reconciliation_finding_stays_text_in_a_real_browser(
     kpi_ctx: ReportContext, browser: webdriver.Chrome, tmp_path: Path
 ) -> None:

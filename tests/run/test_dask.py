@@ -39,6 +39,7 @@ def _scan(sample_docs: Path, demo_pki: Path, out: Path, *extra: str) -> dict[str
     return data
 
 
+@pytest.mark.dask
 @pytest.mark.parametrize("ship", ["bytes", "shared-paths"])
 def test_dask_gives_the_local_verdicts_and_fills_the_store(
     scheduler: str, sample_docs: Path, demo_pki: Path, tmp_path: Path, ship: str
@@ -65,6 +66,7 @@ def test_dask_without_scheduler_is_a_usage_error(sample_docs: Path) -> None:
     assert result.exit_code == 2 and "--scheduler" in result.output
 
 
+@pytest.mark.dask
 def test_dask_workers_receive_the_validation_policy(
     scheduler: str, sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:

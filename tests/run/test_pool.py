@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sigaudit.model import Verdict
 from sigaudit.run.pool import Limits, WorkerPool
 from sigaudit.validation.trust import TrustConfig
@@ -19,19 +21,21 @@ def _signed_pdf(sample_docs: Path, expected: dict[str, Any]) -> bytes:
     return (sample_docs / rel).read_bytes()
 
 
+@pytest.mark.slow
 def test_documents_get_the_same_verdicts_through_the_pool(
     sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
 ) -> None:
     data = _signed_pdf(sample_docs, expected)
     with WorkerPool(2, demo_trust) as pool:
         results = dict(pool.map_unordered((i, data) for i in range(6)))
-        processes = [w.process for w in pool._workers]
+        processes = pool.processes()
     assert sorted(results) == list(range(6))
     assert {o.verdict for o in results.values()} == {Verdict.VALID}
     # Let go at the end, each worker leaves by itself (exit code 0), not killed for being late.
     assert [p.exitcode for p in processes] == [0, 0]
 
 
+@pytest.mark.slow
 def test_a_document_past_its_deadline_is_a_timeout_and_the_pool_goes_on(
     sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
 ) -> None:
@@ -42,6 +46,7 @@ def test_a_document_past_its_deadline_is_a_timeout_and_the_pool_goes_on(
     assert all(o.verdict == Verdict.UNREADABLE and o.reason.startswith("timeout") for o in results.values())
 
 
+@pytest.mark.slow
 def test_with_documents_queued_behind_timeouts_every_document_gets_exactly_one_verdict(
     sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
 ) -> None:
@@ -54,6 +59,7 @@ def test_with_documents_queued_behind_timeouts_every_document_gets_exactly_one_v
     assert all(o.reason.startswith("timeout") for _, o in results)
 
 
+@pytest.mark.slow
 def test_a_document_over_the_memory_limit_is_unreadable_with_reason_memory(
     sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
 ) -> None:
@@ -72,6 +78,7 @@ def test_a_document_over_the_memory_limit_is_unreadable_with_reason_memory(
         assert dict(pool.map_unordered([(0, data)]))[0].verdict == Verdict.VALID
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_is_replaced_and_its_document_reported(
     sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
 ) -> None:
@@ -81,9 +88,9 @@ def test_a_worker_that_dies_is_replaced_and_its_document_reported(
         def kill_when_busy() -> None:
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
-                workers = list(pool._workers)
-                if workers and workers[0].jobs and workers[0].jobs[0].key == 0 and workers[0].process.pid:
-                    os.kill(workers[0].process.pid, signal.SIGTERM)
+                pid = next((pid for pid, key in pool.validating().items() if key == 0), None)
+                if pid is not None:
+                    os.kill(pid, signal.SIGTERM)
                     return
                 time.sleep(0.001)
 

@@ -283,6 +283,7 @@ def _peak_while(read: Any) -> tuple[Any, int]:
         tracemalloc.stop()
 
 
+@pytest.mark.slow
 def test_a_flat_package_past_the_element_budget_is_refused_with_the_reason() -> None:
     data = _flat(200_000)  # the small version of a 500 MB file of 125 M empty elements
     assert looks_like_edxml(data)
@@ -522,6 +523,7 @@ def test_cli_a_package_attachment_gets_the_pdfs_own_verdict_and_the_sender(
     assert basis.startswith("registry entry of ") and basis.endswith("agencies.csv without validity dates")
 
 
+@pytest.mark.slow
 def test_cli_producer_variations_are_documents_and_their_problems_warnings(scanned: dict[str, Any]) -> None:
     report = _report(scanned)
     docs = {d["path"]: d["verdict"] for d in report["documents"]}
@@ -540,6 +542,7 @@ def test_cli_producer_variations_are_documents_and_their_problems_warnings(scann
     )
 
 
+@pytest.mark.slow
 def test_cli_hostile_packages_are_refused_with_reasons_and_read_nothing(scanned: dict[str, Any]) -> None:
     report = _report(scanned)
     skipped = {s["path"].rsplit("/", 1)[-1]: s["reason"] for s in report["skipped"]}
@@ -560,6 +563,7 @@ def test_cli_hostile_packages_are_refused_with_reasons_and_read_nothing(scanned:
     assert report["summary"]["all_total"]["documents"] == 8
 
 
+@pytest.mark.slow
 def test_cli_max_file_mb_bounds_what_the_scan_reads(tmp_path: Path) -> None:
     """--max-file-mb lowers the largest file read into this process's memory (default 512 MiB)."""
     data = _with_attachment(1024 * 1024)  # 1.4 MB of XML

@@ -230,6 +230,7 @@ def test_a_manifest_row_outside_its_folder_is_reported_and_ignored(tmp_path: Pat
     assert "'../a/bad.pdf' is outside the CSV's folder; row ignored" in b.problems[0]
 
 
+@pytest.mark.slow
 def test_two_rows_describing_one_document_differently_are_a_warning_naming_both(
     tmp_path: Path, demo_pki: Path
 ) -> None:
@@ -270,6 +271,7 @@ def test_a_scan_root_that_is_a_symbolic_link_is_followed_but_links_inside_are_no
     ]
 
 
+@pytest.mark.slow
 def test_documents_that_would_share_a_path_get_unique_ones(tmp_path: Path, demo_pki: Path) -> None:
     root = tmp_path / "arch"
     root.mkdir()
@@ -287,6 +289,7 @@ def test_documents_that_would_share_a_path_get_unique_ones(tmp_path: Path, demo_
     assert len(dupes) == 2 and dupes[1].endswith("reported as arch/x.zip!/cv.pdf#3")
 
 
+@pytest.mark.slow
 def test_a_full_disk_while_writing_a_report_exits_3_and_leaves_the_device_alone(
     tmp_path: Path, demo_pki: Path
 ) -> None:
@@ -302,6 +305,7 @@ def test_a_full_disk_while_writing_a_report_exits_3_and_leaves_the_device_alone(
     assert target.is_symlink() and stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
 
+@pytest.mark.slow
 def test_a_flood_of_bad_rows_and_missing_files_is_summarised_not_listed(
     tmp_path: Path, demo_pki: Path
 ) -> None:

@@ -24,7 +24,6 @@ from sigaudit.cli import main
 from sigaudit.codec import document_to_dict, facts_of
 from sigaudit.errors import StoreError
 from sigaudit.model import UNKNOWN_AGENCY, DocumentFacts, ValidationOutcome, Verdict
-from sigaudit.sources import walk as walk_module
 from sigaudit.store.results import ResultStore, RunRow, StoredDocuments, StoredFacts
 
 
@@ -43,6 +42,7 @@ def _scan(sample_docs: Path, demo_pki: Path, store: Path, out: Path, *extra: str
     return data
 
 
+@pytest.mark.slow
 def test_second_scan_reuses_every_result_and_reports_the_same(
     sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:
@@ -61,6 +61,7 @@ def test_second_scan_reuses_every_result_and_reports_the_same(
     assert third["documents"] == first["documents"]
 
 
+@pytest.mark.slow
 def test_changed_trust_configuration_invalidates_stored_results(
     sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:
@@ -77,6 +78,7 @@ def test_changed_trust_configuration_invalidates_stored_results(
     assert any("102-UBND-NV" in p for p in changed)
 
 
+@pytest.mark.slow
 def test_results_are_rechecked_after_a_signer_certificate_expires(
     sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:
@@ -90,6 +92,7 @@ def test_results_are_rechecked_after_a_signer_certificate_expires(
         assert store.get(signed["sha256"], fingerprint, now=later) is None
 
 
+@pytest.mark.slow
 def test_stored_runs_rebuild_the_same_documents(sample_docs: Path, demo_pki: Path, tmp_path: Path) -> None:
     store_path = tmp_path / "s.sqlite"
     report = _scan(sample_docs, demo_pki, store_path, tmp_path / "1.json")
@@ -104,6 +107,7 @@ def test_stored_runs_rebuild_the_same_documents(sample_docs: Path, demo_pki: Pat
     assert any(d["metadata"]["source"] == "edxml" for d in rebuilt)  # the metadata survives the store
 
 
+@pytest.mark.slow
 def test_a_loaded_run_shares_what_its_documents_have_in_common(
     sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:
@@ -139,6 +143,7 @@ def _count(store: Path) -> int:
         return 0
 
 
+@pytest.mark.slow
 def test_a_killed_run_loses_nothing_and_the_next_run_resumes(
     sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:
@@ -162,17 +167,30 @@ def test_a_killed_run_loses_nothing_and_the_next_run_resumes(
 
 
 _HALF_RECORDED_RUN = """
+import os
 import sys
 from pathlib import Path
-from sigaudit.store.results import ResultStore
+from sigaudit.codec import facts_of
+from sigaudit.model import UNKNOWN_AGENCY, DocumentFacts, ValidationOutcome, Verdict
+from sigaudit.store.results import ResultStore, RunRow
 store = ResultStore(Path(sys.argv[1]))
 run_id = store.begin_run("f" * 64, {"started": "2026-11-29T00:00:00+00:00"})
-store._db.executemany(
-    "INSERT INTO run_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    [(run_id, i, f"d{i}.pdf", "0" * 64, 1, "{}", None, None) for i in range(1500)],
-)
-print(run_id)
+print(run_id, flush=True)
+outcome = ValidationOutcome(Verdict.UNSIGNED, "no signature")
+facts = facts_of(outcome)
+def rows():
+    for i in range(1500):
+        if i == 1200:  # the first batch is recorded: the process dies while the second is read
+            os._exit(0)
+        yield RunRow(DocumentFacts(f"d{i}.pdf", "0" * 64, 1, UNKNOWN_AGENCY, facts), outcome, None)
+store.end_run(run_id, rows(), {"ended": "2026-11-29T00:01:00+00:00"})
 """
+
+
+def _rows_per_run(path: Path) -> dict[int, int]:
+    """What the store file holds, read as an outside reader would."""
+    with sqlite3.connect(path) as db:
+        return dict(db.execute("SELECT run_id, COUNT(*) FROM run_documents GROUP BY run_id").fetchall())
 
 
 def test_rows_left_by_a_run_whose_process_died_are_purged_and_a_live_run_is_kept(tmp_path: Path) -> None:
@@ -182,16 +200,26 @@ def test_rows_left_by_a_run_whose_process_died_are_purged_and_a_live_run_is_kept
         [sys.executable, "-c", _HALF_RECORDED_RUN, str(path)], capture_output=True, text=True, check=True
     )
     dead = int(child.stdout)
+    assert _rows_per_run(path) == {dead: 1000}
+    outcome = ValidationOutcome(Verdict.UNSIGNED, "no signature")
+    purged: list[list[int]] = []
     with ResultStore(path) as store:
         live = store.begin_run("f" * 64, {"started": "2026-11-29T01:00:00+00:00"})  # purges the dead one
-        store._db.execute("INSERT INTO run_documents VALUES (?, 0, 'x.pdf', ?, 1, '{}', NULL, NULL)",
-                          (live, "0" * 64))  # fmt: skip
-        assert store.purge_abandoned_runs() == []  # this process is alive: its rows stay
+
+        def rows() -> Iterator[RunRow]:
+            for i in range(1500):
+                if i == 1200:  # the live run's first batch is recorded: a purge must leave it alone
+                    purged.append(store.purge_abandoned_runs())
+                yield RunRow(
+                    DocumentFacts(f"d{i}.pdf", "0" * 64, 1, UNKNOWN_AGENCY, facts_of(outcome)), outcome, None
+                )
+
+        store.end_run(live, rows(), {"ended": "2026-11-29T01:01:00+00:00"})  # fails if rows were lost
+        assert purged == [[]]  # this process is alive: its rows stay
     with sqlite3.connect(path) as db:
-        left = dict(db.execute("SELECT run_id, COUNT(*) FROM run_documents GROUP BY run_id").fetchall())
-        runs = db.execute("SELECT id, ended FROM runs ORDER BY id").fetchall()
-    assert left == {live: 1}
-    assert runs == [(dead, None), (live, None)]  # the dead run is still listed as never ended
+        runs = db.execute("SELECT id, ended IS NOT NULL FROM runs ORDER BY id").fetchall()
+    assert _rows_per_run(path) == {live: 1500}
+    assert runs == [(dead, 0), (live, 1)]  # the dead run is still listed as never ended
 
 
 def test_a_run_whose_rows_vanish_while_it_is_recorded_fails_loudly_and_does_not_end(tmp_path: Path) -> None:
@@ -214,6 +242,7 @@ def test_a_run_whose_rows_vanish_while_it_is_recorded_fails_loudly_and_does_not_
         assert store.runs() == []  # not ended, so never read
 
 
+@pytest.mark.slow
 def test_two_runs_on_one_store_at_once_stay_consistent(
     sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:
@@ -232,31 +261,28 @@ def test_two_runs_on_one_store_at_once_stay_consistent(
         assert s.count_results() == len(_validated_hashes(a))
 
 
+@pytest.mark.slow
 def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(
-    sample_docs: Path, demo_pki: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sample_docs: Path, demo_pki: Path, tmp_path: Path, opened_files: list[Path]
 ) -> None:
     archive = tmp_path / "archive"
     shutil.copytree(sample_docs, archive)
     store = tmp_path / "s.sqlite"
-    read: list[str] = []
-    real_read = walk_module._read_file
 
-    def counting_read(path: Path, limits: Any) -> Any:
-        read.append(Path(path).name)
-        return real_read(path, limits)
+    def read() -> set[str]:
+        return {p.name for p in opened_files if p.is_relative_to(archive)}
 
-    monkeypatch.setattr(walk_module, "_read_file", counting_read)
     first = _scan(archive, demo_pki, store, tmp_path / "1.json")
     pdfs = {Path(d["path"]).name for d in first["documents"] if "!/" not in d["path"]}
-    assert pdfs <= set(read)
-    read.clear()
+    assert pdfs <= read()
+    opened_files.clear()
     second = _scan(archive, demo_pki, store, tmp_path / "2.json")
     validated_files = {
         Path(d["path"]).name
         for d in first["documents"]
         if "!/" not in d["path"] and not d["reason"].startswith("not a PDF")
     }
-    assert validated_files and not validated_files & set(read)  # only containers, registers, non-PDFs
+    assert validated_files and not validated_files & read()  # only containers, registers, non-PDFs
     assert second["documents"] == first["documents"]
     # Same size, modification time put back: the change time still gives the edit away.
     target = next(p for p in archive.rglob("*.pdf") if p.name == "25-UBND_2024-02-02.pdf")
@@ -265,18 +291,19 @@ def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(
     data[-10] ^= 0x01
     target.write_bytes(bytes(data))
     os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
-    read.clear()
+    opened_files.clear()
     third = _scan(archive, demo_pki, store, tmp_path / "3.json")
-    assert "25-UBND_2024-02-02.pdf" in read
+    assert "25-UBND_2024-02-02.pdf" in read()
     changed = next(
         d for d in third["documents"] if d["path"].endswith("/gia-cam/2024/25-UBND_2024-02-02.pdf")
     )
     assert changed["sha256"] != next(d for d in first["documents"] if d["path"] == changed["path"])["sha256"]
-    read.clear()
+    opened_files.clear()
     _scan(archive, demo_pki, store, tmp_path / "4.json", "--rehash")
-    assert validated_files <= set(read)
+    assert validated_files <= read()
 
 
+@pytest.mark.slow
 def test_a_run_with_a_store_reads_its_documents_back_and_its_facts_agree_with_them(
     sample_docs: Path, demo_pki: Path, demo_trust: Any, tmp_path: Path
 ) -> None:
@@ -311,6 +338,7 @@ def test_a_run_with_a_store_reads_its_documents_back_and_its_facts_agree_with_th
     assert held.facts is not None and list(held.facts) == facts and list(held.documents) == documents
 
 
+@pytest.mark.slow
 def test_the_json_report_from_stored_rows_is_what_the_values_give(
     sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:
@@ -333,6 +361,7 @@ def test_the_json_report_from_stored_rows_is_what_the_values_give(
     assert any(d["signatures"] for d in slow)
 
 
+@pytest.mark.slow
 def test_a_store_written_before_facts_were_kept_reads_the_same(
     sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:

@@ -138,6 +138,7 @@ def test_a_signature_before_the_root_was_valid_is_indeterminate(early: Pki, tmp_
     assert "(2025-02-03T00:00:00+00:00) is before it was valid" in sig.reason
 
 
+@pytest.mark.slow
 def test_cli_warns_at_load_and_reports_the_signature_indeterminate(
     expired: Pki, root_pem: Path, tmp_path: Path
 ) -> None:

@@ -152,6 +152,7 @@ def test_known_limit_widget_page_entry_makes_a_later_signature_unexplained(
     assert "a form field" in first.changes_reason, first.changes_reason
 
 
+@pytest.mark.slow
 def test_scan_and_verify_report_the_same_through_the_cli(
     cases: dict[str, attacks.Case], demo_pki: Path, tmp_path: Path
 ) -> None:

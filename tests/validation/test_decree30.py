@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sigaudit.cli import main
@@ -70,6 +71,7 @@ def test_single_signatures_and_unknown_roles() -> None:
     assert decree30_conformance([]) == Decree30.NOT_SIGNED
 
 
+@pytest.mark.slow
 def test_an_agency_signature_of_another_agency_is_not_legally_complete(
     sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:

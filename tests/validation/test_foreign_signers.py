@@ -29,10 +29,13 @@ import make_foreign_corpus as corpus  # noqa: E402
 
 MISSING = corpus.missing_tools()
 # Skipped on a machine without the signers; under CI=true (.ci/run installs them) missing ones fail.
-pytestmark = pytest.mark.skipif(
-    bool(MISSING) and os.environ.get("CI") != "true",
-    reason="foreign signers not installed: " + ", ".join(MISSING) + " (.ci/run installs them)",
-)
+pytestmark = [
+    pytest.mark.foreign_signers,
+    pytest.mark.skipif(
+        bool(MISSING) and os.environ.get("CI") != "true",
+        reason="foreign signers not installed: " + ", ".join(MISSING) + " (.ci/run installs them)",
+    ),
+]
 
 
 def test_foreign_signers_are_installed() -> None:

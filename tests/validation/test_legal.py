@@ -77,6 +77,7 @@ def test_without_revocation_evidence_the_revocation_condition_is_unknown(
         assert "soft-fail" in revocation.detail
 
 
+@pytest.mark.slow
 def test_certificate_expired_before_signing_fails_valid_at_signing_time(
     letter: bytes, issuer: Issuer, demo_trust: TrustConfig
 ) -> None:
@@ -102,6 +103,7 @@ def test_expired_sample_signed_after_its_certificate_ended_fails_valid_at_signin
     assert when.status == CheckStatus.FAILED and "2024-03-20" in when.detail
 
 
+@pytest.mark.slow
 def test_timestamped_signature_says_the_time_is_attested(
     letter: bytes, issuer: Issuer, demo_trust: TrustConfig
 ) -> None:
@@ -183,6 +185,7 @@ def test_checks_survive_the_result_store_encoding(sample_docs: Path, demo_trust:
     assert outcome_from_dict(json.loads(json.dumps(outcome_to_dict(outcome)))) == outcome
 
 
+@pytest.mark.slow
 def test_json_csv_and_verify_carry_the_checks(sample_docs: Path, demo_pki: Path, tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     archive.mkdir()

@@ -1,4 +1,4 @@
-"""sigaudit opens no network connection unless --online is given (tests/validation/test_revocation.py checks the
+"""sigaudit opens no network connection unless --online is given (test_revocation.py checks the
 same with --revocation-dir, and fetching against a local server).
 
 The scan runs in a child process whose every Python process — the CLI and its spawned workers — has
@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 HOOK = """
 import os, socket
@@ -25,6 +27,7 @@ socket.socket.__init__ = _refuse
 """
 
 
+@pytest.mark.slow
 def test_a_scan_opens_no_network_socket(
     sample_docs: Path, demo_pki: Path, tmp_path: Path, expected: dict[str, object]
 ) -> None:

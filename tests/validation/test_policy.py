@@ -198,6 +198,7 @@ def test_role_rules_come_from_the_policy(
     assert validate_pdf(signed, demo_trust, policy=policy).signatures[0].role.value == "personal"
 
 
+@pytest.mark.slow
 def test_worker_processes_receive_the_policy(
     letter: bytes, issuer: Issuer, demo_trust: TrustConfig, tmp_path: Path
 ) -> None:
@@ -242,6 +243,7 @@ def test_bad_policy_is_a_usage_error_in_words_without_traceback(
     assert missing.exit_code == 2 and "none.toml" in missing.output
 
 
+@pytest.mark.slow
 def test_policy_name_and_sha256_appear_in_every_report(archive: Path, demo_pki: Path, tmp_path: Path) -> None:
     text = '[revocation]\nmissing_revocation = "indeterminate"\n'
     path = _policy(tmp_path, text, name="strict-revocation/1")
@@ -270,6 +272,7 @@ def test_policy_name_and_sha256_appear_in_every_report(archive: Path, demo_pki: 
     assert f"Validation policy: strict-revocation/1 (SHA-256 {policy.sha256}" in verify.output
 
 
+@pytest.mark.slow
 def test_changing_the_policy_changes_the_fingerprint_and_revalidates_stored_results(
     archive: Path, demo_pki: Path, tmp_path: Path, demo_trust: TrustConfig
 ) -> None:
@@ -296,6 +299,7 @@ def test_changing_the_policy_changes_the_fingerprint_and_revalidates_stored_resu
     assert scan("--policy", str(path))["manifest"]["counts"]["validated"] == 2
 
 
+@pytest.mark.slow
 def test_policy_in_the_configuration_file_and_the_command_line_overrides_it(
     archive: Path, demo_pki: Path, tmp_path: Path
 ) -> None:

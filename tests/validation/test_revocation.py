@@ -248,6 +248,7 @@ def test_a_later_document_timestamp_is_proof_of_existence_too(pki: Pki, root: Pa
 
 
 # --- --online -------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_online_fetches_the_crl_and_the_ocsp_response_from_the_certificate_urls(pki: Pki, root: Path) -> None:
     with serving() as server:
         by_crl = pki.issue(crl_url=server.url("/root.crl"))
@@ -271,6 +272,7 @@ def test_online_fetches_the_crl_and_the_ocsp_response_from_the_certificate_urls(
         assert sig.revocation == RevocationStatus.UNKNOWN and len(server.hits) == hits
 
 
+@pytest.mark.slow
 def test_a_responder_that_never_answers_costs_the_timeout_not_a_hang(pki: Pki, root: Path) -> None:
     with serving(hang=True) as server:
         signer = pki.issue(crl_url=server.url("/root.crl"), ocsp_url=server.url("/ocsp"))
@@ -286,6 +288,7 @@ def test_a_responder_that_never_answers_costs_the_timeout_not_a_hang(pki: Pki, r
 
 
 # --- the command line -----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_scan_and_verify_take_the_folder_and_report_the_source(pki: Pki, root: Path, tmp_path: Path) -> None:
     signer = pki.issue(crl_url=DEAD_URL)
     docs = tmp_path / "docs"
@@ -319,6 +322,7 @@ def test_scan_and_verify_take_the_folder_and_report_the_source(pki: Pki, root: P
     assert "revoc. source local" in result.output and "time basis    claimed" in result.output
 
 
+@pytest.mark.slow
 def test_the_folder_can_come_from_sigaudit_toml_and_a_missing_one_is_exit_2(
     pki: Pki, root: Path, tmp_path: Path
 ) -> None:
@@ -343,10 +347,11 @@ def test_the_folder_can_come_from_sigaudit_toml_and_a_missing_one_is_exit_2(
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_an_offline_scan_with_a_revocation_folder_opens_no_socket(
     pki: Pki, root: Path, tmp_path: Path
 ) -> None:
-    """Like tests/validation/test_no_network.py, with the folder given: the workers never touch the network."""
+    """Like test_no_network.py, with the folder given: the workers never touch the network."""
     from test_no_network import HOOK
 
     signer = pki.issue(crl_url="http://crl.sigaudit-demo.invalid/x.crl", ocsp_url=DEAD_URL)
@@ -375,6 +380,7 @@ def test_an_offline_scan_with_a_revocation_folder_opens_no_socket(
     assert doc["signatures"][0]["revocation_source"] == "local"
 
 
+@pytest.mark.slow
 def test_scan_online_in_worker_processes_records_the_online_source(
     pki: Pki, root: Path, tmp_path: Path
 ) -> None:

@@ -22,6 +22,7 @@ TOOLS = ("pdfsig", "certutil", "pk12util")
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
 
 
+@pytest.mark.foreign_signers
 @pytest.mark.skipif(
     any(shutil.which(t) is None for t in TOOLS) or not FONT.exists(),
     reason="needs Debian poppler-utils, libnss3-tools and fonts-dejavu-core (installed by .ci/run)",

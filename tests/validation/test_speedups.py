@@ -161,6 +161,7 @@ def _outcomes(sample_docs: Path, trust: TrustConfig) -> dict[str, object]:
     }
 
 
+@pytest.mark.slow
 def test_sample_outcomes_are_identical_with_and_without_speedups(
     sample_docs: Path, demo_trust: TrustConfig, request: pytest.FixtureRequest
 ) -> None:
@@ -172,6 +173,7 @@ def test_sample_outcomes_are_identical_with_and_without_speedups(
         assert fast[path] == slow[path], path
 
 
+@pytest.mark.slow
 def test_hostile_files_get_identical_outcomes_with_and_without_speedups(
     demo_trust: TrustConfig, request: pytest.FixtureRequest
 ) -> None:
@@ -258,6 +260,7 @@ def _fresh(code: str, **env: str) -> dict[str, Any]:
     return result
 
 
+@pytest.mark.slow
 def test_importing_and_using_the_engine_changes_nothing_in_pyhanko(
     sample_docs: Path, expected: dict[str, Any], demo_pki: Path
 ) -> None:
@@ -283,6 +286,7 @@ print(json.dumps({{
     assert result == {"verdict": "valid", "same": [True] * 11, "installed": False, "log_levels": [0, 0]}
 
 
+@pytest.mark.slow
 def test_a_worker_applies_them_once_and_quiets_pyhanko() -> None:
     result = _fresh(
         """

@@ -125,6 +125,7 @@ def test_a_timestamp_before_the_certificate_was_issued_fails(pki: Pki, tsa: Cred
     assert (sig.indication, sig.sub_indication) == (Indication.TOTAL_FAILED, SubIndication.NOT_YET_VALID)
 
 
+@pytest.mark.slow
 def test_a_document_timestamp_is_validated_and_shown(
     pki: Pki, tsa: Cred, root: Path, trust: TrustConfig, tmp_path: Path
 ) -> None:

@@ -48,6 +48,7 @@ def _validate(sample_docs: Path, rel: str, trust: TrustConfig) -> Any:
     return validate_pdf(_bytes_of(sample_docs, rel), trust)
 
 
+@pytest.mark.slow
 def test_every_sample_document_gets_its_expected_verdict(
     sample_docs: Path, expected: dict[str, dict[str, Any]], demo_trust: TrustConfig
 ) -> None:
@@ -59,6 +60,7 @@ def test_every_sample_document_gets_its_expected_verdict(
     assert not wrong
 
 
+@pytest.mark.slow
 def test_two_signature_documents_are_personal_then_agency(
     sample_docs: Path, expected: dict[str, dict[str, Any]], demo_trust: TrustConfig
 ) -> None:
