@@ -180,9 +180,10 @@ def test_table_shows_levels_shares_and_definitions(report: dict[str, Any]) -> No
 
 
 def test_exit_1_when_a_gate_fails_and_0_otherwise(sample_docs: Path, demo_pki: Path) -> None:
-    assert _scan(sample_docs, demo_pki, "-q", "--fail-on", "invalid").exit_code == 1
-    assert _scan(sample_docs, demo_pki, "-q", "--fail-under", "100").exit_code == 1
-    assert _scan(sample_docs, demo_pki, "-q", "--fail-under", "0").exit_code == 0
+    # What each gate decides is tested on constructed summaries (tests/aggregate/test_gates.py); here
+    # the exit code and the message, end to end. Exit 0 with passing gates: the test below.
+    result = _scan(sample_docs, demo_pki, "-q", "--fail-on", "invalid")
+    assert result.exit_code == 1 and "GATE FAILED: --fail-on invalid:" in result.output
 
 
 def test_fail_on_passes_when_no_document_has_the_verdict(
