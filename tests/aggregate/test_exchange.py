@@ -24,6 +24,8 @@ from sigaudit.aggregate.exchange import Exclusion, classify
 from sigaudit.aggregate.kpi import summarize
 from sigaudit.aggregate.reconcile import Finding, reconcile
 from sigaudit.cli import main
+from sigaudit.config import load_config
+from sigaudit.errors import ConfigError
 from sigaudit.model import (
     Agency,
     Decree30,
@@ -311,8 +313,28 @@ def test_zips_of_registers_and_packages_give_the_same_kpi(
         assert again["summary"][key] == report["summary"][key], key
 
 
+COLUMNS = '[columns]\nfile = ["Tên file"]\nagency_code = ["Đơn vị soạn"]\nrecipient_codes = ["Gửi tới"]\n'
+
+
+def test_a_configuration_adds_register_headings(tmp_path: Path) -> None:
+    register = f"Tên file,Đơn vị soạn,Gửi tới\na.pdf,{PROVINCE_OFFICE},{VIET_TRI}\n".encode()
+    assert parse_manifest(register, base="r", name="so-di.csv") == (
+        [],
+        ["CSV has no file column (file, tệp, đường dẫn …)"],
+    )
+    config = tmp_path / "sigaudit.toml"
+    config.write_text(COLUMNS, encoding="utf-8")
+    columns = load_config(config, {}).columns
+    [entry], problems = parse_manifest(register, base="r", name="so-di.csv", extra=dict(columns))
+    assert (entry.path, entry.agency_code, problems) == ("r/a.pdf", PROVINCE_OFFICE, [])
+    assert [p.code for p in entry.meta.recipients] == [VIET_TRI]
+    config.write_text('[columns]\nfiel = ["x"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown column 'fiel'"):
+        load_config(config, {})
+
+
 @pytest.mark.slow
-def test_a_configuration_adds_register_headings(demo_pki: Path, tmp_path: Path) -> None:
+def test_a_scan_reads_registers_with_the_configured_headings(demo_pki: Path, tmp_path: Path) -> None:
     archive = tmp_path / "xuat-du-lieu"
     archive.mkdir()
     (archive / "a.pdf").write_bytes(sample_pdf(VALID_PDF))
@@ -320,12 +342,8 @@ def test_a_configuration_adds_register_headings(demo_pki: Path, tmp_path: Path) 
         f"Tên file,Đơn vị soạn,Gửi tới\na.pdf,{PROVINCE_OFFICE},{VIET_TRI}\n", encoding="utf-8"
     )
     (tmp_path / "agencies.csv").write_text(REGISTRY, encoding="utf-8")
-    assert _scan(tmp_path, demo_pki)["summary"]["total"]["documents"] == 0  # headings unknown
     config = tmp_path / "sigaudit.toml"
-    config.write_text(
-        '[columns]\nfile = ["Tên file"]\nagency_code = ["Đơn vị soạn"]\nrecipient_codes = ["Gửi tới"]\n',
-        encoding="utf-8",
-    )
+    config.write_text(COLUMNS, encoding="utf-8")
     report = _scan(tmp_path, demo_pki, config=config)
     assert report["summary"]["by_level"]["province"]["documents"] == 1
     config.write_text('[columns]\nfiel = ["x"]\n', encoding="utf-8")
