@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from sigaudit.audit import _with_digests
+from sigaudit.audit import with_digests
 from sigaudit.sources.walk import Candidate, walk
 
 
 def test_digests_match_the_bytes_and_keep_the_walk_order(sample_docs: Path) -> None:
     plain = list(walk([sample_docs]))
     # A tiny window forces the producer to wait on the hashing threads all the time.
-    hashed = list(_with_digests(walk([sample_docs]), window=2, window_bytes=1))
+    hashed = list(with_digests(walk([sample_docs]), window=2, window_bytes=1))
     assert [e for e, _ in hashed] == plain
     candidates = [(e, sha) for e, sha in hashed if isinstance(e, Candidate)]
     assert len(candidates) > 40

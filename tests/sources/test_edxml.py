@@ -44,7 +44,7 @@ from sigaudit.sources.edxml import (
     read_package,
     safe_attachment_name,
 )
-from sigaudit.sources.walk import Candidate, ManifestFound, WalkLimits, _walk_edxml, walk
+from sigaudit.sources.walk import Candidate, ManifestFound, WalkLimits, walk, walk_edxml
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
@@ -157,7 +157,7 @@ def test_missing_fields_are_problems_and_the_attachment_is_still_a_document(tmp_
 
 def test_a_package_without_sender_leaves_its_attachments_unattributed() -> None:
     events = list(
-        _walk_edxml("goi.xml", package([Att("a.pdf", b"%PDF-1.7 x")], omit=frozenset({"From"})), LIMITS)
+        walk_edxml("goi.xml", package([Att("a.pdf", b"%PDF-1.7 x")], omit=frozenset({"From"})), LIMITS)
     )
     [found] = [e for e in events if isinstance(e, ManifestFound)]
     assert "missing MessageHeader/From (sender)" in found.problems
@@ -244,7 +244,7 @@ def test_an_attachment_over_the_size_limit_is_refused_before_decoding() -> None:
     )
     # In the walk the refused attachment is still a document (unreadable, with the reason), and the
     # package's problem becomes a run warning through its ManifestFound.
-    events = list(_walk_edxml("goi.xml", data, WalkLimits(max_file_bytes=20_000)))
+    events = list(walk_edxml("goi.xml", data, WalkLimits(max_file_bytes=20_000)))
     [found] = [e for e in events if isinstance(e, ManifestFound)]
     assert [e.path for e in found.entries] == ["goi.xml!/1-lon.pdf", "goi.xml!/2-nho.pdf"]
     assert found.problems == pkg.problems
