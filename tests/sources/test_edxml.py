@@ -500,6 +500,7 @@ def _report(scanned: dict[str, Any]) -> dict[str, Any]:
     return report
 
 
+@pytest.mark.slow
 def test_cli_a_package_attachment_gets_the_pdfs_own_verdict_and_the_sender(
     scanned: dict[str, Any], expected: dict[str, dict[str, Any]]
 ) -> None:

@@ -85,6 +85,7 @@ def _report(out: Path) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("store", ["--store", "--no-store"])
 def test_names_that_are_not_utf8_are_shown_escaped_and_the_run_completes(
     tmp_path: Path, demo_pki: Path, store: str
@@ -116,6 +117,7 @@ def test_names_that_are_not_utf8_are_shown_escaped_and_the_run_completes(
     assert "arch/C\\xf4ng v\\xe3n.pdf: name is not valid UTF-8" in (out / "d.html").read_text("utf-8")
 
 
+@pytest.mark.slow
 def test_an_escaped_name_is_stable_so_a_rescan_reuses_the_stored_results(
     tmp_path: Path, demo_pki: Path
 ) -> None:
