@@ -16,7 +16,7 @@ Each piece of text here is what an archive can really carry, aimed at one sink:
 (so it validates as ``valid`` against the demo PKI), whose signature field name and signer CN carry
 the attacks; :func:`hostile_zip` holds it under hostile member names with a ``manifest.csv`` whose
 cells carry them too. ``python scripts/make_hostile_names.py --out DIR`` writes both; the tests
-(tests/test_escape.py) build them afresh.
+(tests/report/test_escape.py) build them afresh.
 """
 
 from __future__ import annotations

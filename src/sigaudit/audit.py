@@ -176,7 +176,7 @@ def run_audit(
     def to_validate() -> Iterator[tuple[object, Candidate, str]]:
         """Walk the archive; settle what needs no validation here, hand the rest to the workers."""
         known = _known(store) if store and not (options.rescan or options.rehash) else None
-        for event, sha in _with_digests(walk(list(options.paths), options.limits, known)):
+        for event, sha in with_digests(walk(list(options.paths), options.limits, known)):
             if isinstance(event, ManifestFound):
                 for path, earlier in spool.add_entries(event.entries, event.path):
                     warnings.add(
@@ -357,7 +357,7 @@ def _done(value: str) -> Future[str]:
     return future
 
 
-def _with_digests(
+def with_digests(
     events: Iterator[WalkEvent], window: int = 8, window_bytes: int = 64 * 1024 * 1024
 ) -> Iterator[tuple[WalkEvent, str]]:
     """Each walk event with the SHA-256 of its bytes ("" when it has none), in walk order.

@@ -195,6 +195,24 @@ class WorkerPool:
             worker.kill()
         self._workers = []
 
+    def processes(self) -> tuple[BaseProcess, ...]:
+        """The worker processes, in worker order: a snapshot (a worker replaced later is not in it).
+        For monitoring and tests; a process's ``exitcode`` stays readable after the pool closes."""
+        return tuple(worker.process for worker in self._workers)
+
+    def validating(self) -> dict[int, object]:
+        """The key of the document each busy worker is on, by the worker's process id: a snapshot,
+        safe to take from another thread while the pool runs."""
+        current: dict[int, object] = {}
+        for worker in list(self._workers):
+            try:
+                key = worker.jobs[0].key
+            except IndexError:  # idle, or finished between the two reads
+                continue
+            if worker.process.pid is not None:
+                current[worker.process.pid] = key
+        return current
+
     def _spawn(self) -> _Worker:
         speedups_gate.allowed(warn=True)  # one warning per run, here, rather than one per worker
         saved = os.environ.get("PYTHONHASHSEED")

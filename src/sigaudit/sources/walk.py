@@ -341,7 +341,7 @@ def _classify(
     head = data[:1024]
     if looks_like_edxml(data):
         # Before the PDF test: a package is XML whose root is edXML, even if a text in it says %PDF-.
-        yield from _walk_edxml(shown, data, limits)
+        yield from walk_edxml(shown, data, limits)
     elif PDF_MAGIC in head and not (data[:4] in ZIP_MAGICS and suffix != ".pdf"):
         # A ZIP that stores a PDF uncompressed carries %PDF- in its first kilobyte too: a file that
         # starts as a ZIP is a ZIP unless it is presented as a PDF.
@@ -385,8 +385,9 @@ def _describe(data: bytes) -> str:
     return "binary data of unknown type"
 
 
-def _walk_edxml(shown: str, data: bytes, limits: WalkLimits) -> Iterator[WalkEvent]:
-    """An edXML package: one document per attachment, attributed to the package's sender."""
+def walk_edxml(shown: str, data: bytes, limits: WalkLimits) -> Iterator[WalkEvent]:
+    """An edXML package's walk events (``shown``: its path as reported): one document per attachment,
+    attributed to the package's sender. Public so that one package's events can be checked alone."""
     package = read_package(data, limits)
     if not package.parsed:
         yield Skipped(shown, f"edXML package not read: {'; '.join(package.problems)}")

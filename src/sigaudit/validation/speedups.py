@@ -2,7 +2,7 @@
 
 Measured on 200 of the benchmark's ~500 KB two-signature documents in one process (best of three
 passes, 2-core Intel Xeon VM): ``validate_pdf`` takes 34.1 ms per document without them and 13.2 ms
-with them all, with identical outcomes (``tests/test_speedups.py``). The first two (hex strings,
+with them all, with identical outcomes (``tests/validation/test_speedups.py``). The first two (hex strings,
 name preparation) and the path memory had taken it from ~63 to ~21 ms on an earlier machine; the
 token readers and the whole-name memo took it from ~16 to ~13 ms on this one.
 

@@ -1,10 +1,10 @@
 """Whether the speed-ups (speedups.py) may be applied here: the off switch and the tested versions.
 
 The speed-ups replace functions of pyHanko, pyhanko-certvalidator and asn1crypto, some of them private,
-and were proven equivalent (tests/test_speedups.py) on the versions in ``TESTED_VERSIONS`` only. With
-other versions installed, or with ``SIGAUDIT_NO_SPEEDUPS=1``, none is applied and validation runs on
-the libraries' own code. This module reads only the environment and the packages' metadata, so the
-CLI's own process can ask (and warn once) without loading pyHanko.
+and were proven equivalent (tests/validation/test_speedups.py) on the versions in ``TESTED_VERSIONS``
+only. With other versions installed, or with ``SIGAUDIT_NO_SPEEDUPS=1``, none is applied and
+validation runs on the libraries' own code. This module reads only the environment and the packages'
+metadata, so the CLI's own process can ask (and warn once) without loading pyHanko.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from importlib import metadata
 NO_SPEEDUPS_ENV = "SIGAUDIT_NO_SPEEDUPS"
 
 # The versions the speed-ups were written for and tested against; raise them after checking the
-# replaced functions in the new versions (see speedups.py) and running tests/test_speedups.py.
+# replaced functions in the new versions (see speedups.py) and running tests/validation/test_speedups.py.
 TESTED_VERSIONS: Mapping[str, str] = {
     "pyhanko": "0.38.0",
     "pyhanko-certvalidator": "0.33.0",
