@@ -39,10 +39,9 @@ from ..codec import (
     outcome_to_dict,
 )
 from ..errors import ConfigError, OutputError, StoreError, output_error
-from ..model import NO_META, AuditRun, DocumentFacts, DocumentResult, Skipped, ValidationOutcome
+from ..model import NO_META, AuditRun, DocumentFacts, DocumentResult, Skipped, ValidationOutcome, for_agency
 from ..rows import Rows
 from ..sources.walk import FileStamp
-from ..validation.decree30 import for_agency
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
