@@ -723,8 +723,8 @@ def verify(
     import hashlib
     import json
 
-    from .codec import document_to_dict
     from .model import UNKNOWN_AGENCY, ValidationOutcome
+    from .report.documents import document_to_dict
 
     trust = _trust(
         trust_roots, other_certs, no_shipped_roots, Revocation(revocation_dir, online, online_timeout_s)
