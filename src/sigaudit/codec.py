@@ -318,7 +318,7 @@ def share_agency(agency: Agency) -> Agency:
 
 def meta_to_dict(meta: DocumentMeta) -> dict[str, Any]:
     """Exchange metadata as the JSON report shows it (``direction`` and ``recipients`` are top-level
-    document fields there; see :func:`document_to_dict`)."""
+    document fields there; see :func:`sigaudit.report.documents.document_to_dict`)."""
     return {
         "source": meta.source,
         "direction": meta.direction.value,
