@@ -20,10 +20,7 @@ import gc
 import tracemalloc
 from pathlib import Path
 
-from sigaudit.aggregate.exchange import classify
-from sigaudit.aggregate.kpi import summarize
-from sigaudit.aggregate.reconcile import reconcile
-from sigaudit.report.context import ReportContext
+from sigaudit.report.build import report_context
 from sigaudit.report.json_report import iter_json
 from sigaudit.store.results import ResultStore
 
@@ -40,17 +37,15 @@ def main() -> None:
         tracemalloc.start()
         run = store.load_run(info)
         written = 0
-        with classify(run.counted) as exchanges:
-            summary = summarize(exchanges)
-            findings = reconcile(exchanges)
-            ctx = ReportContext(run, summary, exchanges=exchanges, reconciliation=findings)
+        with report_context(run) as ctx:  # as `sigaudit report` builds it
             for chunk in iter_json(ctx):
                 written += len(chunk)
+            findings = len(ctx.reconciliation)
         _, peak = tracemalloc.get_traced_memory()
         print(
             f"{info.documents} documents: aggregation and a {written / 1e6:.0f} MB JSON report peaked at "
             f"{peak / 1e6:.1f} MB of Python objects ({peak / n:.0f} bytes per document, if it grew with "
-            f"them); {len(findings)} reconciliation findings"
+            f"them); {findings} reconciliation findings"
         )
         tracemalloc.reset_peak()
         before, _ = tracemalloc.get_traced_memory()

@@ -1,4 +1,5 @@
-"""Command line: parse options, call the library, write the reports, choose the exit code.
+"""Command line: parse the options, call the library — one function of :mod:`sigaudit.commands` per
+command, which runs the pipeline and prints through ``click.echo`` — and choose the exit code.
 
 Exit codes: 0 the audit ran (findings are not failures unless a gate asks); 1 a gate failed (for
 ``verify``: the document is not valid); 2 usage or configuration error; 3 internal failure.
@@ -6,14 +7,13 @@ Exit codes: 0 the audit ran (findings are not failures unless a gate asks); 1 a 
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import sqlite3
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,28 +21,20 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from . import __version__
-from .agencies.listing import list_agencies
+from . import __version__, commands
 from .agencies.registry import EMPTY_REGISTRY, load_registry
-from .aggregate.diff import compare
-from .aggregate.exchange import Period, classify
-from .aggregate.gates import Gates, evaluate
-from .aggregate.kpi import PERIOD_KINDS, summarize
-from .aggregate.reconcile import reconcile
-from .audit import AuditOptions, Progress, run_audit
+from .aggregate.exchange import Period
+from .aggregate.gates import Gates
+from .aggregate.kpi import PERIOD_KINDS
+from .audit import AuditOptions, Progress
+from .commands import Outputs, ReportRequest, ScanStore
 from .config import Config, OptionSpec, find_config, load_config
-from .errors import ConfigError, OutputError, SigauditError, StoreError, output_error
-from .model import AuditRun, Counted, DocumentResult, Verdict
-from .report import FORMATTERS, ReportContext
-from .report.agencies_view import render_agencies_csv, render_agencies_json, render_agencies_table
+from .errors import ConfigError, OutputError, SigauditError, StoreError
+from .model import Verdict
 from .report.context import View
-from .report.diff_report import render_diff_json, render_diff_text
 from .report.escape import terminal
-from .report.etsi import write_etsi_reports
-from .report.verify_view import render_verify
-from .run.pool import Limits, WorkerPool, default_jobs
-from .sources.walk import Candidate, WalkLimits, walk
-from .store.results import ResultStore, default_store_path
+from .run.pool import Limits, default_jobs
+from .sources.walk import WalkLimits
 from .validation.policy import ValidationPolicy, load_policy
 from .validation.trust import DEFAULT_ONLINE_TIMEOUT_S, TrustConfig, build_trust
 
@@ -81,43 +73,6 @@ def _guarded(func: F) -> F:
             )
 
     return wrapper  # type: ignore[return-value]
-
-
-def _write(target: str, text: str | Iterable[str], bom: bool = False) -> None:
-    """Write a report, given whole or in chunks, to a file or to stdout for '-'.
-
-    A file is written beside its final name and renamed when complete, so a job that reads the
-    report never sees half of one; a target that exists and is not a regular file (/dev/stderr, a
-    pipe) is written directly, never replaced. A full disk is exit code 3, a bad path 2.
-    """
-    chunks = [text] if isinstance(text, str) else text
-    if target == "-":
-        for chunk in chunks:
-            click.echo(chunk, nl=False)
-        return
-    path = Path(target)
-    if path.exists() and not path.is_file():
-        try:
-            with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-                handle.writelines(chunks)
-        except OSError as exc:
-            raise output_error(str(path), exc) from exc
-        return
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-        os.replace(partial, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise output_error(str(path), exc) from exc
-
-
-def _whole(text: str | Iterable[str]) -> str:
-    return text if isinstance(text, str) else "".join(text)
 
 
 def _interactive(quiet: bool) -> bool:
@@ -309,65 +264,6 @@ def _config(ctx: click.Context) -> Config:
     return config if config is not None else Config()
 
 
-@dataclass(frozen=True)
-class Outputs:
-    """Which reports to write, and where (``-`` is standard output)."""
-
-    json_out: str | None = None
-    csv_out: str | None = None
-    html_out: str | None = None
-    etsi_dir: Path | None = None
-    lang: str = "vi"
-    csv_raw: bool = False
-
-
-def _emit_reports(
-    run: AuditRun, config: Config, gates: Gates, outputs: Outputs, quiet: bool, view: View
-) -> list[str]:
-    """Summarise, check gates, write every requested report; return the failed gates."""
-    if outputs.json_out == "-" and outputs.csv_out == "-":
-        raise ConfigError("--json - and --csv - cannot both write to stdout")
-    with classify(run.counted, view.period) as exchanges, reconcile(exchanges) as findings:
-        summary = summarize(exchanges, view.period_kind)
-        ctx = ReportContext(
-            run,
-            summary,
-            tuple(evaluate(gates, summary)),
-            config.targets,
-            outputs.lang,
-            exchanges=exchanges,
-            reconciliation=findings,
-            period=view.period,
-            csv_raw=outputs.csv_raw,
-        )
-        _write_reports(ctx, outputs, quiet)
-    return list(ctx.gate_failures)
-
-
-def _write_reports(ctx: ReportContext, outputs: Outputs, quiet: bool) -> None:
-    """Write every requested report (the exchanges must still be open)."""
-    json_out, csv_out, html_out = outputs.json_out, outputs.csv_out, outputs.html_out
-    if json_out:
-        _write(json_out, FORMATTERS["json"](ctx))
-    if csv_out:
-        _write(csv_out, FORMATTERS["csv"](ctx), bom=csv_out != "-")
-    if html_out:
-        if "html" not in FORMATTERS:
-            raise ConfigError("this installation has no HTML report")
-        _write(html_out, FORMATTERS["html"](ctx))
-    if outputs.etsi_dir is not None:
-        try:
-            write_etsi_reports(ctx, outputs.etsi_dir)
-        except OSError as exc:
-            raise output_error(f"ETSI reports to {outputs.etsi_dir}", exc) from exc
-    if not quiet:
-        # Keep stdout clean for a machine-readable report written there.
-        click.echo(_whole(FORMATTERS["table"](ctx)), nl=False, err=json_out == "-" or csv_out == "-")
-    else:
-        for failure in ctx.gate_failures:
-            click.echo(f"GATE FAILED: {terminal(failure)}", err=True)
-
-
 # --- the commands ----------------------------------------------------------------------------------
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "SIGAUDIT"})
 @click.version_option(__version__, prog_name="sigaudit")
@@ -507,8 +403,7 @@ def scan(
     """Validate every signed PDF under PATHS (folders, ZIPs, files) and report per level."""
     if executor == "dask" and not scheduler:
         raise ConfigError("--executor dask needs --scheduler ADDRESS")
-    if no_store and (store_path is not None or compare):
-        raise ConfigError("--no-store excludes --store and --compare")
+    store = ScanStore(store_path, scratch=no_store, compare=compare)
     config = _config(ctx)
     view = _view(since, until, period_kind)
     options = AuditOptions(
@@ -531,31 +426,15 @@ def scan(
         shared_paths=shared_paths,
         policy=_policy(policy_path, config),
     )
+    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw)
+    request = ReportRequest(outputs, view, _gates(fail_on, fail_under), config.targets, quiet)
     update, stop = _progress_printer(_interactive(quiet))
-    with contextlib.ExitStack() as resources:  # closed in reverse: the store, then its scratch folder
-        if no_store:  # a scratch store holds the results for the reports to read, then goes
-            scratch = Path(resources.enter_context(tempfile.TemporaryDirectory(prefix="sigaudit-run-")))
-            store = resources.enter_context(ResultStore(scratch / "results.sqlite", temporary=True))
-        else:
-            store = resources.enter_context(ResultStore(store_path or default_store_path()))
-        try:
-            run = run_audit(options, progress=update, store=store)
-        finally:
-            stop()
-        gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
-        outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw)
-        failures = _emit_reports(run, config, gates, outputs, quiet, view)
-        if verbose:
-            _list_problems(run.counted)
-        if compare:
-            _print_diff(store, None, None, None, config)
+    failures = commands.scan(options, request, store, click.echo, update, stop, verbose)
     sys.exit(EXIT_GATE if failures else EXIT_OK)
 
 
-def _list_problems(documents: Iterable[Counted]) -> None:
-    for doc in documents:
-        if doc.verdict != Verdict.VALID:
-            click.echo(terminal(f"{doc.verdict.value:13} {doc.path}: {doc.reason}"), err=True)
+def _gates(fail_on: tuple[str, ...], fail_under: float | None) -> Gates:
+    return Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
 
 
 @main.command()
@@ -586,11 +465,9 @@ def report(
 ) -> None:
     """Rebuild the reports of a stored run without validating again."""
     view = _view(since, until, period_kind)
-    gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
     outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw)
-    with ResultStore(_existing_store(store_path)) as store:  # the reports read the documents from it
-        run = store.load_run(store.find_run(run_id))
-        failures = _emit_reports(run, _config(ctx), gates, outputs, quiet, view)
+    request = ReportRequest(outputs, view, _gates(fail_on, fail_under), _config(ctx).targets, quiet)
+    failures = commands.report(store_path, run_id, request, click.echo)
     sys.exit(EXIT_GATE if failures else EXIT_OK)
 
 
@@ -625,20 +502,9 @@ def agencies(
     Reads manifests, registers and edXML packages only: nothing is validated and PDFs are not read.
     """
     registry = load_registry(agencies) if agencies else EMPTY_REGISTRY
-    listing = list_agencies(paths, registry, WalkLimits(columns=_config(ctx).columns))
-    if output_format == "csv":
-        text = render_agencies_csv(listing, raw=csv_raw)
-    else:
-        text = render_agencies_table(listing) if output_format == "table" else render_agencies_json(listing)
-    _write(output, text, bom=output_format == "csv" and output != "-")
+    limits = WalkLimits(columns=_config(ctx).columns)
+    commands.agencies(paths, registry, limits, output_format, output, csv_raw, click.echo)
     sys.exit(EXIT_OK)
-
-
-def _existing_store(store_path: Path | None) -> Path:
-    path = store_path or default_store_path()
-    if not path.is_file():
-        raise ConfigError(f"no result store at {path}: run 'sigaudit scan' first or give --store")
-    return path
 
 
 @main.command()
@@ -658,35 +524,7 @@ def diff(
     json_out: str | None,
 ) -> None:
     """List what changed between two stored runs (default: the last two)."""
-    with ResultStore(_existing_store(store_path)) as store:
-        _print_diff(store, old_run, new_run, json_out, _config(ctx))
-
-
-def _print_diff(
-    store: ResultStore, old_id: int | None, new_id: int | None, json_out: str | None, config: Config
-) -> None:
-    runs = store.runs()
-    if new_id is None:
-        if len(runs) < 2:
-            click.echo("No earlier run in the store to compare with.", err=True)
-            return
-        old_info, new_info = runs[-2], runs[-1]
-        if old_id is not None:
-            old_info = store.find_run(old_id)
-    else:
-        old_info, new_info = store.find_run(old_id), store.find_run(new_id)
-    old_run, new_run = store.load_run(old_info), store.load_run(new_info)
-    result = compare(
-        old_run.counted,
-        new_run.counted,
-        summarize(old_run.counted),
-        summarize(new_run.counted),
-        config.targets,
-    )
-    if json_out:
-        _write(json_out, render_diff_json(result, old_info.id, new_info.id))
-    if json_out != "-":
-        click.echo(render_diff_text(result, old_info.id, new_info.id), nl=False)
+    commands.diff(store_path, old_run, new_run, json_out, _config(ctx).targets, click.echo)
 
 
 @main.command()
@@ -720,31 +558,9 @@ def verify(
 
     Exit code 0 when the document is valid, 1 when it is not.
     """
-    import hashlib
-    import json
-
-    from .codec import document_to_dict
-    from .model import UNKNOWN_AGENCY, ValidationOutcome
-
     trust = _trust(
         trust_roots, other_certs, no_shipped_roots, Revocation(revocation_dir, online, online_timeout_s)
     )
     policy = _policy(policy_path, _config(ctx))
-    found = [e for e in walk([file]) if isinstance(e, Candidate)]
-    if len(found) != 1:
-        what = "is not a document" if not found else f"holds {len(found)} documents; verify takes one"
-        raise ConfigError(f"{file} {what}")
-    event = found[0]
-    if event.data is None or event.error is not None:
-        outcome = ValidationOutcome(Verdict.UNREADABLE, event.error or "unreadable")
-    else:
-        with WorkerPool(1, trust, Limits(timeout_s=timeout_s), policy) as pool:
-            [(_, outcome)] = list(pool.map_unordered([(0, event.data)]))
-    sha = hashlib.sha256(event.data).hexdigest() if event.data is not None else ""
-    doc = DocumentResult(str(file), sha, len(event.data or b""), UNKNOWN_AGENCY, outcome)
-    if json_out:
-        shown = {**document_to_dict(doc), "policy": {"name": policy.name, "sha256": policy.sha256}}
-        _write(json_out, json.dumps(shown, ensure_ascii=False, indent=2) + "\n")
-    if json_out != "-":
-        click.echo(render_verify(doc, policy), nl=False)
+    doc = commands.verify(file, trust, policy, timeout_s, json_out, click.echo)
     sys.exit(EXIT_OK if doc.verdict == Verdict.VALID else EXIT_GATE)

@@ -1,8 +1,9 @@
 """Plain-data (JSON-ready) forms of the result values, and their exact inverses.
 
-The same dictionaries are written to JSON reports and to the result store, so a stored result reads
-back into the very values the validation produced. Field names are part of the JSON report's stable
-interface (docs/outputs.md, "--json").
+The result store keeps these dictionaries, so a stored result reads back into the very values the
+validation produced; the JSON report shows the same ones inside each document (its document form is
+built by :mod:`sigaudit.report.documents`). Field names are part of the JSON report's stable interface
+(docs/outputs.md, "--json").
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from .model import (
     Decree30,
     Direction,
     DocumentMeta,
-    DocumentResult,
     DocumentTimestampResult,
     Indication,
     LegalCheck,
@@ -318,7 +318,7 @@ def share_agency(agency: Agency) -> Agency:
 
 def meta_to_dict(meta: DocumentMeta) -> dict[str, Any]:
     """Exchange metadata as the JSON report shows it (``direction`` and ``recipients`` are top-level
-    document fields there; see :func:`document_to_dict`)."""
+    document fields there; see :func:`sigaudit.report.documents.document_to_dict`)."""
     return {
         "source": meta.source,
         "direction": meta.direction.value,
@@ -356,113 +356,4 @@ def meta_from_dict(d: dict[str, Any] | None) -> DocumentMeta:
         statuses=tuple(
             StatusEvent(e["code"], e["meaning"], e["organ"], e["source"]) for e in d.get("statuses", ())
         ),
-    )
-
-
-def document_to_dict(doc: DocumentResult, exchange: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A document as the JSON report shows it: identity, agency, exchange metadata, then the outcome.
-
-    ``exchange`` holds what aggregation decided about the document (``inter_agency``,
-    ``excluded_reason``); the report adds it beside the metadata.
-    """
-    return document_dict(
-        doc.path,
-        doc.sha256,
-        doc.size,
-        agency_to_dict(doc.agency),
-        meta_to_dict(doc.meta),
-        outcome_to_dict(doc.outcome),
-        doc.decree30,
-        doc.agency_named,
-        exchange,
-    )
-
-
-def document_dict(
-    path: str,
-    sha256: str,
-    size: int,
-    agency: dict[str, Any],
-    meta: dict[str, Any],
-    outcome: dict[str, Any],
-    decree30: Decree30,
-    agency_named: bool | None,
-    exchange: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The JSON report's document from its parts in plain-data form (``meta`` and ``outcome`` are
-    consumed): from the values (:func:`document_to_dict`) or straight from the result store."""
-    return {
-        "path": path,
-        "sha256": sha256,
-        "size": size,
-        "verdict": outcome.pop("verdict"),
-        "reason": outcome.pop("reason"),
-        "agency": agency,
-        "direction": meta.pop("direction"),
-        "recipients": meta.pop("recipients"),
-        **(exchange or {}),
-        "metadata": meta,
-        **outcome,
-        # The signature pattern checked against the issuing agency (Decree30.OTHER_AGENCY).
-        "decree30": decree30.value,
-        "decree30_agency_named": agency_named,
-    }
-
-
-def document_line(
-    path: str,
-    sha256: str,
-    size: int,
-    agency: dict[str, Any],
-    meta: dict[str, Any],
-    outcome: str,
-    decree30: Decree30,
-    agency_named: bool | None,
-    exchange: dict[str, Any] | None = None,
-) -> str | None:
-    """``json.dumps(document_dict(...), ensure_ascii=False)`` from the outcome's stored JSON text,
-    without decoding and encoding its signatures again (most of a document's report); None when the
-    text is not in the form :func:`outcome_to_dict` and ``json.dumps`` give it.
-
-    The outcome's top-level keys are found by their text: inside a JSON string every quote is
-    escaped, so ``, "signatures": `` and ``, "decree30": `` cannot match there, and no nested value
-    has a ``decree30`` key.
-    """
-    head = '{"verdict": '
-    if not outcome.startswith(head) or not outcome.endswith("}"):
-        return None
-    try:
-        signatures = outcome.index(', "signatures": ')
-        pattern = outcome.rindex(', "decree30": ')
-        after = outcome.index(", ", pattern + len(', "decree30": '))
-    except ValueError:
-        return None
-    verdict, reason = json.loads("[" + outcome[len(head) : signatures].replace(', "reason": ', ", ", 1) + "]")
-    first = {"verdict": verdict, "reason": reason}
-    document = document_dict(path, sha256, size, agency, meta, first, decree30, agency_named, exchange)
-    del document["decree30"], document["decree30_agency_named"]
-    return (
-        json.dumps(document, ensure_ascii=False)[:-1]
-        + outcome[signatures:pattern]
-        + ', "decree30": '
-        + json.dumps(decree30.value)
-        + outcome[after:-1]
-        + ', "decree30_agency_named": '
-        + json.dumps(agency_named)
-        + "}"
-    )
-
-
-def document_from_dict(d: dict[str, Any]) -> DocumentResult:
-    meta = dict(d.get("metadata") or {})
-    if meta:
-        meta["direction"] = d.get("direction", Direction.UNKNOWN.value)
-        meta["recipients"] = d.get("recipients", [])
-    return DocumentResult(
-        path=d["path"],
-        sha256=d["sha256"],
-        size=d["size"],
-        agency=agency_from_dict(d["agency"]),
-        outcome=outcome_from_dict(d),
-        meta=meta_from_dict(meta),
     )

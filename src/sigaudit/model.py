@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
+from .text import name_key
+
 
 class Verdict(enum.StrEnum):
     """The one verdict each document gets (docs/verdicts.md)."""
@@ -393,8 +395,6 @@ class DocumentResult:
         return self._for_agency()[0]
 
     def _for_agency(self) -> tuple[Decree30, bool | None]:
-        from .validation.decree30 import for_agency
-
         names = agency_certificate_names(self.outcome.signatures)
         return for_agency(self.outcome.decree30, self.agency.name, names)
 
@@ -420,6 +420,39 @@ def agency_certificate_names(signatures: Sequence[SignatureResult]) -> Names:
         for s in signatures
         if s.role == SignerRole.AGENCY and s.signer is not None
     )
+
+
+def agency_named(agency_name: str | None, certificates: Names) -> bool | None:
+    """Whether the agency signature's certificate names the issuing agency (CN, else O).
+
+    ``certificates`` are the (CN, O) of the agency signatures' certificates
+    (:func:`agency_certificate_names`). None when it cannot be judged: the issuing agency's name is not
+    known, or there is no agency signature with a readable certificate. Names are compared without
+    case, accents or punctuation, with the usual abbreviations written out (:func:`~sigaudit.text.name_key`).
+    """
+    if not agency_name or not certificates:
+        return None
+    wanted = name_key(agency_name)
+    return any(wanted in (name_key(cn or ""), name_key(o or "")) for cn, o in certificates)
+
+
+def with_agency(conformance: Decree30, named: bool | None) -> Decree30:
+    """A pattern that would conform is ``other_agency`` when the agency certificate names another."""
+    if named is False and conformance in (Decree30.COMPLETE, Decree30.AGENCY_ONLY):
+        return Decree30.OTHER_AGENCY
+    return conformance
+
+
+def for_agency(
+    conformance: Decree30, agency_name: str | None, certificates: Names
+) -> tuple[Decree30, bool | None]:
+    """A document's Decree 30 pattern checked against its issuing agency, and whether the agency
+    signature's certificate names that agency (see :func:`agency_named` and :func:`with_agency`).
+
+    Here, beside the values, because a document's ``decree30`` depends on who issued it, which only
+    attribution knows; the pattern itself is found by validation (``validation/decree30.py``)."""
+    named = agency_named(agency_name, certificates)
+    return with_agency(conformance, named), named
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,8 +515,6 @@ class DocumentFacts:
         """As :attr:`DocumentResult.legally_complete`, from the facts."""
         if self.facts.verdict != Verdict.VALID:
             return False
-        from .validation.decree30 import for_agency
-
         facts = self.facts
         return for_agency(facts.decree30, self.agency.name, facts.agency_certificates)[0] == Decree30.COMPLETE
 

@@ -217,12 +217,12 @@ def test_exit_2_on_usage_and_configuration_errors(tmp_path: Path, sample_docs: P
 
 
 def test_exit_3_on_internal_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sigaudit.cli as cli
+    import sigaudit.commands as commands
 
     def explode(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "run_audit", explode)
+    monkeypatch.setattr(commands, "run_audit", explode)
     result = CliRunner().invoke(main, ["scan", str(tmp_path)])
     assert result.exit_code == 3 and "internal failure" in result.output
 

@@ -30,11 +30,13 @@ from selenium.webdriver.common.keys import Keys
 from sigaudit.agencies.registry import load_registry
 from sigaudit.aggregate.exchange import Exclusion, Period, classify
 from sigaudit.aggregate.kpi import LEVEL_ORDER, Summary, summarize
-from sigaudit.aggregate.reconcile import Finding, Findings, Reconciliation, reconcile
+from sigaudit.aggregate.reconcile import Finding, Findings, Reconciliation
 from sigaudit.audit import AuditOptions, run_audit
 from sigaudit.model import AuditRun, DocumentResult, Level, Verdict
 from sigaudit.report import FORMATTERS, ReportContext
 from sigaudit.report import html as html_report
+from sigaudit.report.build import report_context
+from sigaudit.report.context import View
 from sigaudit.report.html import RECONCILIATION_ROWS, render_html
 from sigaudit.report.i18n import (
     DEFINITIONS_VI,
@@ -91,19 +93,14 @@ def _html(audit: tuple[AuditRun, Summary], lang: str = "vi", gates: tuple[str, .
 
 
 @pytest.fixture(scope="module")
-def kpi_ctx(audit: tuple[AuditRun, Summary]) -> ReportContext:
-    """The context ``cli._emit_reports`` builds for ``--period quarter``: exchanges classified, the
-    inter-agency KPI summarised, copies reconciled (the sample's registers and edXML package give
-    exclusions, flows, a district processing row and sent_not_received findings)."""
+def kpi_ctx(audit: tuple[AuditRun, Summary]) -> Iterator[ReportContext]:
+    """The context ``sigaudit scan --period quarter`` builds (``report_context``, the function the
+    command line calls): exchanges classified, the inter-agency KPI summarised, copies reconciled (the
+    sample's registers and edXML package give exclusions, flows, a district processing row and
+    sent_not_received findings)."""
     run, _ = audit
-    exchanges = classify(run.documents)
-    return ReportContext(
-        run,
-        summarize(exchanges, "quarter"),
-        lang="vi",
-        exchanges=tuple(exchanges),
-        reconciliation=reconcile(exchanges),
-    )
+    with report_context(run, View(period_kind="quarter"), lang="vi") as ctx:
+        yield ctx
 
 
 def _kpi_html(ctx: ReportContext, lang: str) -> str:

@@ -21,9 +21,10 @@ from click.testing import CliRunner
 from sigaudit.agencies.registry import load_registry
 from sigaudit.audit import AuditOptions, run_audit
 from sigaudit.cli import main
-from sigaudit.codec import document_to_dict, facts_of
+from sigaudit.codec import facts_of
 from sigaudit.errors import StoreError
 from sigaudit.model import UNKNOWN_AGENCY, DocumentFacts, ValidationOutcome, Verdict
+from sigaudit.report.documents import document_to_dict, stored_document_lines
 from sigaudit.store.results import ResultStore, RunRow, StoredDocuments, StoredFacts
 
 
@@ -353,7 +354,7 @@ def test_the_json_report_from_stored_rows_is_what_the_values_give(
         def exchange(n: int) -> dict[str, Any]:
             return {"inter_agency": n % 2 == 0, "excluded_reason": None, "document_date": str(n)}
 
-        fast = list(stored.report_dicts(exchange))
+        fast = list(stored_document_lines(stored.stored_rows(), exchange))
         slow = [document_to_dict(d, exchange(n)) for n, d in enumerate(store.run_documents(run))]
     assert all(isinstance(d, str) for d in fast)  # each document's line, spliced from stored text
     assert fast == [json.dumps(d, ensure_ascii=False) for d in slow]

@@ -13,27 +13,16 @@ Two cases need care, and each is decided by the rule's words rather than left to
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from datetime import date
 
 from ..model import Level
-from ..sources.manifest import fold
+from ..text import name_key
 
 __all__ = ["TWO_TIER_FROM", "NameMatch", "level_from_name", "name_key"]
 
 TWO_TIER_FROM = date(2025, 7, 1)  # Resolution 202/2025/QH15: no district level from this day
-
-# Abbreviations written in agency names and certificates (compared after fold()).
-_ABBREVIATIONS = {
-    "ubnd": "uy ban nhan dan",
-    "hdnd": "hoi dong nhan dan",
-    "vp": "van phong",
-    "tp": "thanh pho",
-    "tx": "thi xa",
-    "tt": "thi tran",
-}
 
 # The cities run by the centre, whose People's Committee is a province-level body.
 _CENTRAL_CITIES = ("ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue")
@@ -81,15 +70,6 @@ class NameMatch:
 
     level: Level
     basis: str
-
-
-@functools.lru_cache(maxsize=8192)
-def name_key(name: str) -> str:
-    """A name for comparison: folded, punctuation dropped, the usual abbreviations written out.
-
-    Cached: the same few agency and signer names are compared for every document of an archive."""
-    words = re.split(r"[^a-z0-9]+", fold(name).replace(".", " "))
-    return " ".join(_ABBREVIATIONS.get(w, w) for w in words if w)
 
 
 def level_from_name(name: str | None, on: date | None) -> NameMatch | None:

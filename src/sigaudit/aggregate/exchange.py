@@ -33,7 +33,7 @@ from typing import Literal
 
 from ..model import BusinessType, Counted, Direction, Level, Party, Verdict
 from ..rows import Rows
-from ..sources.manifest import fold
+from ..text import fold
 
 
 class Exclusion(enum.StrEnum):

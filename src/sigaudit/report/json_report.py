@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol, runtime_checkable
 
-from ..codec import document_to_dict
-from ..model import DocumentResult
+from ..store.results import StoredRow
 from .context import ReportContext
+from .documents import document_to_dict, stored_document_lines
 from .serialize import summary_dict
 
 SCHEMA_VERSION = 1
@@ -33,13 +33,12 @@ def iter_json(ctx: ReportContext) -> Iterator[str]:
 
 
 @runtime_checkable
-class ReportLines(Protocol):
-    """Documents that can give their report form directly (a run read back from the result store:
-    :class:`~sigaudit.store.results.StoredDocuments`), instead of being encoded one by one."""
+class StoredLines(Protocol):
+    """Documents that can give their rows in the store's form (a run read back from the result store:
+    :class:`~sigaudit.store.results.StoredDocuments`), so that their report lines are spliced from the
+    stored text instead of being decoded and encoded one by one."""
 
-    def report_dicts(
-        self, exchange: Callable[[int], dict[str, Any] | None]
-    ) -> Iterator[str | dict[str, Any] | DocumentResult]: ...
+    def stored_rows(self) -> Iterator[StoredRow]: ...
 
 
 def _documents(ctx: ReportContext) -> Iterator[str | dict[str, Any]]:
@@ -50,9 +49,11 @@ def _documents(ctx: ReportContext) -> Iterator[str | dict[str, Any]]:
         return exchanges[n].as_dict() if exchanges else None
 
     documents = ctx.run.documents
-    found = documents.report_dicts(exchange) if isinstance(documents, ReportLines) else iter(documents)
-    for n, doc in enumerate(found):
-        yield doc if isinstance(doc, (str, dict)) else document_to_dict(doc, exchange(n))
+    if isinstance(documents, StoredLines):
+        yield from stored_document_lines(documents.stored_rows(), exchange)
+        return
+    for n, doc in enumerate(documents):
+        yield document_to_dict(doc, exchange(n))
 
 
 def render_json(ctx: ReportContext) -> str:

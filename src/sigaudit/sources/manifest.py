@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import functools
 import io
 import posixpath
 import re
@@ -32,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..model import BusinessType, Direction, DocumentMeta, Level, Party, StatusEvent
+from ..text import fold
 from .edxml import STATUS_MEANINGS, parse_date
 
 MANIFEST_NAME = "manifest.csv"
@@ -114,14 +114,6 @@ class ManifestEntry:
     agency_name: str | None
     level: Level | None
     meta: DocumentMeta = field(default_factory=DocumentMeta)
-
-
-@functools.lru_cache(maxsize=4096)  # levels, directions, headings: the same few words on every row
-def fold(text: str) -> str:
-    """Lower case without accents (đ → d), inner spaces and underscores collapsed: for matching names."""
-    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return re.sub(r"[\s_]+", " ", bare).strip()
 
 
 def parse_level(text: str) -> Level | None:

@@ -19,7 +19,7 @@ import os
 import socket
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,8 +28,6 @@ from typing import Any, TypeVar
 from ..codec import (
     agency_from_dict,
     agency_to_dict,
-    document_dict,
-    document_line,
     facts_from_json,
     facts_of,
     facts_to_json,
@@ -39,10 +37,9 @@ from ..codec import (
     outcome_to_dict,
 )
 from ..errors import ConfigError, OutputError, StoreError, output_error
-from ..model import NO_META, AuditRun, DocumentFacts, DocumentResult, Skipped, ValidationOutcome
+from ..model import AuditRun, DocumentFacts, DocumentResult, Skipped, ValidationOutcome
 from ..rows import Rows
 from ..sources.walk import FileStamp
-from ..validation.decree30 import for_agency
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -479,33 +476,28 @@ class StoredDocuments(_StoredRun[DocumentResult]):
     def _select(self, where: str = "", *args: int) -> Iterator[DocumentResult]:
         return self._store._documents(self._run_id, self._fingerprint, where, *args)
 
-    def report_dicts(
-        self, exchange: Callable[[int], dict[str, Any] | None]
-    ) -> Iterator[str | dict[str, Any] | DocumentResult]:
-        """The documents in the JSON report's form, in scan order, straight from their stored JSON,
-        with ``exchange(seq)`` (what aggregation decided) beside the metadata: each one's line of
-        JSON text (or, should its outcome's text not have the expected form, its dict).
-
-        Rows recorded with their facts (by this version) hold exactly what the codec writes, so
-        decoding them into values only to encode them again is skipped; older rows come as values.
-        """
+    def stored_rows(self) -> Iterator[StoredRow]:
+        """The documents as the store keeps them, in scan order, without decoding them: for a report
+        that can use the stored text as it is (:func:`sigaudit.report.documents.stored_document_lines`)."""
         for row in self._store._rows(self._run_id, self._fingerprint):
-            seq, path, sha256, size, agency, facts, outcome = row
-            if facts is None:  # recorded before facts were stored: through the values
-                yield _result(row)
-                continue
-            attribution = json.loads(agency)
-            meta = attribution.pop("meta", None) or meta_to_dict(NO_META)
-            known = facts_from_json(facts)
-            decree30, named = for_agency(known.decree30, attribution.get("name"), known.agency_certificates)
-            decided = exchange(seq)
-            line = document_line(path, sha256, size, attribution, meta, outcome, decree30, named, decided)
-            if line is not None:
-                yield line
-            else:
-                yield document_dict(
-                    path, sha256, size, attribution, meta, json.loads(outcome), decree30, named, decided
-                )
+            yield StoredRow(*row)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRow:
+    """One document of a run in the store's own form: its texts as stored, not decoded."""
+
+    seq: int  # its place in the run's scan order, from 0
+    path: str
+    sha256: str
+    size: int
+    agency: str  # JSON: the attribution (codec.agency_to_dict) with the metadata under "meta"
+    facts: str | None  # JSON: codec.facts_to_json of the outcome; None in rows recorded before facts were
+    outcome: str  # JSON: codec.outcome_to_dict of the validation outcome
+
+    def document(self) -> DocumentResult:
+        """The row decoded into the values it was recorded from."""
+        return _result((self.seq, self.path, self.sha256, self.size, self.agency, self.facts, self.outcome))
 
 
 class StoredFacts(_StoredRun[DocumentFacts]):

@@ -26,7 +26,8 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..model import CheckName
-from .roles import DEFAULT_ROLE_RULES, RoleRules, fold
+from ..text import fold_keep_spaces
+from .roles import DEFAULT_ROLE_RULES, RoleRules
 
 __all__ = [
     "FIXED_RULES",
@@ -341,5 +342,5 @@ def _roles(doc: Mapping[str, Any], key: str, fallback: tuple[str, ...], where: s
     if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
         raise ConfigError(f"{where}: [roles] {key} must be a non-empty list of strings, not {value!r}")
     if key == "agency_name_prefixes":  # compared with the folded common name
-        return tuple(fold(v) + (" " if v.endswith(" ") else "") for v in value)
+        return tuple(fold_keep_spaces(v) + (" " if v.endswith(" ") else "") for v in value)
     return tuple(v.strip().upper() for v in value)

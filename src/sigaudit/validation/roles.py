@@ -18,6 +18,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID, ObjectIdentifier
 
 from ..model import CertificateInfo, SignerRole
+from ..text import fold_keep_spaces
 
 UID_OID = ObjectIdentifier("0.9.2342.19200300.100.1.1")
 ORG_IDENTIFIER_OID = ObjectIdentifier("2.5.4.97")
@@ -51,16 +52,10 @@ class RoleRules:
 
     personal_uid_prefixes: tuple[str, ...] = PERSONAL_UID_PREFIXES
     agency_uid_prefixes: tuple[str, ...] = AGENCY_UID_PREFIXES
-    agency_name_prefixes: tuple[str, ...] = AGENCY_NAME_PREFIXES  # compared after fold()
+    agency_name_prefixes: tuple[str, ...] = AGENCY_NAME_PREFIXES  # compared after fold_keep_spaces()
 
 
 DEFAULT_ROLE_RULES = RoleRules()
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip Vietnamese diacritics (đ→d) for accent-insensitive matching."""
-    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
 
 
 def _attrs(name: x509.Name, oid: ObjectIdentifier) -> list[str]:
@@ -117,6 +112,6 @@ def signer_role(info: CertificateInfo | None, rules: RoleRules = DEFAULT_ROLE_RU
         return SignerRole.PERSONAL
     if any(u.startswith(rules.agency_uid_prefixes) for u in uids):
         return SignerRole.AGENCY
-    if info.common_name and fold(info.common_name).startswith(rules.agency_name_prefixes):
+    if info.common_name and fold_keep_spaces(info.common_name).startswith(rules.agency_name_prefixes):
         return SignerRole.AGENCY
     return SignerRole.UNKNOWN

@@ -1,0 +1,334 @@
+"""What each command does, one library function per command: ``scan``, ``report``, ``diff``, ``verify``
+and ``agencies``.
+
+The command line (:mod:`sigaudit.cli`) parses the options into the values these take (trust, policy,
+registry, :class:`~sigaudit.audit.AuditOptions`, :class:`ReportRequest`), calls one of them and turns
+what it returns into the exit code. Everything a command runs — the store it opens, the reports it
+builds and writes, the runs it compares, the document it validates — is here, so the tests call the
+same functions the command line does. Text for the terminal goes through an ``echo`` the caller passes
+(the command line gives ``click.echo``), so this module does not import Click.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Protocol
+
+from .agencies.listing import list_agencies
+from .agencies.registry import Registry
+from .aggregate.diff import compare
+from .aggregate.gates import Gates
+from .aggregate.kpi import summarize
+from .aggregate.targets import PLAN_TARGETS, Targets
+from .audit import AuditOptions, ProgressCallback, run_audit
+from .errors import ConfigError, output_error
+from .model import UNKNOWN_AGENCY, AuditRun, Counted, DocumentResult, ValidationOutcome, Verdict
+from .report import FORMATTERS, ReportContext
+from .report.agencies_view import render_agencies_csv, render_agencies_json, render_agencies_table
+from .report.build import report_context
+from .report.context import View
+from .report.diff_report import render_diff_json, render_diff_text
+from .report.documents import document_to_dict
+from .report.escape import terminal
+from .report.etsi import write_etsi_reports
+from .report.verify_view import render_verify
+from .run.pool import Limits, WorkerPool
+from .sources.walk import Candidate, WalkLimits, walk
+from .store.results import ResultStore, RunInfo, default_store_path
+from .validation.policy import ValidationPolicy
+from .validation.trust import TrustConfig
+
+
+class Echo(Protocol):
+    """Prints text for a person: to standard output, or standard error with ``err``; a newline after
+    it unless ``nl`` is False. ``click.echo`` is one."""
+
+    def __call__(self, message: str, *, nl: bool = True, err: bool = False) -> None: ...
+
+
+def plain_echo(message: str, *, nl: bool = True, err: bool = False) -> None:
+    """An :class:`Echo` for callers without Click: ``sys.stdout`` or ``sys.stderr``, as given."""
+    stream: IO[str] = sys.stderr if err else sys.stdout
+    stream.write(message + ("\n" if nl else ""))
+    stream.flush()
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Which reports to write, and where (``-`` is standard output)."""
+
+    json_out: str | None = None
+    csv_out: str | None = None
+    html_out: str | None = None
+    etsi_dir: Path | None = None
+    lang: str = "vi"
+    csv_raw: bool = False
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """The reports of a run: where they go, the KPI's view, the gates, the plan's targets, and whether
+    the terminal table is printed (``quiet``: only the failed gates, on standard error)."""
+
+    outputs: Outputs = field(default_factory=Outputs)
+    view: View = field(default_factory=View)
+    gates: Gates = field(default_factory=Gates)
+    targets: Targets = PLAN_TARGETS
+    quiet: bool = False
+
+
+def write_output(target: str, text: str | Iterable[str], echo: Echo = plain_echo, bom: bool = False) -> None:
+    """Write a report, given whole or in chunks, to a file or to standard output (through ``echo``) for '-'.
+
+    A file is written beside its final name and renamed when complete, so a job that reads the
+    report never sees half of one; a target that exists and is not a regular file (/dev/stderr, a
+    pipe) is written directly, never replaced. A full disk is exit code 3, a bad path 2.
+    """
+    chunks = [text] if isinstance(text, str) else text
+    if target == "-":
+        for chunk in chunks:
+            echo(chunk, nl=False)
+        return
+    path = Path(target)
+    if path.exists() and not path.is_file():
+        try:
+            with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+                handle.writelines(chunks)
+        except OSError as exc:
+            raise output_error(str(path), exc) from exc
+        return
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        os.replace(partial, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise output_error(str(path), exc) from exc
+
+
+def _whole(text: str | Iterable[str]) -> str:
+    return text if isinstance(text, str) else "".join(text)
+
+
+def write_reports(run: AuditRun, request: ReportRequest, echo: Echo = plain_echo) -> tuple[str, ...]:
+    """Summarise ``run``, judge the gates, write every requested report and print the table (or, when
+    quiet, the failed gates); return the failed gates (empty: all passed)."""
+    outputs = request.outputs
+    if outputs.json_out == "-" and outputs.csv_out == "-":
+        raise ConfigError("--json - and --csv - cannot both write to stdout")
+    view, gates, targets = request.view, request.gates, request.targets
+    with report_context(run, view, gates, targets, outputs.lang, outputs.csv_raw) as ctx:
+        _write_reports(ctx, outputs, request.quiet, echo)
+    return ctx.gate_failures
+
+
+def _write_reports(ctx: ReportContext, outputs: Outputs, quiet: bool, echo: Echo) -> None:
+    """Write every requested report (the exchanges must still be open)."""
+    json_out, csv_out, html_out = outputs.json_out, outputs.csv_out, outputs.html_out
+    if json_out:
+        write_output(json_out, FORMATTERS["json"](ctx), echo)
+    if csv_out:
+        write_output(csv_out, FORMATTERS["csv"](ctx), echo, bom=csv_out != "-")
+    if html_out:
+        if "html" not in FORMATTERS:
+            raise ConfigError("this installation has no HTML report")
+        write_output(html_out, FORMATTERS["html"](ctx), echo)
+    if outputs.etsi_dir is not None:
+        try:
+            write_etsi_reports(ctx, outputs.etsi_dir)
+        except OSError as exc:
+            raise output_error(f"ETSI reports to {outputs.etsi_dir}", exc) from exc
+    if not quiet:
+        # Keep stdout clean for a machine-readable report written there.
+        echo(_whole(FORMATTERS["table"](ctx)), nl=False, err=json_out == "-" or csv_out == "-")
+    else:
+        for failure in ctx.gate_failures:
+            echo(f"GATE FAILED: {terminal(failure)}", err=True)
+
+
+@dataclass(frozen=True)
+class ScanStore:
+    """Where a scan keeps its results: ``path`` (None: the default store), or nowhere (``scratch``: a
+    temporary store holds them for the reports, then goes); ``compare`` lists what changed since the
+    previous run in the store afterwards."""
+
+    path: Path | None = None
+    scratch: bool = False
+    compare: bool = False
+
+    def __post_init__(self) -> None:
+        if self.scratch and (self.path is not None or self.compare):
+            raise ConfigError("--no-store excludes --store and --compare")
+
+
+def scan(
+    options: AuditOptions,
+    request: ReportRequest,
+    store: ScanStore = ScanStore(),  # frozen
+    echo: Echo = plain_echo,
+    progress: ProgressCallback | None = None,
+    progress_done: Callable[[], None] = lambda: None,
+    verbose: bool = False,
+) -> tuple[str, ...]:
+    """``sigaudit scan``: validate, record, write the reports (and with ``verbose`` list every document
+    that is not valid, with ``store.compare`` what changed); return the failed gates.
+
+    ``progress`` hears of each finished document and ``progress_done`` is called once validation
+    ends, before anything is printed."""
+    with contextlib.ExitStack() as resources:  # closed in reverse: the store, then its scratch folder
+        if store.scratch:  # a scratch store holds the results for the reports to read, then goes
+            scratch = Path(resources.enter_context(tempfile.TemporaryDirectory(prefix="sigaudit-run-")))
+            results = resources.enter_context(ResultStore(scratch / "results.sqlite", temporary=True))
+        else:
+            results = resources.enter_context(ResultStore(store.path or default_store_path()))
+        try:
+            run = run_audit(options, progress=progress, store=results)
+        finally:
+            progress_done()
+        failures = write_reports(run, request, echo)
+        if verbose:
+            _list_problems(run.counted, echo)
+        if store.compare:
+            _print_diff(results, None, None, None, request.targets, echo)
+    return failures
+
+
+def _list_problems(documents: Iterable[Counted], echo: Echo) -> None:
+    for doc in documents:
+        if doc.verdict != Verdict.VALID:
+            echo(terminal(f"{doc.verdict.value:13} {doc.path}: {doc.reason}"), err=True)
+
+
+def existing_store(store_path: Path | None) -> Path:
+    """The store a command reads (``store_path``, else the default one); an error if there is none."""
+    path = store_path or default_store_path()
+    if not path.is_file():
+        raise ConfigError(f"no result store at {path}: run 'sigaudit scan' first or give --store")
+    return path
+
+
+def report(
+    store_path: Path | None, run_id: int | None, request: ReportRequest, echo: Echo = plain_echo
+) -> tuple[str, ...]:
+    """``sigaudit report``: rebuild the reports of a stored run (the latest when ``run_id`` is None)
+    without validating again; return the failed gates."""
+    with ResultStore(existing_store(store_path)) as store:  # the reports read the documents from it
+        run = store.load_run(store.find_run(run_id))
+        return write_reports(run, request, echo)
+
+
+def diff(
+    store_path: Path | None,
+    old_id: int | None,
+    new_id: int | None,
+    json_out: str | None,
+    targets: Targets = PLAN_TARGETS,
+    echo: Echo = plain_echo,
+) -> None:
+    """``sigaudit diff``: what changed between two stored runs (see :func:`runs_to_compare`)."""
+    with ResultStore(existing_store(store_path)) as store:
+        _print_diff(store, old_id, new_id, json_out, targets, echo)
+
+
+def runs_to_compare(
+    store: ResultStore, old_id: int | None, new_id: int | None
+) -> tuple[RunInfo, RunInfo] | None:
+    """The two runs to compare: both named; else the latest against ``old_id`` or the one before it.
+    None when no run is named and the store holds fewer than two."""
+    if new_id is not None:
+        return store.find_run(old_id), store.find_run(new_id)
+    runs = store.runs()
+    if len(runs) < 2:
+        return None
+    return (store.find_run(old_id) if old_id is not None else runs[-2]), runs[-1]
+
+
+def _print_diff(
+    store: ResultStore,
+    old_id: int | None,
+    new_id: int | None,
+    json_out: str | None,
+    targets: Targets,
+    echo: Echo,
+) -> None:
+    chosen = runs_to_compare(store, old_id, new_id)
+    if chosen is None:
+        echo("No earlier run in the store to compare with.", err=True)
+        return
+    old_info, new_info = chosen
+    old_run, new_run = store.load_run(old_info), store.load_run(new_info)
+    result = compare(
+        old_run.counted, new_run.counted, summarize(old_run.counted), summarize(new_run.counted), targets
+    )
+    if json_out:
+        write_output(json_out, render_diff_json(result, old_info.id, new_info.id), echo)
+    if json_out != "-":
+        echo(render_diff_text(result, old_info.id, new_info.id), nl=False)
+
+
+def verify(
+    file: Path,
+    trust: TrustConfig,
+    policy: ValidationPolicy,
+    timeout_s: float,
+    json_out: str | None = None,
+    echo: Echo = plain_echo,
+) -> DocumentResult:
+    """``sigaudit verify``: validate one document in a worker process, print its signatures in detail
+    (and write its JSON to ``json_out``), and return it."""
+    doc = verify_document(file, trust, policy, timeout_s)
+    if json_out:
+        shown = {**document_to_dict(doc), "policy": {"name": policy.name, "sha256": policy.sha256}}
+        write_output(json_out, json.dumps(shown, ensure_ascii=False, indent=2) + "\n", echo)
+    if json_out != "-":
+        echo(render_verify(doc, policy), nl=False)
+    return doc
+
+
+def verify_document(
+    file: Path, trust: TrustConfig, policy: ValidationPolicy, timeout_s: float
+) -> DocumentResult:
+    """One file validated as a scan would (walked, then validated in a worker with ``timeout_s``), not
+    attributed to any agency; an error when the file is not exactly one document."""
+    found = [e for e in walk([file]) if isinstance(e, Candidate)]
+    if len(found) != 1:
+        what = "is not a document" if not found else f"holds {len(found)} documents; verify takes one"
+        raise ConfigError(f"{file} {what}")
+    event = found[0]
+    if event.data is None or event.error is not None:
+        outcome = ValidationOutcome(Verdict.UNREADABLE, event.error or "unreadable")
+    else:
+        with WorkerPool(1, trust, Limits(timeout_s=timeout_s), policy) as pool:
+            [(_, outcome)] = list(pool.map_unordered([(0, event.data)]))
+    sha = hashlib.sha256(event.data).hexdigest() if event.data is not None else ""
+    return DocumentResult(str(file), sha, len(event.data or b""), UNKNOWN_AGENCY, outcome)
+
+
+def agencies(
+    paths: Sequence[Path],
+    registry: Registry,
+    limits: WalkLimits,
+    output_format: str = "table",
+    output: str = "-",
+    csv_raw: bool = False,
+    echo: Echo = plain_echo,
+) -> None:
+    """``sigaudit agencies``: every agency the metadata under ``paths`` names, as a table, CSV or JSON."""
+    listing = list_agencies(paths, registry, limits)
+    if output_format == "csv":
+        text = render_agencies_csv(listing, raw=csv_raw)
+    else:
+        text = render_agencies_table(listing) if output_format == "table" else render_agencies_json(listing)
+    write_output(output, text, echo, bom=output_format == "csv" and output != "-")
