@@ -31,6 +31,7 @@ from .aggregate.kpi import PERIOD_KINDS, summarize
 from .aggregate.reconcile import reconcile
 from .audit import AuditOptions, Progress, run_audit
 from .config import Config, OptionSpec, find_config, load_config
+from .deliver import NO_DELIVERABLES, Deliverables, deliverables_from_options, write_deliverables
 from .errors import ConfigError, OutputError, SigauditError, StoreError, output_error
 from .model import AuditRun, Counted, DocumentResult, Verdict
 from .report import FORMATTERS, ReportContext
@@ -240,7 +241,7 @@ def gate_options(func: F) -> F:
 def report_options(func: F) -> F:
     func = click.option(
         "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-        help="Language of the HTML report.",
+        help="Language of the HTML dashboard, the workbook and the PDF report.",
     )(func)  # fmt: skip
     func = click.option(
         "--etsi-report", "etsi_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -259,6 +260,115 @@ def report_options(func: F) -> F:
         "--json", "json_out", metavar="FILE", help="Write the JSON report to FILE ('-' for stdout)."
     )(func)
     return func
+
+
+# --- the deliverables: workbook and (signed) PDF report (issue 20) ---------------------------------
+_DELIVER_OPTIONS = (
+    click.option(
+        "--xlsx",
+        "xlsx_out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="FILE",
+        help="Write the Excel workbook (KPI, flows, agencies, documents, signatures, "
+        "reconciliation, run manifest) to FILE.",
+    ),
+    click.option(
+        "--pdf",
+        "pdf_out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="FILE",
+        help="Write the audit report as a PDF (Decree 30 Appendix I layout) to FILE, "
+        "with the JSON report and the CSV evidence attached inside.",
+    ),
+    click.option("--pdf-agency", default="", help="PDF: the issuing body, e.g. 'THANH TRA TỈNH'."),
+    click.option("--pdf-parent", default="", help="PDF: its parent body, e.g. 'UBND TỈNH PHÚ THỌ'."),
+    click.option("--pdf-number", default="", help="PDF: the report's number, e.g. '12/BC-TTr'."),
+    click.option("--pdf-place", default="", help="PDF: the place in the date line, e.g. 'Phú Thọ'."),
+    click.option(
+        "--pdf-recipient",
+        "pdf_recipients",
+        multiple=True,
+        help="PDF: one 'Nơi nhận' line (repeatable); '- Lưu: VT.' is always added.",
+    ),
+    click.option(
+        "--pdf-signer-title",
+        "pdf_signer_title",
+        multiple=True,
+        help="PDF: one line of the signing block's title, e.g. 'KT. CHÁNH THANH TRA' (repeatable).",
+    ),
+    click.option("--pdf-signer-name", default="", help="PDF: the signer's name under the signature."),
+    click.option(
+        "--sign-p12",
+        "sign_p12",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        metavar="FILE",
+        help="Sign the PDF report (PAdES) with the key and certificate chain of this PKCS#12 file.",
+    ),
+    click.option(
+        "--p12-passphrase-file",
+        "p12_passphrase_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        metavar="FILE",
+        help="File holding the PKCS#12 passphrase (first line); else $SIGAUDIT_P12_PASSPHRASE.",
+    ),
+    click.option(
+        "--sign-pkcs11-lib",
+        "sign_pkcs11_lib",
+        default=None,
+        metavar="LIB",
+        help="Sign the PDF report with a USB token or HSM through this PKCS#11 module.",
+    ),
+    click.option(
+        "--sign-pkcs11-token", "sign_pkcs11_token", default=None, metavar="LABEL", help="The token's label."
+    ),
+    click.option(
+        "--sign-pkcs11-key",
+        "sign_pkcs11_key",
+        default=None,
+        metavar="LABEL",
+        help="The label of the signing key and its certificate on the token.",
+    ),
+    click.option(
+        "--sign-pkcs11-pin-file",
+        "sign_pkcs11_pin_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        metavar="FILE",
+        help="File holding the token's user PIN (first line); else $SIGAUDIT_PKCS11_PIN.",
+    ),
+    click.option(
+        "--tsa-url",
+        "tsa_url",
+        default=None,
+        metavar="URL",
+        help="Add an RFC 3161 timestamp from this authority to the report's signature (off by "
+        "default: signing stays offline).",
+    ),
+)
+_DELIVER_PARAMS = (
+    "xlsx_out", "pdf_out", "pdf_agency", "pdf_parent", "pdf_number", "pdf_place", "pdf_recipients",
+    "pdf_signer_title", "pdf_signer_name", "sign_p12", "p12_passphrase_file", "sign_pkcs11_lib",
+    "sign_pkcs11_token", "sign_pkcs11_key", "sign_pkcs11_pin_file", "tsa_url",
+)  # fmt: skip
+
+
+def deliverable_options(func: F) -> F:
+    """--xlsx, --pdf and the PDF's header and signing options, given to the command as one
+    ``deliver`` argument (a :class:`Deliverables`); a signing key that cannot be opened is an error
+    (exit 2) before anything is scanned or written. Place it under ``_guarded``."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        kwargs["deliver"] = deliverables_from_options(**{k: kwargs.pop(k) for k in _DELIVER_PARAMS})
+        return func(*args, **kwargs)
+
+    for option in reversed(_DELIVER_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper  # type: ignore[return-value]
 
 
 def period_options(func: F) -> F:
@@ -319,6 +429,7 @@ class Outputs:
     etsi_dir: Path | None = None
     lang: str = "vi"
     csv_raw: bool = False
+    deliver: Deliverables = NO_DELIVERABLES  # --xlsx, --pdf and the PDF's signing
 
 
 def _emit_reports(
@@ -355,6 +466,8 @@ def _write_reports(ctx: ReportContext, outputs: Outputs, quiet: bool) -> None:
         if "html" not in FORMATTERS:
             raise ConfigError("this installation has no HTML report")
         _write(html_out, FORMATTERS["html"](ctx))
+    if outputs.deliver.wanted:
+        write_deliverables(ctx, outputs.deliver)
     if outputs.etsi_dir is not None:
         try:
             write_etsi_reports(ctx, outputs.etsi_dir)
@@ -467,6 +580,7 @@ def _option_specs(group: click.Group) -> dict[str, dict[str, OptionSpec]]:
 )
 @click.pass_context
 @_guarded
+@deliverable_options
 def scan(
     ctx: click.Context,
     paths: tuple[Path, ...],
@@ -503,6 +617,7 @@ def scan(
     period_kind: str | None,
     quiet: bool,
     verbose: bool,
+    deliver: Deliverables,
 ) -> None:
     """Validate every signed PDF under PATHS (folders, ZIPs, files) and report per level."""
     if executor == "dask" and not scheduler:
@@ -543,7 +658,7 @@ def scan(
         finally:
             stop()
         gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
-        outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw)
+        outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw, deliver)
         failures = _emit_reports(run, config, gates, outputs, quiet, view)
         if verbose:
             _list_problems(run.counted)
@@ -567,6 +682,7 @@ def _list_problems(documents: Iterable[Counted]) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print no table.")
 @click.pass_context
 @_guarded
+@deliverable_options
 def report(
     ctx: click.Context,
     store_path: Path | None,
@@ -583,11 +699,12 @@ def report(
     until: datetime | None,
     period_kind: str | None,
     quiet: bool,
+    deliver: Deliverables,
 ) -> None:
     """Rebuild the reports of a stored run without validating again."""
     view = _view(since, until, period_kind)
     gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
-    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw)
+    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw, deliver)
     with ResultStore(_existing_store(store_path)) as store:  # the reports read the documents from it
         run = store.load_run(store.find_run(run_id))
         failures = _emit_reports(run, _config(ctx), gates, outputs, quiet, view)
