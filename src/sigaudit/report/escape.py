@@ -37,6 +37,7 @@ __all__ = [
     "RFC4180",
     "csv_cell",
     "html_text",
+    "pdf_text",
     "rich_text",
     "terminal",
     "visible",
@@ -127,3 +128,8 @@ def xlsx_text(text: str) -> str:
     if len(shown) > XLSX_CELL_MAX:
         shown = shown[: XLSX_CELL_MAX - len(_XLSX_MORE)] + _XLSX_MORE
     return shown
+
+
+def pdf_text(text: str) -> str:
+    """Untrusted text for the PDF report: controls and bidi characters made visible, as in HTML."""
+    return visible(text, _HTML)
