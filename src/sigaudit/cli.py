@@ -837,11 +837,14 @@ def verify(
 
     Exit code 0 when the document is valid, 1 when it is not.
     """
+    import dataclasses
     import hashlib
     import json
 
     from .codec import document_to_dict
     from .model import UNKNOWN_AGENCY, ValidationOutcome
+    from .report.verify_view import render_attachments
+    from .validation.attachments import embedded_files
 
     trust = _trust(
         trust_roots, other_certs, no_shipped_roots, Revocation(revocation_dir, online, online_timeout_s)
@@ -859,9 +862,13 @@ def verify(
             [(_, outcome)] = list(pool.map_unordered([(0, event.data)]))
     sha = hashlib.sha256(event.data).hexdigest() if event.data is not None else ""
     doc = DocumentResult(str(file), sha, len(event.data or b""), UNKNOWN_AGENCY, outcome)
+    # The files a valid document carries (sigaudit's signed report: its JSON and CSV), with SHA-256.
+    attached = embedded_files(event.data) if event.data is not None and doc.verdict == Verdict.VALID else ()
     if json_out:
         shown = {**document_to_dict(doc), "policy": {"name": policy.name, "sha256": policy.sha256}}
+        if attached:
+            shown["attachments"] = [dataclasses.asdict(f) for f in attached]
         _write(json_out, json.dumps(shown, ensure_ascii=False, indent=2) + "\n")
     if json_out != "-":
-        click.echo(render_verify(doc, policy), nl=False)
+        click.echo(render_verify(doc, policy) + render_attachments(attached), nl=False)
     sys.exit(EXIT_OK if doc.verdict == Verdict.VALID else EXIT_GATE)

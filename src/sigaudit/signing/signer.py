@@ -114,4 +114,9 @@ def _pkcs11_signer(spec: SignSpec) -> Iterator[signers.Signer]:
 
 def _why(exc: BaseException) -> str:
     """python-pkcs11's exceptions are often bare classes (``PinIncorrect()``): their name says it."""
-    return str(exc) or type(exc).__name__
+    name = type(exc).__name__
+    if name in ("PinIncorrect", "PinInvalid", "PinLenRange"):
+        return f"wrong PIN ({name})"
+    if name == "PinLocked":
+        return "the PIN is locked (PinLocked): unblock the token first"
+    return str(exc) or name
