@@ -233,6 +233,7 @@ def _table(pdf: _Report, widths: Sequence[float], rows: Sequence[Sequence[str]])
     with pdf.table(
         col_widths=tuple(widths),
         width=pdf.width,
+        align="LEFT",  # from the left margin (centred, it would centre on the page)
         text_align=("LEFT", *("RIGHT",) * (len(widths) - 1)),
         line_height=5.5,
         headings_style=_HEADINGS,
