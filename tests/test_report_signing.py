@@ -12,6 +12,7 @@ key that is not there) are exit code 2, with the reason, and leave no file.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -247,3 +248,60 @@ def test_token_failures_are_exit_2_with_the_reason_and_no_file(
     assert result.exit_code == 2, result.output
     assert why in result.output and "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+# --- an RFC 3161 timestamp, only when asked -------------------------------------------------------
+@pytest.fixture(scope="module")
+def tsa(demo_pki: Path) -> Iterator[str]:
+    """A time-stamping authority on a local port: pyHanko's in-process TSA (its certificate issued
+    by the demo intermediate) behind a real HTTP server, as a TSA URL is reached."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from asn1crypto import tsp
+
+    from realsign import timestamper
+
+    authority = timestamper(load_issuer(demo_pki))
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            body = authority.request_tsa_response(request).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/tsa"
+    server.shutdown()
+    server.server_close()
+
+
+def test_tsa_url_adds_a_signature_timestamp_and_an_unreachable_tsa_writes_nothing(
+    run: dict[str, Path], p12: dict[str, Path], demo_pki: Path, tsa: str, tmp_path: Path
+) -> None:
+    key = ("--sign-p12", str(p12["p12"]), "--p12-passphrase-file", str(p12["pass"]))
+    base = ("report", "--store", str(run["store"]), "-q")
+    out = tmp_path / "stamped.pdf"
+    result = _cli(*base, "--pdf", str(out), *key, "--tsa-url", tsa)
+    assert result.exit_code == 0, result.output
+    shown = _cli("verify", str(out), "--trust-roots", str(demo_pki / "demo-root.pem"), "--other-certs",
+                 str(demo_pki / "demo-intermediate.pem"), "--json", "-")  # fmt: skip
+    [signature] = json.loads(shown.output)["signatures"]
+    assert signature["timestamp_time"] is not None and signature["time_basis"] == "timestamp"
+    unstamped = tmp_path / "unstamped.pdf"  # without --tsa-url no timestamp: signing stays offline
+    assert _cli(*base, "--pdf", str(unstamped), *key).exit_code == 0
+    shown = _cli("verify", str(unstamped), "--trust-roots", str(demo_pki / "demo-root.pem"), "--json", "-")
+    assert json.loads(shown.output)["signatures"][0]["timestamp_time"] is None
+    gone = tmp_path / "gone.pdf"
+    down = _cli(*base, "--pdf", str(gone), *key, "--tsa-url", "http://127.0.0.1:9/tsa")
+    assert down.exit_code == 2 and "timestamp authority" in down.output, down.output
+    assert not gone.exists() and not (tmp_path / ".gone.pdf.partial").exists()
