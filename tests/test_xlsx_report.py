@@ -218,3 +218,11 @@ def test_an_unwritable_workbook_is_exit_2_and_leaves_no_partial_file(
     assert result.exit_code == 2, result.output
     assert "cannot write" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
+
+
+def test_both_languages_label_every_deliverable_and_sheet_names_fit_excel() -> None:
+    assert set(DELIVERABLE_TEXT["vi"]) == set(DELIVERABLE_TEXT["en"])
+    for text in DELIVERABLE_TEXT.values():
+        for key, name in text.items():
+            if key.startswith("sheet_"):  # Excel: at most 31 characters, none of []:*?/\
+                assert len(name) <= 31 and not set(name) & set("[]:*?/\\"), name

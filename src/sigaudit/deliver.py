@@ -59,7 +59,7 @@ class Attachment:
     name: str
     data: bytes
     mime_type: str
-    description: str
+    label: str  # its description's key in i18n.DELIVERABLE_TEXT (pdf_evidence_json, pdf_evidence_csv)
 
     @property
     def sha256(self) -> str:

@@ -98,7 +98,7 @@ def render_pdf(
             basename=item.name,
             mime_type=item.mime_type,
             associated_file_relationship="Data",
-            desc=text[item.description],
+            desc=text[item.label],
             modification_date=when,
             creation_date=when,
             compress=True,
@@ -206,7 +206,7 @@ def _body(
         _paragraph(pdf, text["pdf_section_evidence"], bold=True)
         _paragraph(pdf, text["pdf_evidence_intro"])
         for item in attachments:
-            _paragraph(pdf, f"- {item.name} ({text[item.description]}, {len(item.data):,} bytes)")
+            _paragraph(pdf, f"- {item.name} ({text[item.label]}, {len(item.data):,} bytes)")
             pdf.set_font(FAMILY, "", 10)
             pdf.multi_cell(0, 5, f"SHA-256 {item.sha256}", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1.5)
