@@ -29,6 +29,8 @@ from .aggregate.kpi import PERIOD_KINDS
 from .audit import AuditOptions, Progress
 from .commands import Outputs, ReportRequest, ScanStore
 from .config import Config, OptionSpec, find_config, load_config
+from .deliver import Deliverables
+from .deliver_cli import deliverable_options
 from .errors import ConfigError, OutputError, SigauditError, StoreError
 from .model import Verdict
 from .report.context import View
@@ -195,7 +197,7 @@ def gate_options(func: F) -> F:
 def report_options(func: F) -> F:
     func = click.option(
         "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-        help="Language of the HTML report.",
+        help="Language of the HTML dashboard, the workbook and the PDF report.",
     )(func)  # fmt: skip
     func = click.option(
         "--etsi-report", "etsi_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -363,6 +365,7 @@ def _option_specs(group: click.Group) -> dict[str, dict[str, OptionSpec]]:
 )
 @click.pass_context
 @_guarded
+@deliverable_options
 def scan(
     ctx: click.Context,
     paths: tuple[Path, ...],
@@ -399,6 +402,7 @@ def scan(
     period_kind: str | None,
     quiet: bool,
     verbose: bool,
+    deliver: Deliverables,
 ) -> None:
     """Validate every signed PDF under PATHS (folders, ZIPs, files) and report per level."""
     if executor == "dask" and not scheduler:
@@ -426,7 +430,7 @@ def scan(
         shared_paths=shared_paths,
         policy=_policy(policy_path, config),
     )
-    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw)
+    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw, deliver)
     request = ReportRequest(outputs, view, _gates(fail_on, fail_under), config.targets, quiet)
     update, stop = _progress_printer(_interactive(quiet))
     failures = commands.scan(options, request, store, click.echo, update, stop, verbose)
@@ -446,6 +450,7 @@ def _gates(fail_on: tuple[str, ...], fail_under: float | None) -> Gates:
 @click.option("--quiet", "-q", is_flag=True, help="Print no table.")
 @click.pass_context
 @_guarded
+@deliverable_options
 def report(
     ctx: click.Context,
     store_path: Path | None,
@@ -462,10 +467,11 @@ def report(
     until: datetime | None,
     period_kind: str | None,
     quiet: bool,
+    deliver: Deliverables,
 ) -> None:
     """Rebuild the reports of a stored run without validating again."""
     view = _view(since, until, period_kind)
-    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw)
+    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw, deliver)
     request = ReportRequest(outputs, view, _gates(fail_on, fail_under), _config(ctx).targets, quiet)
     failures = commands.report(store_path, run_id, request, click.echo)
     sys.exit(EXIT_GATE if failures else EXIT_OK)

@@ -12,6 +12,7 @@ same functions the command line does. Text for the terminal goes through an ``ec
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -29,6 +30,7 @@ from .aggregate.gates import Gates
 from .aggregate.kpi import summarize
 from .aggregate.targets import PLAN_TARGETS, Targets
 from .audit import AuditOptions, ProgressCallback, run_audit
+from .deliver import NO_DELIVERABLES, Deliverables, write_deliverables
 from .errors import ConfigError, output_error
 from .model import UNKNOWN_AGENCY, AuditRun, Counted, DocumentResult, ValidationOutcome, Verdict
 from .report import FORMATTERS, ReportContext
@@ -39,7 +41,7 @@ from .report.diff_report import render_diff_json, render_diff_text
 from .report.documents import document_to_dict
 from .report.escape import terminal
 from .report.etsi import write_etsi_reports
-from .report.verify_view import render_verify
+from .report.verify_view import render_attachments, render_verify
 from .run.pool import Limits, WorkerPool
 from .sources.walk import Candidate, WalkLimits, walk
 from .store.results import ResultStore, RunInfo, default_store_path
@@ -71,6 +73,7 @@ class Outputs:
     etsi_dir: Path | None = None
     lang: str = "vi"
     csv_raw: bool = False
+    deliver: Deliverables = NO_DELIVERABLES  # --xlsx, --pdf and the PDF's signing
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,8 @@ def _write_reports(ctx: ReportContext, outputs: Outputs, quiet: bool, echo: Echo
         if "html" not in FORMATTERS:
             raise ConfigError("this installation has no HTML report")
         write_output(html_out, FORMATTERS["html"](ctx), echo)
+    if outputs.deliver.wanted:
+        write_deliverables(ctx, outputs.deliver)
     if outputs.etsi_dir is not None:
         try:
             write_etsi_reports(ctx, outputs.etsi_dir)
@@ -288,12 +293,18 @@ def verify(
 ) -> DocumentResult:
     """``sigaudit verify``: validate one document in a worker process, print its signatures in detail
     (and write its JSON to ``json_out``), and return it."""
-    doc = verify_document(file, trust, policy, timeout_s)
+    from .validation.attachments import embedded_files  # pyHanko: loaded only to read attachments
+
+    doc, data = _verified(file, trust, policy, timeout_s)
+    # The files a valid document carries (sigaudit's signed report: its JSON and CSV), with SHA-256.
+    attached = embedded_files(data) if data is not None and doc.verdict == Verdict.VALID else ()
     if json_out:
         shown = {**document_to_dict(doc), "policy": {"name": policy.name, "sha256": policy.sha256}}
+        if attached:
+            shown["attachments"] = [dataclasses.asdict(f) for f in attached]
         write_output(json_out, json.dumps(shown, ensure_ascii=False, indent=2) + "\n", echo)
     if json_out != "-":
-        echo(render_verify(doc, policy), nl=False)
+        echo(render_verify(doc, policy) + render_attachments(attached), nl=False)
     return doc
 
 
@@ -302,6 +313,13 @@ def verify_document(
 ) -> DocumentResult:
     """One file validated as a scan would (walked, then validated in a worker with ``timeout_s``), not
     attributed to any agency; an error when the file is not exactly one document."""
+    return _verified(file, trust, policy, timeout_s)[0]
+
+
+def _verified(
+    file: Path, trust: TrustConfig, policy: ValidationPolicy, timeout_s: float
+) -> tuple[DocumentResult, bytes | None]:
+    """:func:`verify_document`, with the bytes that were validated."""
     found = [e for e in walk([file]) if isinstance(e, Candidate)]
     if len(found) != 1:
         what = "is not a document" if not found else f"holds {len(found)} documents; verify takes one"
@@ -313,7 +331,7 @@ def verify_document(
         with WorkerPool(1, trust, Limits(timeout_s=timeout_s), policy) as pool:
             [(_, outcome)] = list(pool.map_unordered([(0, event.data)]))
     sha = hashlib.sha256(event.data).hexdigest() if event.data is not None else ""
-    return DocumentResult(str(file), sha, len(event.data or b""), UNKNOWN_AGENCY, outcome)
+    return DocumentResult(str(file), sha, len(event.data or b""), UNKNOWN_AGENCY, outcome), event.data
 
 
 def agencies(

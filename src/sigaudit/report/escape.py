@@ -18,6 +18,9 @@ has its own danger, so each has its own function here, and every formatter route
   parser reads it back as CR, not as a line end.
 - **HTML** (:func:`html_text`): Jinja's autoescape handles ``<&>"'``; this replaces the controls and
   bidi overrides that HTML shows invisibly or lets reorder a name (Jinja's ``finalize`` applies it).
+- **Excel workbook** (:func:`xlsx_text`): the cell is always written as a string (the workbook
+  formatter sets its type, so ``=HYPERLINK(…)`` stays text); this makes visible the controls and bidi
+  characters a sheet cannot hold or would reorder, and cuts text at Excel's 32,767 characters a cell.
 """
 
 from __future__ import annotations
@@ -34,9 +37,11 @@ __all__ = [
     "RFC4180",
     "csv_cell",
     "html_text",
+    "pdf_text",
     "rich_text",
     "terminal",
     "visible",
+    "xlsx_text",
     "xml_bytes",
     "xml_text",
 ]
@@ -51,6 +56,8 @@ _HTML = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")  # tab and LF are pl
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP "CSV Injection"
+XLSX_CELL_MAX = 32767  # characters Excel shows in one cell (a longer one makes it "repair" the file)
+_XLSX_MORE = "…[cut]"
 
 
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -111,4 +118,18 @@ def xml_bytes(serialized: bytes) -> bytes:
 
 def html_text(text: str) -> str:
     """Untrusted text for an HTML page (before Jinja's autoescape): controls and bidi made visible."""
+    return visible(text, _HTML)
+
+
+def xlsx_text(text: str) -> str:
+    """Untrusted text for a workbook cell written as a string: the characters openpyxl refuses (C0
+    controls but tab, LF, CR) and bidi controls made visible, and at most :data:`XLSX_CELL_MAX`."""
+    shown = visible(text, _HTML)
+    if len(shown) > XLSX_CELL_MAX:
+        shown = shown[: XLSX_CELL_MAX - len(_XLSX_MORE)] + _XLSX_MORE
+    return shown
+
+
+def pdf_text(text: str) -> str:
+    """Untrusted text for the PDF report: controls and bidi characters made visible, as in HTML."""
     return visible(text, _HTML)

@@ -6,6 +6,9 @@ through :func:`.escape.terminal`, so no control or bidi character from the file 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from ..model import (
     DocumentResult,
     DocumentTimestampResult,
@@ -15,6 +18,9 @@ from ..model import (
 )
 from ..validation.policy import ValidationPolicy
 from .escape import terminal
+
+if TYPE_CHECKING:
+    from ..validation.attachments import EmbeddedFile
 
 DECREE30_WORDS = {
     "complete": "complete: the competent person signed, then the agency, covering the whole file",
@@ -123,3 +129,19 @@ def render_verify(doc: DocumentResult, policy: ValidationPolicy | None = None) -
     if policy is not None:
         lines.append(f"Validation policy: {policy.name} (SHA-256 {policy.sha256}, {policy.source})")
     return "".join(terminal(line) + "\n" for line in lines)
+
+
+def render_attachments(files: Sequence[EmbeddedFile]) -> str:
+    """The files a valid document carries (e.g. sigaudit's signed report: its JSON and CSV), each with
+    its size and SHA-256, so the evidence handed over can be checked against what was signed."""
+    if not files:
+        return ""
+    lines = ["", "Attached files (covered by the document's valid signature), SHA-256 of each:"]
+    for f in files:
+        kind = f" — associated file ({f.relationship or 'Unspecified'})" if f.associated else ""
+        if f.sha256 is None:
+            lines.append(terminal(f"  {f.name}: {f.problem}{kind}"))
+        else:
+            lines.append(terminal(f"  {f.name}  {f.size:,} bytes{kind}"))
+            lines.append(f"    SHA-256 {f.sha256}")
+    return "\n".join(lines) + "\n"
