@@ -18,8 +18,11 @@ Classes (the attacks follow Mainka et al., "Shadow attacks", NDSS 2021, and Mlad
   inserted before it, the /ByteRange rewritten to match;
 - ``certification``: DocMDP P=1/2/3 and a FieldMDP lock, each with allowed and forbidden later changes.
 
-Run ``python scripts/make_attack_files.py --out DIR`` to write the files and ``index.json``; the tests
-import :func:`build_cases`.
+More shadow classes (hide via referenced object, form-via-form; replace via overwrite, via object
+stream; hide-and-replace with an unparseable update) and ISA variants are in ``shadow_attacks.py``.
+
+Run ``python scripts/make_attack_files.py --out DIR`` to write the files (both modules' cases) and
+``index.json``; the tests import :func:`build_cases` and ``shadow_attacks.build_shadow_cases``.
 """
 
 from __future__ import annotations
@@ -658,8 +661,10 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True, help="folder to write the files into")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    from shadow_attacks import build_shadow_cases  # issue 17's classes, in their own module
+
     index = []
-    for case in build_cases():
+    for case in [*build_cases(), *build_shadow_cases()]:
         (args.out / f"{case.name}.pdf").write_bytes(case.data)
         index.append(
             {
