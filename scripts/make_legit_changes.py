@@ -222,17 +222,26 @@ def fill_radio(pdf: bytes) -> bytes:
     return _write(w)
 
 
-# Comments as a leader's bút phê; the rectangle is in the letter's blank right margin.
-COMMENT_RECT = (470, 620, 580, 680)
+# Comments as a leader's bút phê, in a blank part of the letter (left, between the body and the
+# signature images); OVER_TEXT lies on the body text (a comment may cover it: the visual check says so).
+COMMENT_RECT = (72, 360, 182, 420)
+OVER_TEXT = (300, 560, 410, 620)
 
 
-def add_annotation(pdf: bytes, subtype: str, text: str, *, bookkeeping: bool = False) -> bytes:
+def add_annotation(
+    pdf: bytes,
+    subtype: str,
+    text: str,
+    *,
+    bookkeeping: bool = False,
+    rect: tuple[float, float, float, float] = COMMENT_RECT,
+) -> bytes:
     """A markup annotation on page 1 with its appearance stream (and a pop-up for Text), written as
     e-office tools do: new annotation objects and the page's /Annots updated. ``bookkeeping``: the tool
     also rewrites the catalogue and adds its font to /AcroForm /DR."""
     w = IncrementalPdfFileWriter(io.BytesIO(pdf))
     page_ref = w.root["/Pages"]["/Kids"].raw_get(0)
-    x0, y0, x1, y1 = COMMENT_RECT
+    x0, y0, x1, y1 = rect
     drawn = {
         "/Text": b"1 1 0 rg 0 0 20 20 re f",
         "/FreeText": b"1 0 0 RG 0 0 110 60 re S BT /Helv 9 Tf 1 0 0 rg 4 40 Td (%s) Tj ET",
@@ -246,7 +255,7 @@ def add_annotation(pdf: bytes, subtype: str, text: str, *, bookkeeping: bool = F
         {
             pdf_name("/Type"): pdf_name("/Annot"),
             pdf_name("/Subtype"): pdf_name(subtype),
-            pdf_name("/Rect"): _box(*COMMENT_RECT),
+            pdf_name("/Rect"): _box(*rect),
             pdf_name("/Contents"): pdf_string(text),
             pdf_name("/P"): page_ref,
             pdf_name("/F"): generic.NumberObject(4),
@@ -304,7 +313,7 @@ def approval_after_certification(pdf: bytes, agency: Credential) -> bytes:
     """A visible approval signature in a new field (its appearance brings a font and XObjects)."""
     w = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(field_name="Sig_PheDuyet")
-    spec = fields.SigFieldSpec(sig_field_name="Sig_PheDuyet", box=(72, 480, 272, 540))
+    spec = fields.SigFieldSpec(sig_field_name="Sig_PheDuyet", box=(72, 430, 272, 500))
     return signers.PdfSigner(meta, signer=pyhanko_signer(agency), new_field_spec=spec).sign_pdf(w).getvalue()
 
 
