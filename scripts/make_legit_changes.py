@@ -9,6 +9,9 @@ make_foreign_corpus.Itext), then changed with pyHanko's IncrementalPdfFileWriter
 write such updates (a new revision holding the annotation or field value, its appearance stream and the
 bookkeeping: the page's /Annots, the /AcroForm /DR fonts, a rewritten catalogue).
 
+The Decree 30 order (a person's signature, then the agency's) followed by a comment, and a certified
+letter whose revision ends with %%EOF CR LF signed again, are there too (issue 17's misses).
+
 Classes: ``form-fill`` (text, check box, radio, combo box and list box), ``approval-after-certification``
 (DocMDP P=2, then a visible approval signature whose appearance brings its font), ``comment`` (Text,
 FreeText, Ink, Stamp, Highlight; one with the catalogue and /AcroForm /DR rewritten too),
@@ -49,7 +52,15 @@ from make_attack_files import (  # noqa: E402
 )
 from make_foreign_corpus import Itext, write_p12  # noqa: E402
 
-from realsign import Credential, issue, load_issuer, pyhanko_signer, timestamper  # noqa: E402
+from realsign import (  # noqa: E402
+    Credential,
+    issue,
+    last_byte_range,
+    load_issuer,
+    pyhanko_signer,
+    resign_last,
+    timestamper,
+)
 
 CHECKBOX, RADIO, COMBO, LISTBOX = "DaXem", "DoKhan", "NoiNhan", "LinhVuc"
 ITEXT_FIELD = "Sig_iText"
@@ -317,6 +328,16 @@ def approval_after_certification(pdf: bytes, agency: Credential) -> bytes:
     return signers.PdfSigner(meta, signer=pyhanko_signer(agency), new_field_spec=spec).sign_pdf(w).getvalue()
 
 
+def certified_crlf(pdf: bytes, agency: Credential) -> bytes:
+    """``pdf`` certified (P=2) by ``agency``, its revision ending with %%EOF CR LF (as some writers end
+    it) and the ByteRange covering both bytes: signed again over exactly that range."""
+    certified = sign(pdf, agency, "Sig_CoQuan", certify=fields.MDPPerm.FILL_FORMS)
+    assert certified.endswith(b"%%EOF\n")
+    data = certified[:-1] + b"\r\n"
+    _, first_end, second_start, _ = last_byte_range(certified)
+    return resign_last(data, agency, [0, first_end, second_start, len(data) - second_start])
+
+
 def build_legit_cases(workdir: Path) -> list[LegitCase]:
     """Every class on a pyHanko-signed and an iText-signed letter; ``workdir`` holds iText's files."""
     issuer = load_issuer(DEMO_PKI)
@@ -334,7 +355,20 @@ def build_legit_cases(workdir: Path) -> list[LegitCase]:
         "pyhanko": sign(letter, agency, "Sig_CoQuan", certify=fields.MDPPerm.FILL_FORMS),
         "itext": itext.sign(letter, agency_p12, field=ITEXT_FIELD, append=True, certify=2),
     }
-    cases: list[LegitCase] = []
+    decree30 = {  # the Decree 30 order: the person signs, then the agency in a later revision
+        "pyhanko": sign(bases["pyhanko"], agency, "Sig_CoQuan"),
+        "itext": itext.sign(bases["itext"], agency_p12, field="Sig_iText_CoQuan", append=True),
+    }
+    cases: list[LegitCase] = [
+        LegitCase(
+            "pyhanko-certified-crlf-signed-again",
+            "pyhanko",
+            "approval-after-certification",
+            "certified P=2, its revision ending %%EOF CR LF, the next one starting with CR, signed again",
+            sign(certified_crlf(letter, agency) + b"\r", person, PERSONAL),
+            "signature",
+        )
+    ]
     for who in SIGNERS:
         base = bases[who]
 
@@ -371,6 +405,14 @@ def build_legit_cases(workdir: Path) -> list[LegitCase]:
         add("dss", "validation-data", "DSS with the chain and a CRL", add_dss(base, issuer), "dss")
         stamped = add_document_timestamp(base, agency)
         add("doc-timestamp", "validation-data", "a document timestamp", stamped, "document_timestamp")
+        data = add_annotation(decree30[who], "/Text", "Đã xem, chuyển phòng Tài chính")
+        add(
+            "decree30-comment",
+            "comment",
+            "personal, then agency signature, then a comment",
+            data,
+            "annotation",
+        )
         data = approval_after_certification(certified[who], person)
         add(
             "approval-after-p2",
