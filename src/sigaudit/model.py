@@ -89,6 +89,29 @@ class Changes(enum.StrEnum):
     DISALLOWED = "disallowed"
 
 
+class ChangeCategory(enum.StrEnum):
+    """What a revision after a signature did, classified once per document (EU DSS's categories, plus
+    the incoming stamp receiving offices add: validation/revision_changes.py)."""
+
+    SIGNATURE = "signature"  # a later signature, with its field, widget and appearance
+    FORM_FILL = "form_fill"  # form field values (text, check box, radio, choice)
+    ANNOTATION = "annotation"  # comments (markup annotations) added to pages
+    INCOMING_STAMP = "incoming_stamp"  # a Stamp/FreeText annotation carrying an incoming number and date
+    DSS = "dss"  # validation data: the document security store
+    DOCUMENT_TIMESTAMP = "document_timestamp"  # an RFC 3161 document timestamp
+    UNDEFINED = "undefined"  # anything else: content, pages, fonts, actions, unreadable revisions
+
+
+class Permission(enum.StrEnum):
+    """What a signature allows after it (ISO 32000-1 12.8.2.2 DocMDP; approval signatures: ISO 32000-2
+    12.8.2.4 lets later incremental updates fill forms, sign and annotate)."""
+
+    APPROVAL = "approval"  # form filling, signing, annotations, validation data
+    DOCMDP_P1 = "docmdp_p1"  # certification, no changes (validation data only)
+    DOCMDP_P2 = "docmdp_p2"  # certification, form filling and signing
+    DOCMDP_P3 = "docmdp_p3"  # certification, form filling, signing and annotations
+
+
 class RevocationStatus(enum.StrEnum):
     """Revocation of the signer's certificate, as far as the evidence at hand tells."""
 
