@@ -19,8 +19,10 @@ from pyhanko.sign import fields
 
 from sigaudit.model import ChangeCategory as C
 from sigaudit.model import Permission
+from sigaudit.validation.after_signing import AfterSigning, after_signing
 from sigaudit.validation.change_rules import diff_policy
 from sigaudit.validation.revision_changes import ChainedDiffPolicy, SignatureChanges
+from sigaudit.validation.visual import VisualStatus
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
@@ -134,3 +136,48 @@ def test_every_attack_stays_refused() -> None:
         judged = reviews[attacks.PERSONAL]
         assert not judged.allowed, case.name
         assert C.UNDEFINED in judged.categories, case.name
+
+
+def _after(data: bytes) -> dict[str, AfterSigning]:
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    policy = ChainedDiffPolicy(diff_policy())
+    out = {}
+    for sig in reader.embedded_signatures:
+        changes = policy.review(reader, sig.signed_revision, sig.fieldmdp, sig.docmdp_level)
+        _, _, start2, len2 = (int(v) for v in sig.sig_object["/ByteRange"])
+        out[sig.field_name] = after_signing(data, start2 + len2, changes)
+    return out
+
+
+@pytest.mark.parametrize("signer", legit.SIGNERS)
+@pytest.mark.parametrize("cls", sorted(EXPECTED))
+def test_visual_check_runs_only_after_drawable_changes_and_finds_them_explained(
+    signer: str, cls: str, legit_cases: dict[str, legit.LegitCase]
+) -> None:
+    """Form fills, comments and stamps are rendered (and show nothing else changed); validation data,
+    timestamps and later signatures are not rendered at all."""
+    judged = _after(legit_cases[f"{signer}-{cls}"].data)
+    first = next(iter(judged.values()))
+    drawable = EXPECTED[cls] & {C.FORM_FILL, C.ANNOTATION, C.INCOMING_STAMP}
+    if not drawable:
+        assert first.visual is None
+    else:
+        assert first.visual is not None and first.visual.status == VisualStatus.SAME, first.visual.reason
+    assert not any(a.shown_differs for a in judged.values())
+
+
+def test_two_signatures_and_nothing_after_render_nothing(legit_cases: dict[str, legit.LegitCase]) -> None:
+    """The benchmark's shape (person, then agency, no later change) costs no rendering."""
+    issuer = attacks.load_issuer(attacks.DEMO_PKI)
+    both = attacks.sign(attacks.sign(legit.form_letter(), attacks.issue(issuer), attacks.PERSONAL),
+                        attacks.issue(issuer), attacks.AGENCY)  # fmt: skip
+    assert all(a.visual is None for a in _after(both).values())
+
+
+def test_a_field_shown_at_signing_and_overwritten_differs() -> None:
+    """Shadow replace via overwrite passes the rules as a form fill; the rendering catches it."""
+    [case] = [c for c in shadow_attacks.build_shadow_cases() if c.name == "shadow-replace-overwrite"]
+    judged = _after(case.data)[attacks.PERSONAL]
+    assert judged.changes.allowed and judged.changes.categories == {C.FORM_FILL}
+    assert judged.shown_differs
+    assert judged.visual is not None and "page(s) 1" in judged.visual.reason

@@ -74,7 +74,7 @@ def _deref(indirect: Any) -> Any:
     return indirect.get_object()
 
 
-def _page_refs(node: Any, depth: int = 0) -> Iterator[Any]:
+def page_refs(node: Any, depth: int = 0) -> Iterator[Any]:
     """The page objects (as indirect references) under a page-tree node, depth- and count-bounded."""
     if depth > 32 or not isinstance(node, generic.IndirectObject):
         return
@@ -84,10 +84,10 @@ def _page_refs(node: Any, depth: int = 0) -> Iterator[Any]:
     elif "/Kids" in obj:
         kids = obj["/Kids"]
         for i in range(min(len(kids), MAX_PAGES)):
-            yield from _page_refs(kids.raw_get(i), depth + 1)
+            yield from page_refs(kids.raw_get(i), depth + 1)
 
 
-def _annots(page: Any) -> list[Any]:
+def annots(page: Any) -> list[Any]:
     """The entries of a page's /Annots as written; a direct annotation dictionary is refused."""
     raw = page.raw_get("/Annots") if "/Annots" in page else None
     if raw is None:
@@ -113,7 +113,7 @@ class AddedAnnotationRule(QualifiedWhitelistRule):
     def apply_qualified(self, old: Any, new: Any) -> Iterable[tuple[ModificationLevel, ReferenceUpdate]]:
         changed = set(new.explicit_refs_in_revision())
         try:
-            pages = list(_page_refs(new.root.raw_get("/Pages")))
+            pages = list(page_refs(new.root.raw_get("/Pages")))
         except Exception:
             return
         for page_ref in pages:
@@ -139,8 +139,8 @@ class AddedAnnotationRule(QualifiedWhitelistRule):
             updated.append(_ref(raw))
         if not updated or (old_raw is None and new_raw is None):
             return []
-        before = [_ref(a) for a in _annots(old_page)]
-        after = [_ref(a) for a in _annots(new_page)]
+        before = [_ref(a) for a in annots(old_page)]
+        after = [_ref(a) for a in annots(new_page)]
         added = after[len(before) :]
         if after[: len(before)] != before or not added:
             return []

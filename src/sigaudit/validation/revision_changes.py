@@ -34,7 +34,7 @@ from pyhanko.sign.diff_analysis import (
 from pyhanko.sign.fields import FieldMDPSpec, MDPPerm
 
 from ..model import ChangeCategory, Permission
-from .change_rules import MARKUP_SUBTYPES
+from .change_rules import MARKUP_SUBTYPES, annots, page_refs
 
 # What each permission allows (ISO 32000-1 12.8.2.2; validation data: ISO 32000-2 12.8.4.3).
 ALLOWED: dict[Permission, frozenset[ChangeCategory]] = {
@@ -78,6 +78,10 @@ class RevisionChange:
     categories: frozenset[ChangeCategory]
     level: ModificationLevel | None  # pyHanko's level; None when the rules could not explain it
     problem: str | None  # why it is UNDEFINED, in pyHanko's words (named further by the engine)
+    # Widgets of fields that were empty before this revision and are filled in it: (1-based page,
+    # (left, bottom, right, top)). What they draw is explained by the fill; a field that showed a value
+    # and shows another is not (a shadow "replace via overwrite"), so the visual check compares it.
+    filled_widgets: tuple[tuple[int, tuple[float, float, float, float]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,7 @@ class ChainedDiffPolicy(DiffPolicy):
     def __init__(self, inner: StandardDiffPolicy) -> None:
         self.inner = inner
         self._done: dict[tuple[int, str, Any], DiffResult | SuspiciousModification] = {}
-        self._categories: dict[int, frozenset[ChangeCategory]] = {}
+        self._categories: dict[int, Classified] = {}
 
     @property
     def revisions_analysed(self) -> int:
@@ -169,8 +173,8 @@ class ChainedDiffPolicy(DiffPolicy):
             if isinstance(outcome, SuspiciousModification):
                 change = RevisionChange(revision, frozenset({ChangeCategory.UNDEFINED}), None, str(outcome))
             else:
-                categories = self._classify(reader, revision, outcome)
-                change = RevisionChange(revision, categories, outcome.modification_level, None)
+                categories, filled = self._classify(reader, revision, outcome)
+                change = RevisionChange(revision, categories, outcome.modification_level, None, filled)
             revisions.append(change)
         refused = tuple(r for r in revisions if not r.categories <= ALLOWED[permission])
         return SignatureChanges(permission, field_mdp_spec is not None, tuple(revisions), refused)
@@ -190,19 +194,23 @@ class ChainedDiffPolicy(DiffPolicy):
                 self._done[key] = SuspiciousModification(f"revision {revision} cannot be read: {exc}")
         return self._done[key]
 
-    def _classify(
-        self, reader: PdfFileReader, revision: int, result: DiffResult
-    ) -> frozenset[ChangeCategory]:
+    def _classify(self, reader: PdfFileReader, revision: int, result: DiffResult) -> Classified:
         if revision not in self._categories:
             self._categories[revision] = classify(reader, revision, result)
         return self._categories[revision]
 
 
-def classify(reader: PdfFileReader, revision: int, result: DiffResult) -> frozenset[ChangeCategory]:
-    """The categories of an explained revision, from pyHanko's level and the objects it wrote."""
+Box = tuple[float, float, float, float]
+Classified = tuple[frozenset[ChangeCategory], tuple[tuple[int, Box], ...]]
+
+
+def classify(reader: PdfFileReader, revision: int, result: DiffResult) -> Classified:
+    """The categories of an explained revision, from pyHanko's level and the objects it wrote, and the
+    widgets of the fields it filled from empty."""
     old: Any = reader.get_historical_resolver(revision - 1)
     new: Any = reader.get_historical_resolver(revision)
     found: set[ChangeCategory] = set()
+    filled: list[tuple[int, Box]] = []
     for ref in new.explicit_refs_in_revision():
         try:
             obj = new(ref)
@@ -219,13 +227,52 @@ def classify(reader: PdfFileReader, revision: int, result: DiffResult) -> frozen
             found.add(ChangeCategory.INCOMING_STAMP if _is_incoming_stamp(obj) else ChangeCategory.ANNOTATION)
         elif ("/FT" in obj or "/Parent" in obj) and _existed(old, ref) and _value_changed(old(ref), obj):
             found.add(ChangeCategory.FORM_FILL)  # (pyHanko's changed_form_fields also lists untouched ones)
+            if _was_empty(old(ref)):
+                filled.extend(_widget_boxes(new, ref, obj))
     if _dss_changed(old, new):
         found.add(ChangeCategory.DSS)
     if ChangeCategory.SIGNATURE in found:
         found.discard(ChangeCategory.FORM_FILL)  # the signature field's /V is its value
     if ChangeCategory.INCOMING_STAMP in found and ChangeCategory.ANNOTATION in found:
         found.discard(ChangeCategory.ANNOTATION)  # a stamp's pop-up or a comment beside it
-    return frozenset(found) if found else frozenset({ChangeCategory.DSS})  # bookkeeping only: LTA level
+    categories = frozenset(found) if found else frozenset({ChangeCategory.DSS})  # bookkeeping: LTA level
+    return categories, tuple(dict.fromkeys(filled))
+
+
+_EMPTY = (None, "", "/Off")
+
+
+def _was_empty(field: Any) -> bool:
+    """A field (or kid widget) showed no value: no /V (or an empty one) and no "on" state."""
+    value = field.get("/V")
+    empty_value = value in _EMPTY or (isinstance(value, generic.ArrayObject) and not value)
+    return empty_value and field.get("/AS") in _EMPTY
+
+
+def _widget_boxes(new: Any, ref: Any, field: Any) -> list[tuple[int, Box]]:
+    """The (page, rectangle) of a field's widgets: itself when it has a /Rect, else its /Kids."""
+    widgets = [(ref, field)] if "/Rect" in field else []
+    if "/Kids" in field:
+        kids = field["/Kids"]
+        widgets += [(kids.raw_get(i), kids[i]) for i in range(min(len(kids), 1_000))]
+    pages = _annotation_pages(new)
+    boxes = []
+    for widget_ref, widget in widgets:
+        page = pages.get((widget_ref.idnum, widget_ref.generation))
+        rect = widget.get("/Rect")
+        if page is not None and isinstance(rect, generic.ArrayObject) and len(rect) == 4:
+            x0, y0, x1, y1 = (float(v) for v in rect)
+            boxes.append((page, (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))))
+    return boxes
+
+
+def _annotation_pages(new: Any) -> dict[tuple[int, int], int]:
+    """Which (1-based) page lists each annotation reference in its /Annots."""
+    found: dict[tuple[int, int], int] = {}
+    for number, page_ref in enumerate(page_refs(new.root.raw_get("/Pages")), start=1):
+        for annot in annots(page_ref.get_object()):
+            found.setdefault((annot.idnum, annot.generation), number)
+    return found
 
 
 def _existed(old: Any, ref: Any) -> bool:
