@@ -13,7 +13,11 @@ permitted categories do not explain.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from io import BytesIO
+
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from ..model import ChangeCategory
 from .revision_changes import SignatureChanges
@@ -29,6 +33,18 @@ DRAWABLE = frozenset(
     }
 )
 SHOWN_DIFFERS_WORDS = "what is shown differs from what was signed"
+UNREADABLE_AFTER_WORDS = (
+    "the file after the signed revision cannot be read: what a reader shows cannot be checked against what "
+    "was signed"
+)
+OBJECT_AFTER_WORDS = (
+    "an object is defined after the file's last revision, outside every cross-reference section: readers "
+    "that rebuild the cross-reference table show it instead of what was signed"
+)
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]")
+_OBJECT = re.compile(rb"(?<![0-9])\d{1,10}\s+\d{1,5}\s+obj\b")
+_EOF = b"%%EOF"
+MAX_CANDIDATES = 64
 
 
 @dataclass(frozen=True)
@@ -59,3 +75,29 @@ def after_signing(
     explained = [(page, Rect(*box)) for r in changes.revisions for page, box in r.filled_widgets]
     visual = compare_revisions(data[:signed_end], data, limits, explained)
     return AfterSigning(changes, visual)
+
+
+def object_after_last_revision(data: bytes) -> bool:
+    """Whether an object definition (``N G obj``) follows the file's last %%EOF (an incremental-saving
+    attack without a cross-reference section: pyHanko never sees it, a repairing reader does)."""
+    end = data.rfind(_EOF)
+    return end >= 0 and _OBJECT.search(data, end + len(_EOF)) is not None
+
+
+def readable_signed_revisions(data: bytes) -> list[int]:
+    """Where the signed revisions of a file that cannot be read whole end, for those that can be read
+    alone: the end (second range's end) of each /ByteRange found in the bytes, shorter than the file,
+    whose prefix pyHanko reads; longest first. For a file whose later revisions are broken, these are
+    the revisions whose signatures can still be judged (and the change after them refused)."""
+    ends = sorted(
+        {int(m.group(3)) + int(m.group(4)) for m in _BYTE_RANGE.finditer(data)},
+        reverse=True,
+    )
+    readable = []
+    for end in [e for e in ends if 0 < e < len(data)][:MAX_CANDIDATES]:
+        try:
+            _ = PdfFileReader(BytesIO(data[:end]), strict=False).root
+        except Exception:
+            continue
+        readable.append(end)
+    return readable
