@@ -27,14 +27,20 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from asn1crypto import cms
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name, pdf_string
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,6 +67,7 @@ from realsign import (  # noqa: E402
     resign_last,
     timestamper,
 )
+from realsign import sign as realsign_sign  # noqa: E402  (strict=False: reads hybrid files)
 
 CHECKBOX, RADIO, COMBO, LISTBOX = "DaXem", "DoKhan", "NoiNhan", "LinhVuc"
 ITEXT_FIELD = "Sig_iText"
@@ -424,13 +431,105 @@ def build_legit_cases(workdir: Path) -> list[LegitCase]:
     return cases
 
 
+def hybrid_reference(pdf: bytes) -> bytes:
+    """``pdf`` with an update as office suites write it: a classic cross-reference section whose trailer
+    names a cross-reference stream (/XRefStm) for an object kept in an object stream (a hybrid-reference
+    file, ISO 32000-1 7.5.8.4), which strict parsing refuses to validate."""
+    reader = PdfFileReader(io.BytesIO(pdf))
+    size, root = int(reader.trailer["/Size"]), reader.trailer.raw_get("/Root")
+    prev = int(re.findall(rb"startxref\s+(\d+)", pdf)[-1])
+    member, objstm, xrefstm = size, size + 1, size + 2
+    head = b"%d 0 " % member
+    packed = head + b"<< /Producer (office suite) >>"
+    out = bytearray(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    objstm_at = len(out)
+    out += b"%d 0 obj\n<< /Type /ObjStm /N 1 /First %d /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (
+        objstm,
+        len(head),
+        len(packed),
+        packed,
+    )
+    row = bytes([2]) + objstm.to_bytes(4, "big") + (0).to_bytes(2, "big")  # "in object stream objstm, 0"
+    xref_at = len(out)
+    out += b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Index [%d 1] /Length %d >>\nstream\n" % (
+        xrefstm,
+        xrefstm + 1,
+        member,
+        len(row),
+    )
+    out += row + b"\nendstream\nendobj\n"
+    table_at = len(out)
+    out += b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \n" % (objstm, objstm_at)
+    out += b"trailer\n<< /Size %d /Root %d %d R /Prev %d /XRefStm %d >>\n" % (
+        xrefstm + 1,
+        root.idnum,
+        root.generation,
+        prev,
+        xref_at,
+    )
+    return bytes(out + b"startxref\n%d\n%%%%EOF\n" % table_at)
+
+
+def second_signer_info(pdf: bytes, cred: Credential) -> bytes:
+    """The last signature's CMS with a second SignerInfo: ``cred`` signs the same signed attributes
+    (so the same document digest), and its certificate is added; the /Contents room must hold it."""
+    _, first_end, second_start, _ = last_byte_range(pdf)
+    hexed = pdf[first_end + 1 : second_start - 1]
+    der = bytes.fromhex(hexed.decode())
+    info = cms.ContentInfo.load(der)
+    info = cms.ContentInfo.load(der[: len(info.dump())])  # without the zero padding
+    signed_data = info["content"]
+    first = signed_data["signer_infos"][0]
+    cert = asn1_x509.Certificate.load(cred.cert.public_bytes(serialization.Encoding.DER))
+    attrs = first["signed_attrs"]
+    value = cred.key.sign(attrs.untag().dump(), padding.PKCS1v15(), hashes.SHA256())
+    sid = cms.IssuerAndSerialNumber({"issuer": cert.issuer, "serial_number": cert.serial_number})
+    second = cms.SignerInfo(
+        {
+            "version": "v1",
+            "sid": cms.SignerIdentifier({"issuer_and_serial_number": sid}),
+            "digest_algorithm": first["digest_algorithm"],
+            "signed_attrs": attrs,
+            "signature_algorithm": {"algorithm": "rsassa_pkcs1v15"},
+            "signature": value,
+        }
+    )
+    signed_data["signer_infos"] = cms.SignerInfos([first, second])
+    certs = [*signed_data["certificates"], cms.CertificateChoices({"certificate": cert})]
+    signed_data["certificates"] = cms.CertificateSet(certs)
+    new = info.dump(force=True).hex().upper().encode()
+    assert len(new) <= len(hexed), "no room for the second SignerInfo"
+    return pdf[: first_end + 1] + new.ljust(len(hexed), b"0") + pdf[second_start - 1 :]
+
+
+def build_odd_cases() -> list[LegitCase]:
+    """Odd but legal files (issue 17, item 4): a hybrid-reference file signed; a signature whose CMS
+    holds two SignerInfos (a person's and an agency's key over the same signed attributes)."""
+    issuer = load_issuer(DEMO_PKI)
+    person = issue(issuer, cn="Nguyễn Văn Thử", uid="CCCD:001090000003")
+    hybrid = realsign_sign(hybrid_reference(prepared_letter()), person, field=PERSONAL)
+    w = IncrementalPdfFileWriter(io.BytesIO(prepared_letter()))
+    meta = signers.PdfSignatureMetadata(field_name=PERSONAL)
+    roomy = (
+        signers.PdfSigner(meta, signer=pyhanko_signer(person)).sign_pdf(w, bytes_reserved=16384).getvalue()
+    )
+    two = second_signer_info(roomy, issue(issuer))
+    odd = "odd-but-legal"
+    return [
+        LegitCase(
+            "pyhanko-hybrid-reference", "pyhanko", odd, "a hybrid-reference file, signed", hybrid, "none"
+        ),
+        LegitCase("pyhanko-two-signer-infos", "pyhanko", odd, "a CMS with two SignerInfos", two, "none"),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="folder to write the files into")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="legit-") as tmp:
-        cases = build_legit_cases(Path(tmp))
+        cases = [*build_legit_cases(Path(tmp)), *build_odd_cases()]
     index = []
     for case in cases:
         (args.out / f"{case.name}.pdf").write_bytes(case.data)

@@ -105,3 +105,31 @@ def test_legitimate_change_keeps_the_document_valid(
         assert sig.changes in (Changes.PERMITTED, Changes.NONE), sig.changes_reason
     # the signature the change follows (field order is not signing order)
     assert any(s.changes == Changes.PERMITTED for s in outcome.signatures), outcome.reason
+
+
+@pytest.fixture(scope="module")
+def odd_cases() -> dict[str, legit.LegitCase]:
+    return {c.name: c for c in legit.build_odd_cases()}
+
+
+@pytest.mark.xfail(strict=True, reason="issue 17: today indeterminate (strict parsing refuses hybrid files)")
+def test_a_hybrid_reference_file_is_judged_through_the_lenient_parser(
+    odd_cases: dict[str, legit.LegitCase], demo_trust: TrustConfig
+) -> None:
+    outcome = validate_pdf(odd_cases["pyhanko-hybrid-reference"].data, demo_trust)
+    assert outcome.verdict == Verdict.VALID, outcome.reason
+    assert any("lenient" in n for n in outcome.notes), outcome.notes
+
+
+def test_two_signer_infos_are_never_unreadable(
+    odd_cases: dict[str, legit.LegitCase], demo_trust: TrustConfig
+) -> None:
+    outcome = validate_pdf(odd_cases["pyhanko-two-signer-infos"].data, demo_trust)
+    assert outcome.verdict != Verdict.UNREADABLE, outcome.reason
+
+
+@pytest.mark.xfail(strict=True, reason="issue 17: today invalid ('signer_infos should contain exactly one')")
+def test_two_signer_infos_are_judged(odd_cases: dict[str, legit.LegitCase], demo_trust: TrustConfig) -> None:
+    """Both SignerInfos sign the same attributes with keys of the demo intermediate: valid."""
+    outcome = validate_pdf(odd_cases["pyhanko-two-signer-infos"].data, demo_trust)
+    assert outcome.verdict == Verdict.VALID, outcome.reason
