@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import enum
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,9 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+# PDFium is not thread-safe (pypdfium2's documentation): one comparison at a time per process (Dask
+# workers run several threads).
+_PDFIUM = threading.Lock()
 # The renderer's anti-aliasing can bleed a pixel or two past an annotation's rectangle.
 MARGIN_PX = 2
 WHITE = 0xFF
@@ -107,7 +111,7 @@ def compare_revisions(
     limits = limits or VisualLimits()
     start = time.monotonic()
     try:
-        with _open(signed) as old_doc, _open(current) as new_doc:
+        with _PDFIUM, _open(signed) as old_doc, _open(current) as new_doc:
             return _compare(old_doc, new_doc, limits, explained, start)
     except pdfium.PdfiumError as exc:
         return VisualCheck(
