@@ -1512,6 +1512,9 @@ def check_outcome(outcome: Any) -> str | None:
 
 def _worker(conn: Connection, trust_files: tuple[str, str], memory_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    from sigaudit.validation.worker import prepare
+
+    prepare()  # as sigaudit's own workers do: engine loaded, speed-ups applied, before the memory limit
     _limit_memory(memory_mb)
     from sigaudit.validation.engine import validate_pdf
     from sigaudit.validation.trust import build_trust

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the "changes after signing" corpus: real signed files changed afterwards, harmless or hostile.
 
-DOMAIN.md §8: changes after signing range from harmless (a comment, a form fill, LTV data) to forged
+docs/domain.md: changes after signing range from harmless (a comment, a form fill, LTV data) to forged
 content (incremental-saving, shadow and signature-wrapping attacks). Every file here is signed by pyHanko
 with a key issued by the demo intermediate CA, then changed with pyHanko's IncrementalPdfFileWriter or
 by raw byte edits, as an attacker would. Each case declares the verdict and per-signature ``changes``
@@ -19,21 +19,38 @@ Classes (the attacks follow Mainka et al., "Shadow attacks", NDSS 2021, and Mlad
 - ``certification``: DocMDP P=1/2/3 and a FieldMDP lock, each with allowed and forbidden later changes.
 
 More shadow classes (hide via referenced object, form-via-form; replace via overwrite, via object
-stream; hide-and-replace with an unparseable update) and ISA variants are in ``shadow_attacks.py``.
+stream; hide-and-replace with an unparseable update) and ISA variants are in ``shadow_attacks.py``
+(issue 17); ``--out`` writes them with the rest, and the tests import
+``shadow_attacks.build_shadow_cases``.
 
-Run ``python scripts/make_attack_files.py --out DIR`` to write the files (both modules' cases) and
-``index.json``; the tests import :func:`build_cases` and ``shadow_attacks.build_shadow_cases``.
+Besides the PDFs, :func:`overlapping_zip` builds the "better zip bomb" (Fifield, WOOT 2019) the walker
+must refuse: many central-directory entries pointing at one deflate stream, each inflating it again.
+
+Run ``python scripts/make_attack_files.py --out DIR`` to write the files and ``index.json`` (and
+``overlapping-entries.zip``: ``--bomb-entries``, ``--bomb-mib`` set its size; 45 and 190 reproduce the
+8 GiB case of issue 16); the tests import :func:`build_cases` and :func:`overlapping_zip`.
+
+Oversized edXML packages (docs/inputs.md, edXML packages) are written in pieces, never held whole,
+so that the worst sizes can be built on any machine: :func:`write_flat_edxml` (a valid header followed
+by N empty elements: 125 M of them make 500 MB) and :func:`write_edxml_attachment` (one attachment of
+N bytes, base64 in 76-character lines: 300 MiB make a 420 MB package). ``--edxml-elements N`` and
+``--edxml-attachment-bytes N`` write them into ``--out``; ``--no-pdf`` leaves the PDF corpus out.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import io
 import json
+import random
 import re
+import struct
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
@@ -145,7 +162,7 @@ def prepared_letter(*, widget_page_entry: bool = False) -> bytes:
             pdf_name("/Rect"): generic.ArrayObject([generic.NumberObject(n) for n in (72, 40, 300, 60)]),
             pdf_name("/DA"): pdf_string("/FH 10 Tf 0 g"),
             # no /P: pyHanko 0.38 cannot clear the second path to the page it opens, and then calls
-            # every later signature an unexplained change (see README, Verdicts, known limits)
+            # every later signature an unexplained change (see docs/verdicts.md, known limits)
         }
     )
     if widget_page_entry:
@@ -656,11 +673,113 @@ def build_cases(issuer: Issuer | None = None) -> list[Case]:
     return cases
 
 
+def overlapping_zip(entries: int = 10, size: int = 2 * 1024 * 1024, name: str = "cong-van.pdf") -> bytes:
+    """A ZIP whose ``entries`` central-directory entries all point at one local header and one deflate
+    stream of ``size`` bytes (a PDF header, then every 100 kB 1 kB of pseudo-random bytes and zeros:
+    about 90:1, under the 200:1 ratio guard). All entries carry the header's name, so a reader that
+    does not check for overlap inflates the stream once per entry: ``entries`` × ``size`` bytes."""
+    noise = random.Random(16)
+    chunks = (noise.randbytes(1000) + bytes(99_000) for _ in range(size // 100_000 + 1))
+    payload = (b"%PDF-1.7\n" + b"".join(chunks))[:size]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(name, payload)
+    data = buf.getvalue()
+    eocd = data.rindex(b"PK\x05\x06")
+    cd_size, cd_offset = struct.unpack("<II", data[eocd + 12 : eocd + 20])
+    central = data[cd_offset : cd_offset + cd_size]  # the one entry, at header offset 0
+    tail = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, entries, entries, cd_size * entries, cd_offset, 0)
+    return data[:cd_offset] + central * entries + tail
+
+
+# --------------------------------------------------------------------------------------
+# Oversized edXML packages, written in pieces
+# --------------------------------------------------------------------------------------
+
+EDXML_NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
+_EDXML_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    f'<edXML xmlns="{EDXML_NS}"><edXMLEnvelope><edXMLHeader><MessageHeader>'
+    "<From><OrganId>000.00.01.H44</OrganId><OrganName>Văn phòng UBND tỉnh Phú Thọ</OrganName></From>"
+    "<To><OrganId>000.00.12.H44</OrganId><OrganName>Sở Nội vụ tỉnh Phú Thọ</OrganName></To>"
+    "<Code><CodeNumber>15</CodeNumber><CodeNotation>UBND-VP</CodeNotation></Code>"
+    "<PromulgationInfo><PromulgationDate>2024/03/12</PromulgationDate></PromulgationInfo>"
+    "<DocumentType><Type>1</Type><TypeName>Công văn</TypeName></DocumentType>"
+    "<Subject>V/v gói tin rất lớn</Subject>"
+    "<SignerInfo><FullName>Nguyễn Văn An</FullName></SignerInfo>"
+    "<DocumentId>000.00.01.H44,2024/03/12,15/UBND-VP</DocumentId>"
+    "</MessageHeader><TraceHeaderList><Bussiness><BussinessDocType>0</BussinessDocType></Bussiness>"
+    "</TraceHeaderList></edXMLHeader></edXMLEnvelope>"
+).encode()
+_EDXML_TAIL = b"</edXML>"
+
+
+def write_flat_edxml(out: BinaryIO, elements: int) -> int:
+    """A package whose header is valid, followed by ``elements`` empty ``<a/>`` elements side by side
+    (4 bytes each): a tree of them costs about 90 bytes per element. Returns the bytes written."""
+    written = out.write(_EDXML_HEAD + b"<Padding>")
+    block = b"<a/>" * 65_536
+    left = elements
+    while left:
+        step = min(left, 65_536)
+        written += out.write(block if step == 65_536 else b"<a/>" * step)
+        left -= step
+    return written + out.write(b"</Padding>" + _EDXML_TAIL)
+
+
+def write_edxml_attachment(out: BinaryIO, size: int, name: str = "lon.pdf") -> int:
+    """A package with one attachment of ``size`` bytes (a PDF header, then filler), base64 in
+    76-character lines as producers write it. Returns the bytes written."""
+    written = out.write(
+        _EDXML_HEAD
+        + b"<AttachmentEncoded><Attachment><ContentId>cid:1</ContentId>"
+        + f"<AttachmentName>{name}</AttachmentName>".encode()
+        + b"<ContentType>application/pdf</ContentType><ContentTransferEncoded>\n"
+    )
+    chunk = 57 * 16_384  # a multiple of 57 bytes: each chunk encodes to whole 76-character lines
+    header = b"%PDF-1.7\n% filler follows\n"
+    filler = (header + b"0" * chunk)[:chunk]
+    left = size
+    first = True
+    while left:
+        piece = (filler if first else b"0" * chunk)[: min(left, chunk)]
+        first = False
+        encoded = base64.b64encode(piece)
+        lines = b"\n".join(encoded[i : i + 76] for i in range(0, len(encoded), 76))
+        written += out.write(lines + b"\n")
+        left -= len(piece)
+    return written + out.write(b"</ContentTransferEncoded></Attachment></AttachmentEncoded>" + _EDXML_TAIL)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="folder to write the files into")
+    parser.add_argument("--bomb-entries", type=int, default=10, help="entries of overlapping-entries.zip")
+    parser.add_argument("--bomb-mib", type=int, default=2, help="MiB of its one shared deflate stream")
+    parser.add_argument(
+        "--edxml-elements",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also write flat-edxml-N.xml (N empty elements)",
+    )
+    parser.add_argument(
+        "--edxml-attachment-bytes", type=int, default=0, metavar="N",
+        help="also write edxml-attachment-N.xml (one attachment of N bytes)",
+    )  # fmt: skip
+    parser.add_argument("--no-pdf", action="store_true", help="write only the edXML packages asked for")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.edxml_elements:
+        with open(args.out / f"flat-edxml-{args.edxml_elements}.xml", "wb") as handle:
+            print(f"{write_flat_edxml(handle, args.edxml_elements)} bytes in {handle.name}")
+    if args.edxml_attachment_bytes:
+        with open(args.out / f"edxml-attachment-{args.edxml_attachment_bytes}.xml", "wb") as handle:
+            print(f"{write_edxml_attachment(handle, args.edxml_attachment_bytes)} bytes in {handle.name}")
+    if args.no_pdf:
+        return 0
+    bomb = overlapping_zip(args.bomb_entries, args.bomb_mib * 1024 * 1024)
+    (args.out / "overlapping-entries.zip").write_bytes(bomb)
     from shadow_attacks import build_shadow_cases  # issue 17's classes, in their own module
 
     index = []

@@ -2,7 +2,7 @@
 """Build a corpus of PDFs signed by three independent signers: iText 5, poppler's pdfsig and pyHanko.
 
 Real Vietnamese archives hold signatures from iText-based signing tools, NSS-based ones and others
-(DOMAIN.md §8); each writer has its quirks, so the validator is tested against all three. Keys (RSA
+(docs/domain.md); each writer has its quirks, so the validator is tested against all three. Keys (RSA
 2048/3072, ECDSA P-256/P-384) are issued by the demo intermediate CA (its DEMO-ONLY key is in
 ``demo/pki/``), each signer signs one unsigned sample letter with each key and each digest it offers.
 

@@ -67,7 +67,14 @@ def _name(cn: str) -> x509.Name:
 class Pki:
     """A root CA (the trust anchor) issuing signers and a TSA directly."""
 
-    def __init__(self, name: str = "TEST Revocation Root") -> None:
+    def __init__(
+        self,
+        name: str = "TEST Revocation Root",
+        *,
+        not_before: dt.datetime = dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        not_after: dt.datetime = dt.datetime(2045, 1, 1, tzinfo=dt.UTC),
+    ) -> None:
+        """``not_before``/``not_after``: the root's validity period (an expired root, one not yet valid)."""
         key = rsa.generate_private_key(65537, 2048)
         self.root = Cred(
             x509.CertificateBuilder()
@@ -75,8 +82,8 @@ class Pki:
             .issuer_name(_name(name))
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(utc(2020))
-            .not_valid_after(utc(2045))
+            .not_valid_before(not_before)
+            .not_valid_after(not_after)
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .add_extension(
                 x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True

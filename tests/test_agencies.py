@@ -1,4 +1,4 @@
-"""Agency levels: the registry entry valid at the document's date, DOMAIN §5's name rules, else unknown.
+"""Agency levels: the registry entry valid at the document's date, the name rules, else unknown.
 
 The end-to-end tests scan a real archive (edXML packages carrying signed sample PDFs and a register
 with its files) against a registry that spans the 2025-07-01 two-tier reform: Lâm Thao district is

@@ -3,18 +3,22 @@ refused without reading files or opening sockets. Packages are built by tests/ed
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import json
 import os
 import socket
 import subprocess
 import sys
+import tracemalloc
 import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from edxml_fixtures import (
     RECIPIENTS,
@@ -30,11 +34,23 @@ from edxml_fixtures import (
     status_package,
     truncated,
 )
+from sigaudit.cli import main
 from sigaudit.model import Skipped
-from sigaudit.sources.edxml import BusinessType, looks_like_edxml, read_package, safe_attachment_name
+from sigaudit.sources.edxml import (
+    MAX_ELEMENTS,
+    MAX_TEXT_CHARS,
+    BusinessType,
+    looks_like_edxml,
+    read_package,
+    safe_attachment_name,
+)
 from sigaudit.sources.walk import Candidate, ManifestFound, WalkLimits, _walk_edxml, walk
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+
+from make_attack_files import write_edxml_attachment, write_flat_edxml  # noqa: E402
+
 LIMITS = WalkLimits()
 REFUSED = "XML with a DTD or entity declarations refused"
 
@@ -237,6 +253,117 @@ def test_an_attachment_over_the_size_limit_is_refused_before_decoding() -> None:
     assert docs[1].data == b"%PDF-1.7 small" and docs[1].error is None
 
 
+# --- budgets: hostile sizes are refused while parsing, attachments never held as text ---------------
+
+TOO_MANY = f"more than {MAX_ELEMENTS} XML elements; refused before reading further"
+TOO_MUCH_TEXT = (
+    f"more than {MAX_TEXT_CHARS} characters of text outside attachments; refused before reading further"
+)
+
+
+def _flat(elements: int) -> bytes:
+    buf = io.BytesIO()
+    write_flat_edxml(buf, elements)
+    return buf.getvalue()
+
+
+def _with_attachment(size: int) -> bytes:
+    buf = io.BytesIO()
+    write_edxml_attachment(buf, size)
+    return buf.getvalue()
+
+
+def _peak_while(read: Any) -> tuple[Any, int]:
+    """What ``read()`` returns and the most Python memory it held at once (expat's buffers included)."""
+    tracemalloc.start()
+    try:
+        result = read()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_flat_package_past_the_element_budget_is_refused_with_the_reason() -> None:
+    data = _flat(200_000)  # the small version of a 500 MB file of 125 M empty elements
+    assert looks_like_edxml(data)
+    pkg, peak = _peak_while(lambda: read_package(data, LIMITS))
+    assert (pkg.parsed, pkg.problems, pkg.attachments) == (False, (TOO_MANY,), ())
+    assert peak < 40 * 1024 * 1024  # a tree of every element would take about 90 bytes each, and more
+    # Within the budget the same shape is read (it is only odd, not hostile).
+    assert read_package(_flat(MAX_ELEMENTS - 100), LIMITS).parsed
+
+
+def test_text_past_the_budget_outside_attachments_is_refused() -> None:
+    subject = "Trích yếu " * (MAX_TEXT_CHARS // 10 + 1)
+    data = _good().replace(b"<edXML:Subject>", b"<edXML:Subject>" + subject.encode(), 1)
+    assert read_package(data, LIMITS).problems == (TOO_MUCH_TEXT,)
+    attribute = _good().replace(b"<edXML:Subject>", f'<edXML:Subject x="{subject}">'.encode(), 1)
+    assert read_package(attribute, LIMITS).problems == (TOO_MUCH_TEXT,)
+
+
+def test_a_large_attachment_is_decoded_as_it_streams_never_held_as_text() -> None:
+    size = 16 * 1024 * 1024  # 21 MiB of base64 in 76-character lines, fed to the parser 1 MiB at a time
+    data = _with_attachment(size)
+    pkg, peak = _peak_while(lambda: read_package(data, LIMITS))
+    [att] = pkg.attachments
+    assert att.problem is None and att.data is not None and len(att.data) == size
+    assert att.data.startswith(b"%PDF-1.7\n% filler follows\n000") and att.data.rstrip(b"0").endswith(
+        b"follows\n"
+    )
+    # The decoded bytes while they grow (1.45x measured) and a few pieces: under twice the bytes. The
+    # text, its whitespace-free copy and the bytes, held together, came to 3.6 times the bytes.
+    assert peak < size * 2
+
+
+def test_an_attachment_past_the_limit_is_refused_while_streaming_with_its_size() -> None:
+    data = _with_attachment(24 * 1024 * 1024)
+    limits = WalkLimits(max_file_bytes=1024 * 1024)
+    pkg, peak = _peak_while(lambda: read_package(data, limits))
+    [att] = pkg.attachments
+    assert att.data is None
+    assert (
+        att.problem
+        == f"attachment too large (about {24 * 1024 * 1024} bytes decoded, limit {1024 * 1024}); not decoded"
+    )
+    assert pkg.problems == (f"attachment 1 (lon.pdf): {att.problem}",)
+    # Counting went on past the limit, decoding and keeping did not: 8.5 MiB measured, where the text
+    # alone (32 MiB) was held before.
+    assert peak < 12 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"YWJj ZA=\n=",  # padding split by a line break
+        b"YWJjZA",  # padding dropped
+        b"YWJjZA==YWJj",  # data after the padding
+        b"YW*JjZA==",  # not base64
+        b"YWJjZ",  # one character too many
+        b"",
+    ],
+)
+def test_streamed_base64_reads_as_a_whole_decode_would(content: bytes) -> None:
+    data = package([Att("c.pdf", b"abcd")]).replace(b"YWJjZA==", content)
+    [att] = read_package(data, LIMITS).attachments
+    try:
+        text = content.decode()
+        compact = "".join(text.split())
+        expected = (base64.b64decode(compact + "=" * (-len(compact) % 4), validate=True), None)
+    except (binascii.Error, ValueError) as exc:
+        expected = (None, f"content is not valid base64 ({exc})")
+    assert (att.data, att.problem) == expected
+
+
+def test_a_hostile_package_is_one_skipped_file_and_the_walk_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "a-phang.xml").write_bytes(_flat(200_000))
+    (tmp_path / "b-goi.xml").write_bytes(_good())
+    events = list(walk([tmp_path], LIMITS))
+    skipped = [e for e in events if isinstance(e, Skipped)]
+    assert skipped == [Skipped(f"{tmp_path.name}/a-phang.xml", f"edXML package not read: {TOO_MANY}")]
+    [doc] = [e for e in events if isinstance(e, Candidate)]
+    assert doc.path == f"{tmp_path.name}/b-goi.xml!/1-15-UBND-VP.pdf" and doc.data == sample_pdf(VALID_PDF)
+
+
 def test_a_package_over_the_file_limit_is_not_read(tmp_path: Path) -> None:
     data = package([Att("lon.pdf", b"%PDF-1.7\n" + os.urandom(30_000))])
     (tmp_path / "goi.xml").write_bytes(data)
@@ -328,6 +455,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "ten-nguy-hiem.xml": package(
             [Att("../../etc/x", pdf), Att("/etc/passwd", b"plain text\n", content_type="text/plain")]
         ),
+        "phang-200k.xml": _flat(200_000),
     }
     for name, data in hostile.items():
         (root / "nguy-hiem" / name).write_bytes(data)
@@ -419,6 +547,7 @@ def test_cli_hostile_packages_are_refused_with_reasons_and_read_nothing(scanned:
         assert skipped[name].startswith(f"edXML package not read: {REFUSED}: DTDForbidden"), name
     assert "system_id='http://127.0.0.1:9/edxml.dtd'" in skipped["dtd-only.xml"]
     assert skipped["truncated.xml"].startswith("edXML package not read: not well-formed XML: ")
+    assert skipped["phang-200k.xml"] == f"edXML package not read: {TOO_MANY}"
     docs = {d["path"]: d for d in report["documents"]}
     assert docs["lien-thong/nguy-hiem/ten-nguy-hiem.xml!/1-x"]["verdict"] == "valid"
     passwd = docs["lien-thong/nguy-hiem/ten-nguy-hiem.xml!/2-passwd"]
@@ -429,3 +558,19 @@ def test_cli_hostile_packages_are_refused_with_reasons_and_read_nothing(scanned:
     assert "Traceback" not in scanned["proc"].stderr
     # 1 package + 2 in the ZIP + 3 variations + 2 attachments with hostile names
     assert report["summary"]["all_total"]["documents"] == 8
+
+
+def test_cli_max_file_mb_bounds_what_the_scan_reads(tmp_path: Path) -> None:
+    """--max-file-mb lowers the largest file read into this process's memory (default 512 MiB)."""
+    data = _with_attachment(1024 * 1024)  # 1.4 MB of XML
+    (tmp_path / "goi-lon.xml").write_bytes(data)
+    out = tmp_path / "out.json"
+    args = ["scan", str(tmp_path / "goi-lon.xml"), "--no-store", "-q", "-j", "1", "--json", str(out)]
+    result = CliRunner().invoke(main, [*args, "--max-file-mb", "1"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text("utf-8"))
+    assert report["skipped"] == [{"path": "goi-lon.xml", "reason": f"file too large ({len(data)} bytes)"}]
+    assert report["manifest"]["limits"]["max_file_bytes"] == 1024 * 1024
+    result = CliRunner().invoke(main, [*args, "--max-file-mb", "2"])
+    [doc] = json.loads(out.read_text("utf-8"))["documents"]
+    assert doc["path"] == "goi-lon.xml!/1-lon.pdf" and doc["verdict"] == "unreadable"

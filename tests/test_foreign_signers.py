@@ -4,7 +4,7 @@ The corpus is built at test time by scripts/make_foreign_corpus.py: one unsigned
 by each tool with RSA 2048/3072 and ECDSA P-256/P-384 keys issued by the demo intermediate, and with
 each digest the tool offers (pdfsig: SHA-256 only). iText 5 writes id-ecPublicKey as the CMS signature
 algorithm of its ECDSA signatures; the engine must verify those, not call them invalid (they were,
-before the fix in engine._KeyOidEcdsaValidator), and must still fail one whose value is broken.
+before the fix in algorithms.KeyOidEcdsaValidator), and must still fail one whose value is broken.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The legal validity conditions (DOMAIN §3) as named per-signature checks, on real signed files.
+"""The legal validity conditions (docs/regulations.md) as named per-signature checks, on real signed files.
 
 The sample archive's files say what they exercise (demo/expected.json); the others are signed by
 pyHanko at test time (tests/realsign.py): a certificate that had already expired when it signed, and

@@ -70,7 +70,7 @@ def _sample(sample_docs: Path, rel: str) -> bytes:
 # --- the shipped policy -------------------------------------------------------------------------------
 def test_shipped_policy_is_named_hashed_and_keeps_the_former_rules() -> None:
     policy = default_policy()
-    assert policy.name == "sigaudit-default/4" and policy.source == "shipped"
+    assert policy.name == "sigaudit-default/5" and policy.source == "shipped"
     assert policy.sha256 == hashlib.sha256(SHIPPED.read_bytes()).hexdigest()
     # the rules of sigaudit-core/3, now written in the file
     assert policy.missing_revocation == MissingRevocation.SOFT_FAIL
@@ -100,6 +100,11 @@ def test_a_custom_file_takes_the_shipped_values_it_leaves_out(tmp_path: Path) ->
         ('name = "x"\n[key_usage]\nrequired = ["signing"]\n', "[key_usage] required names 'signing'"),
         ('name = "x"\n[roles]\nagency_uid_prefixes = []\n', "[roles] agency_uid_prefixes"),
         ('name = "x"\n[extras]\na = 1\n', "unknown key 'extras'"),
+        (
+            'name = "x"\n[trust]\nanchor_validity = "warn"\n',
+            '[trust] anchor_validity must be one of "enforce"',
+        ),
+        ('name = "x"\n[trust]\nanchors = 1\n', "unknown key 'anchors' in [trust]"),
         ("[algorithms]\nmin_rsa_bits = 1024\n", "name is missing"),
         ('name = "x"\n[algorithms\n', "is not valid TOML"),
     ],
@@ -281,7 +286,7 @@ def test_changing_the_policy_changes_the_fingerprint_and_revalidates_stored_resu
         return data
 
     first = scan()
-    assert first["manifest"]["policy"]["name"] == "sigaudit-default/4"
+    assert first["manifest"]["policy"]["name"] == "sigaudit-default/5"
     assert scan()["manifest"]["counts"]["validated"] == 0  # same policy: reused
     # The same rules in another file (even one changed byte) are another policy: validated again.
     changed = scan("--policy", str(path))

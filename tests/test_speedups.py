@@ -1,9 +1,16 @@
-"""The validation speed-ups change nothing but speed: same strings, same errors, same verdicts."""
+"""The validation speed-ups change nothing but speed: same strings, same errors, same verdicts; and they
+are applied only where a validating process asks for them, on the library versions they were tested on.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import os
 import random
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from io import BytesIO
@@ -14,11 +21,23 @@ import pytest
 from asn1crypto import x509
 from pyhanko.pdf_utils.misc import PdfError
 
-from sigaudit.model import SubIndication, Verdict
+from revpki import NOW, Pki, sign
+from sigaudit.model import Indication, RevocationSource, RevocationStatus, SubIndication, Verdict
 from sigaudit.sources.walk import Candidate, walk
-from sigaudit.validation import speedups
+from sigaudit.validation import speedups, speedups_gate
 from sigaudit.validation.engine import validate_pdf
-from sigaudit.validation.trust import TrustConfig
+from sigaudit.validation.trust import TrustConfig, build_trust
+
+
+@pytest.fixture(autouse=True)
+def with_speedups() -> Iterator[None]:
+    """Every test here starts with the speed-ups applied and nothing remembered, and leaves none applied."""
+    assert speedups.install(), "the installed libraries are the tested versions"
+    speedups.clear_caches()
+    try:
+        yield
+    finally:
+        speedups.uninstall()
 
 
 def _read(reader: object, data: bytes) -> tuple[str, object, int]:
@@ -46,7 +65,7 @@ def _read(reader: object, data: bytes) -> tuple[str, object, int]:
 )
 def test_hex_reader_matches_pyhanko(data: bytes) -> None:
     fast = _read(speedups.read_hex_string_from_stream, data)
-    original = _read(speedups._ORIGINAL_HEX_READER, data)
+    original = _read(speedups.ORIGINAL_HEX_READER, data)
     assert fast == original
 
 
@@ -80,11 +99,11 @@ def _token_samples(count: int = 3000) -> list[tuple[bytes, int]]:
 
 def test_token_readers_match_pyhanko_on_random_bytes() -> None:
     cases = [
-        (speedups.read_until_delimiter, speedups._ORIGINAL_UNTIL_DELIMITER, {}),
-        (speedups.read_non_whitespace, speedups._ORIGINAL_NON_WHITESPACE, {}),
-        (speedups.read_non_whitespace, speedups._ORIGINAL_NON_WHITESPACE, {"seek_back": True}),
-        (speedups.read_non_whitespace, speedups._ORIGINAL_NON_WHITESPACE, {"allow_eof": True}),
-        (speedups.read_string_literal_bytes, speedups._ORIGINAL_STRING_LITERAL, {}),
+        (speedups.read_until_delimiter, speedups.ORIGINAL_UNTIL_DELIMITER, {}),
+        (speedups.read_non_whitespace, speedups.ORIGINAL_NON_WHITESPACE, {}),
+        (speedups.read_non_whitespace, speedups.ORIGINAL_NON_WHITESPACE, {"seek_back": True}),
+        (speedups.read_non_whitespace, speedups.ORIGINAL_NON_WHITESPACE, {"allow_eof": True}),
+        (speedups.read_string_literal_bytes, speedups.ORIGINAL_STRING_LITERAL, {}),
     ]
     for fast, original, kwargs in cases:
         for data, start in _token_samples():
@@ -100,9 +119,9 @@ def test_decoded_names_match_pyhanko_and_are_fresh_objects() -> None:
                 fast = speedups.decode_name(token)
             except Exception as exc:
                 with pytest.raises(type(exc), match=re.escape(str(exc))):
-                    speedups._ORIGINAL_DECODE_NAME(token)
+                    speedups.ORIGINAL_DECODE_NAME(token)
                 continue
-            original = speedups._ORIGINAL_DECODE_NAME(token)
+            original = speedups.ORIGINAL_DECODE_NAME(token)
             assert (type(fast), fast) == (type(original), original), (token, attempt)
     first, second = speedups.decode_name(b"Type"), speedups.decode_name(b"Type")
     assert first == second and first is not second  # pyHanko sets container_ref on each object it reads
@@ -130,12 +149,8 @@ def test_name_comparison_matches_asn1crypto() -> None:
 
 
 @pytest.fixture
-def without_speedups() -> Iterator[None]:
+def without_speedups() -> None:
     speedups.uninstall()
-    try:
-        yield
-    finally:
-        speedups.install()
 
 
 def _outcomes(sample_docs: Path, trust: TrustConfig) -> dict[str, object]:
@@ -208,3 +223,156 @@ def test_a_path_is_remembered_only_for_contexts_without_document_evidence(
         if exp["kind"] == "revoked" and "!/" not in path:
             outcome = validate_pdf((sample_docs / path).read_bytes(), demo_trust)
             assert outcome.verdict == Verdict.INVALID, (path, outcome.reason)
+
+
+# --- applied on purpose only ---------------------------------------------------------------------------
+# Each of these runs a fresh interpreter: whether importing something applies the speed-ups can only
+# be seen in a process where nothing has applied them yet.
+_REPLACED = """
+from asn1crypto import x509
+import pyhanko_certvalidator
+from pyhanko.pdf_utils import generic, misc
+def replaced():
+    return [
+        generic.read_hex_string_from_stream, generic.read_until_delimiter, misc.read_until_delimiter,
+        generic.read_non_whitespace, misc.read_non_whitespace, generic._decode_name,
+        generic._read_string_literal_bytes, x509.NameTypeAndValue._ldap_string_prep, x509.Name.__eq__,
+        x509.Name.__dict__["hashable"], pyhanko_certvalidator.async_validate_path,
+    ]
+"""
+
+
+def _fresh(code: str, **env: str) -> dict[str, Any]:
+    """Run ``code`` in a fresh interpreter (after _REPLACED); it prints one JSON value, returned."""
+    environment = {k: v for k, v in os.environ.items() if k != speedups_gate.NO_SPEEDUPS_ENV}
+    completed = subprocess.run(
+        [sys.executable, "-W", "ignore::DeprecationWarning", "-c", _REPLACED + code],
+        capture_output=True,
+        text=True,
+        env={**environment, **env},
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_importing_and_using_the_engine_changes_nothing_in_pyhanko(
+    sample_docs: Path, expected: dict[str, Any], demo_pki: Path
+) -> None:
+    rel = next(p for p, e in expected.items() if e["kind"] == "two_signature" and "!/" not in p)
+    roots = [str(demo_pki / "demo-root.pem")], [str(demo_pki / "demo-intermediate.pem")]
+    result = _fresh(
+        f"""
+import json, logging
+from pathlib import Path
+before = replaced()
+from sigaudit.validation import engine, speedups
+from sigaudit.validation.trust import build_trust
+trust = build_trust(*[[Path(p) for p in ps] for ps in {roots!r}])
+verdict = engine.validate_pdf(Path({str(sample_docs / rel)!r}).read_bytes(), trust).verdict.value
+print(json.dumps({{
+    "verdict": verdict,
+    "same": [a is b for a, b in zip(before, replaced())],
+    "installed": speedups.installed(),
+    "log_levels": [logging.getLogger(n).level for n in ("pyhanko", "pyhanko_certvalidator")],
+}}))
+"""
+    )
+    assert result == {"verdict": "valid", "same": [True] * 11, "installed": False, "log_levels": [0, 0]}
+
+
+def test_a_worker_applies_them_once_and_quiets_pyhanko() -> None:
+    result = _fresh(
+        """
+import json, logging
+original = replaced()
+from sigaudit.validation import speedups
+from sigaudit.validation.worker import prepare
+first = prepare(); applied = replaced(); again = prepare()
+speedups.uninstall(); restored = replaced()
+print(json.dumps({
+    "first": first, "again": again,
+    "replaced": [a is not b for a, b in zip(original, applied)],
+    "restored": [a is b for a, b in zip(original, restored)],
+    "log_levels": [logging.getLogger(n).level for n in ("pyhanko", "pyhanko_certvalidator")],
+}))
+"""
+    )
+    assert result["first"] is True and result["again"] is True
+    assert result["replaced"] == [True] * 11 and result["restored"] == [True] * 11
+    assert result["log_levels"] == [50, 50]  # CRITICAL
+
+
+_UNTESTED = """
+import json, warnings
+from sigaudit.validation import speedups, speedups_gate
+speedups_gate.TESTED_VERSIONS = {**speedups_gate.TESTED_VERSIONS, "pyhanko": "0.0.1"}
+original = replaced()
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    applied = [speedups.install(), speedups.install(), speedups_gate.allowed()]
+print(json.dumps({
+    "applied": applied,
+    "untouched": [a is b for a, b in zip(original, replaced())],
+    "warnings": [str(w.message) for w in caught if issubclass(w.category, speedups_gate.SpeedupsNotApplied)],
+}))
+"""
+
+
+def test_untested_library_versions_apply_none_with_one_warning() -> None:
+    result = _fresh(_UNTESTED)
+    assert result["applied"] == [False, False, False]
+    assert result["untouched"] == [True] * 11
+    [warning] = result["warnings"]
+    assert "pyhanko 0.38.0 (tested: 0.0.1)" in warning
+
+
+def test_the_versions_are_compared_exactly() -> None:
+    tested = dict(speedups_gate.TESTED_VERSIONS)
+    assert speedups_gate.untested_versions(tested) is None
+    assert speedups_gate.untested_versions({**tested, "asn1crypto": "1.5.2"}) == (
+        "asn1crypto 1.5.2 (tested: 1.5.1)"
+    )
+    assert "not installed" in (speedups_gate.untested_versions({**tested, "pyhanko": None}) or "")
+
+
+def test_sigaudit_no_speedups_turns_them_off_silently() -> None:
+    code = _UNTESTED.replace('"pyhanko": "0.0.1"', '"pyhanko": "0.38.0"')  # tested: only the switch
+    result = _fresh(code, SIGAUDIT_NO_SPEEDUPS="1")
+    assert result == {"applied": [False, False, False], "untouched": [True] * 11, "warnings": []}
+    assert _fresh(code, SIGAUDIT_NO_SPEEDUPS="0")["applied"] == [True, True, True]
+
+
+def test_cache_info_counts_remembered_paths(
+    sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
+) -> None:
+    assert speedups.cache_info().paths == 0
+    rel = next(p for p, e in expected.items() if e["kind"] == "two_signature" and "!/" not in p)
+    assert validate_pdf((sample_docs / rel).read_bytes(), demo_trust).verdict == Verdict.VALID
+    remembered = speedups.cache_info()
+    assert remembered.paths >= 1 and remembered.names_equal >= 1
+    speedups.clear_caches()
+    assert speedups.cache_info() == (0, 0, 0)
+
+
+def test_a_remembered_path_is_not_reused_once_a_folder_crl_is_stale(tmp_path: Path) -> None:
+    """The path cache's key covers the --revocation-dir CRLs: past their nextUpdate pyhanko-certvalidator
+    refuses the CRL as stale, and a path remembered while it was fresh must not pass instead."""
+    pki = Pki()
+    signer = pki.issue(crl_url="http://127.0.0.1:9/never")  # revocation must be checked; never fetched
+    folder = tmp_path / "revocation"
+    folder.mkdir()
+    (folder / "root.crl").write_bytes(pki.crl(next_update=NOW + dt.timedelta(days=1)))
+    trust = build_trust([pki.root_pem(tmp_path)], use_shipped=False, revocation_dir=folder)
+    pdf = sign(signer, pki)
+    [fresh] = validate_pdf(pdf, trust).signatures
+    assert (fresh.revocation, fresh.revocation_source) == (RevocationStatus.GOOD, RevocationSource.LOCAL)
+    assert speedups.cache_info().paths == 1
+    later = NOW + dt.timedelta(days=3)  # the signer's certificate is still valid; the CRL is stale
+    [stale] = validate_pdf(pdf, trust, moment=later).signatures
+    assert (stale.indication, stale.sub_indication) == (Indication.INDETERMINATE, SubIndication.TRY_LATER)
+    speedups.uninstall()
+    [expected] = validate_pdf(pdf, trust, moment=later).signatures
+    assert stale == expected

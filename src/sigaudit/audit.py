@@ -37,14 +37,18 @@ from .model import (
     Verdict,
 )
 from .run.pool import Limits, WorkerPool
+from .runwarnings import WarningKind, WarningLog
 from .sources.walk import (
     Candidate,
     FileStamp,
+    KnownFiles,
     ManifestFound,
+    Notice,
     StatusFound,
     WalkEvent,
     WalkLimits,
     read_document,
+    shown_name,
     walk,
 )
 from .store.results import ResultStore, RunRow
@@ -141,7 +145,9 @@ def run_audit(
     manifest = _run_manifest(options, started, fingerprint, store)
     run_id = store.begin_run(fingerprint, manifest) if store else None
     skipped: list[Skipped] = []
-    warnings: list[str] = list(options.trust.warnings)  # e.g. damaged revocation evidence files
+    warnings = WarningLog()  # bounded: a register with a million bad rows gives a count, not a million lines
+    for text in options.trust.warnings:  # e.g. damaged revocation evidence files
+        warnings.add(WarningKind.TRUST, text)
     in_flight: dict[int, _Item] = {}  # documents handed to the workers, by their place in the walk
     twins: dict[str, list[_Item]] = {}  # by digest of a document in flight: its copies found meanwhile
     counters = {"found": 0, "done": 0, "reused": 0, "validated": 0}
@@ -169,11 +175,23 @@ def run_audit(
 
     def to_validate() -> Iterator[tuple[object, Candidate, str]]:
         """Walk the archive; settle what needs no validation here, hand the rest to the workers."""
-        known = store.known_file if store and not (options.rescan or options.rehash) else None
+        known = _known(store) if store and not (options.rescan or options.rehash) else None
         for event, sha in _with_digests(walk(list(options.paths), options.limits, known)):
             if isinstance(event, ManifestFound):
-                spool.add_entries(event.entries)
-                warnings.extend(f"{event.path}: {p}" for p in event.problems)
+                for path, earlier in spool.add_entries(event.entries, event.path):
+                    warnings.add(
+                        WarningKind.MANIFEST_CONFLICT,
+                        f"{path}: described differently by {earlier} and by {event.path}; "
+                        f"the row in {event.path} is used",
+                    )
+                for problem in event.problems:
+                    warnings.add(WarningKind.MANIFEST_ROW, f"{event.path}: {problem}")
+                if event.more_problems:
+                    more = f"{event.path}: … and {event.more_problems:,} more problems in this CSV"
+                    warnings.add(WarningKind.MANIFEST_ROW, more, event.more_problems)
+                continue
+            if isinstance(event, Notice):
+                warnings.add(WarningKind.NAME, f"{event.path}: {event.text}")
                 continue
             if isinstance(event, StatusFound):
                 spool.add_status(event.document_id, event.status)
@@ -181,6 +199,14 @@ def run_audit(
             if isinstance(event, Skipped):
                 skipped.append(event)
                 continue
+            unique = spool.claim_path(event.path)
+            if unique != event.path:
+                warnings.add(
+                    WarningKind.DUPLICATE_PATH,
+                    f"{event.path}: another document of this scan has the same path (a duplicate ZIP "
+                    f"member name, or a folder named like a ZIP's members); this one is reported as {unique}",
+                )
+                event = dataclasses.replace(event, path=unique)
             if event.known_sha256 is not None and store is not None:
                 cached = store.get_facts(sha, fingerprint)
                 if cached is not None:  # unchanged since it was read and validated: nothing to read
@@ -190,7 +216,7 @@ def run_audit(
                 event, sha = _read_now(event, options.limits)
             item = new_item(event.path, len(event.data) if event.data is not None else 0, sha)
             if event.file is not None and event.stamp is not None and event.data is not None:
-                item.file = (str(event.file), event.stamp)
+                item.file = (_file_key(str(event.file)), event.stamp)
             if event.data is None or event.error is not None:
                 item.outcome = ValidationOutcome(Verdict.UNREADABLE, event.error or "unreadable")
                 item.facts = facts_to_json(facts_of(item.outcome))
@@ -227,7 +253,7 @@ def run_audit(
                 finished(twin, reused=True)
 
         for path in spool.unmatched_entries():
-            warnings.append(f"manifest lists {path}, which is not in the scanned archive")
+            warnings.add(WarningKind.UNMATCHED, f"manifest lists {path}, which is not in the scanned archive")
         manifest["ended"] = datetime.now(UTC).isoformat()
         manifest["counts"] = {
             "documents": len(spool),
@@ -239,7 +265,7 @@ def run_audit(
         if store and run_id is not None:
             if not store.temporary:
                 manifest["store_run_id"] = run_id
-            store.end_run(run_id, rows, manifest, skipped, warnings)
+            store.end_run(run_id, rows, manifest, skipped, warnings.lines())
             store.remember_files(remember)
             documents: Sequence[DocumentResult] = store.documents(run_id, fingerprint)
             facts: Sequence[DocumentFacts] = store.facts(run_id, fingerprint)
@@ -250,7 +276,7 @@ def run_audit(
     return AuditRun(
         documents=documents,
         skipped=tuple(skipped),
-        warnings=tuple(warnings),
+        warnings=warnings.lines(),
         manifest=manifest,
         facts=facts,
     )
@@ -295,6 +321,20 @@ def _with_statuses(meta: DocumentMeta, found: list[StatusEvent]) -> DocumentMeta
     if not found:
         return meta
     return dataclasses.replace(meta, statuses=(*meta.statuses, *found))
+
+
+def _file_key(path: str) -> str:
+    """A plain file's absolute path as the store's stat cache keys it: escaped when not UTF-8 (SQLite
+    takes UTF-8 only). Two paths escaping alike would share a key, but the cached digest is used only
+    while device, inode, size and times match: for the same file."""
+    return shown_name(path)[0]
+
+
+def _known(store: ResultStore) -> KnownFiles:
+    def known(path: str, stamp: FileStamp) -> str | None:
+        return store.known_file(_file_key(path), stamp)
+
+    return known
 
 
 def _read_now(event: Candidate, limits: WalkLimits) -> tuple[Candidate, str]:
@@ -392,7 +432,7 @@ def _run_manifest(
         "tool_version": __version__,
         "pyhanko_version": _package_version("pyhanko"),
         "pyhanko_certvalidator_version": _package_version("pyhanko-certvalidator"),
-        "inputs": [str(p) for p in options.paths],
+        "inputs": [shown_name(str(p))[0] for p in options.paths],
         "agency_registry": options.registry_path,
         "trust_roots": [
             {"subject": a.subject, "sha256": a.sha256, "source": a.source} for a in options.trust.roots

@@ -31,12 +31,13 @@ from .aggregate.kpi import PERIOD_KINDS, summarize
 from .aggregate.reconcile import reconcile
 from .audit import AuditOptions, Progress, run_audit
 from .config import Config, OptionSpec, find_config, load_config
-from .errors import ConfigError, SigauditError, StoreError
+from .errors import ConfigError, OutputError, SigauditError, StoreError, output_error
 from .model import AuditRun, Counted, DocumentResult, Verdict
 from .report import FORMATTERS, ReportContext
 from .report.agencies_view import render_agencies_csv, render_agencies_json, render_agencies_table
 from .report.context import View
 from .report.diff_report import render_diff_json, render_diff_text
+from .report.escape import terminal
 from .report.etsi import write_etsi_reports
 from .report.verify_view import render_verify
 from .run.pool import Limits, WorkerPool, default_jobs
@@ -50,7 +51,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"sigaudit: error: {message}", err=True)
+    click.echo(f"sigaudit: error: {terminal(message)}", err=True)
     sys.exit(code)
 
 
@@ -61,7 +62,7 @@ def _guarded(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except StoreError as exc:
+        except (StoreError, OutputError) as exc:
             _fail(str(exc), EXIT_INTERNAL)
         except SigauditError as exc:
             _fail(str(exc), EXIT_USAGE)
@@ -86,7 +87,8 @@ def _write(target: str, text: str | Iterable[str], bom: bool = False) -> None:
     """Write a report, given whole or in chunks, to a file or to stdout for '-'.
 
     A file is written beside its final name and renamed when complete, so a job that reads the
-    report never sees half of one.
+    report never sees half of one; a target that exists and is not a regular file (/dev/stderr, a
+    pipe) is written directly, never replaced. A full disk is exit code 3, a bad path 2.
     """
     chunks = [text] if isinstance(text, str) else text
     if target == "-":
@@ -94,6 +96,13 @@ def _write(target: str, text: str | Iterable[str], bom: bool = False) -> None:
             click.echo(chunk, nl=False)
         return
     path = Path(target)
+    if path.exists() and not path.is_file():
+        try:
+            with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+                handle.writelines(chunks)
+        except OSError as exc:
+            raise output_error(str(path), exc) from exc
+        return
     partial = path.with_name(f".{path.name}.partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -104,7 +113,7 @@ def _write(target: str, text: str | Iterable[str], bom: bool = False) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             partial.unlink()
-        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise output_error(str(path), exc) from exc
 
 
 def _whole(text: str | Iterable[str]) -> str:
@@ -128,7 +137,7 @@ def _progress_printer(enabled: bool) -> tuple[Callable[[Progress], None] | None,
         TextColumn("{task.completed} documents"),
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # a document path: text, never markup
         console=Console(stderr=True),
         transient=True,
     )
@@ -140,7 +149,7 @@ def _progress_printer(enabled: bool) -> tuple[Callable[[Progress], None] | None,
         rate = f"{p.done / elapsed:.1f}/s" if elapsed > 0 else ""
         if p.reused:
             rate += f" ({p.reused} from the store)"
-        bar.update(task, completed=p.done, description=p.path[-60:], rate=rate)
+        bar.update(task, completed=p.done, description=terminal(p.path[-60:]), rate=rate)
 
     return update, bar.stop
 
@@ -237,6 +246,11 @@ def report_options(func: F) -> F:
         "--etsi-report", "etsi_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
         help="Write an ETSI TS 119 102-2 validation report per signed document into DIR.",
     )(func)  # fmt: skip
+    func = click.option(
+        "--csv-raw", "csv_raw", is_flag=True,
+        help="Write CSV cells exactly as found: no ' before document text that a spreadsheet would take "
+        "for a formula (=, +, -, @, tab, CR). For programs, not spreadsheets.",
+    )(func)  # fmt: skip
     func = click.option("--html", "html_out", metavar="FILE", help="Write the HTML dashboard to FILE.")(func)
     func = click.option(
         "--csv", "csv_out", metavar="FILE", help="Write the CSV evidence to FILE ('-' for stdout)."
@@ -286,7 +300,7 @@ def _trust(
         online_timeout_s=revocation.online_timeout_s,
     )
     for warning in trust.warnings:
-        click.echo(f"sigaudit: warning: {warning}", err=True)
+        click.echo(f"sigaudit: warning: {terminal(warning)}", err=True)
     return trust
 
 
@@ -304,6 +318,7 @@ class Outputs:
     html_out: str | None = None
     etsi_dir: Path | None = None
     lang: str = "vi"
+    csv_raw: bool = False
 
 
 def _emit_reports(
@@ -323,6 +338,7 @@ def _emit_reports(
             exchanges=exchanges,
             reconciliation=findings,
             period=view.period,
+            csv_raw=outputs.csv_raw,
         )
         _write_reports(ctx, outputs, quiet)
     return list(ctx.gate_failures)
@@ -343,15 +359,13 @@ def _write_reports(ctx: ReportContext, outputs: Outputs, quiet: bool) -> None:
         try:
             write_etsi_reports(ctx, outputs.etsi_dir)
         except OSError as exc:
-            raise ConfigError(
-                f"cannot write ETSI reports to {outputs.etsi_dir}: {exc.strerror or exc}"
-            ) from exc
+            raise output_error(f"ETSI reports to {outputs.etsi_dir}", exc) from exc
     if not quiet:
         # Keep stdout clean for a machine-readable report written there.
         click.echo(_whole(FORMATTERS["table"](ctx)), nl=False, err=json_out == "-" or csv_out == "-")
     else:
         for failure in ctx.gate_failures:
-            click.echo(f"GATE FAILED: {failure}", err=True)
+            click.echo(f"GATE FAILED: {terminal(failure)}", err=True)
 
 
 # --- the commands ----------------------------------------------------------------------------------
@@ -433,6 +447,11 @@ def _option_specs(group: click.Group) -> dict[str, dict[str, OptionSpec]]:
     help="MB of address space per worker; a document that needs more is unreadable (memory).",
 )  # fmt: skip
 @click.option(
+    "--max-file-mb", "max_file_mb", type=click.IntRange(min=1, max=4096), default=512, show_default=True,
+    help="Largest file or ZIP member read, in MiB; a larger one is unreadable (too large). The memory "
+    "this process needs grows with it (the workers' is --memory-limit).",
+)  # fmt: skip
+@click.option(
     "--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
     help="Where to validate: warm local worker processes, or a dask.distributed cluster.",
 )  # fmt: skip
@@ -463,6 +482,7 @@ def scan(
     csv_out: str | None,
     html_out: str | None,
     etsi_dir: Path | None,
+    csv_raw: bool,
     lang: str,
     fail_on: tuple[str, ...],
     fail_under: float | None,
@@ -474,6 +494,7 @@ def scan(
     compare: bool,
     timeout_s: float,
     memory_mb: int,
+    max_file_mb: int,
     executor: str,
     scheduler: str | None,
     shared_paths: bool,
@@ -504,7 +525,7 @@ def scan(
         rescan=rescan,
         rehash=rehash,
         worker_limits=Limits(timeout_s=timeout_s, memory_mb=memory_mb),
-        limits=WalkLimits(columns=config.columns),
+        limits=WalkLimits(max_file_bytes=max_file_mb * 1024 * 1024, columns=config.columns),
         executor=executor,
         scheduler=scheduler,
         shared_paths=shared_paths,
@@ -522,7 +543,7 @@ def scan(
         finally:
             stop()
         gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
-        outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang)
+        outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw)
         failures = _emit_reports(run, config, gates, outputs, quiet, view)
         if verbose:
             _list_problems(run.counted)
@@ -534,7 +555,7 @@ def scan(
 def _list_problems(documents: Iterable[Counted]) -> None:
     for doc in documents:
         if doc.verdict != Verdict.VALID:
-            click.echo(f"{doc.verdict.value:13} {doc.path}: {doc.reason}", err=True)
+            click.echo(terminal(f"{doc.verdict.value:13} {doc.path}: {doc.reason}"), err=True)
 
 
 @main.command()
@@ -554,6 +575,7 @@ def report(
     csv_out: str | None,
     html_out: str | None,
     etsi_dir: Path | None,
+    csv_raw: bool,
     lang: str,
     fail_on: tuple[str, ...],
     fail_under: float | None,
@@ -565,7 +587,7 @@ def report(
     """Rebuild the reports of a stored run without validating again."""
     view = _view(since, until, period_kind)
     gates = Gates(frozenset(Verdict(v) for v in fail_on), fail_under)
-    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang)
+    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw)
     with ResultStore(_existing_store(store_path)) as store:  # the reports read the documents from it
         run = store.load_run(store.find_run(run_id))
         failures = _emit_reports(run, _config(ctx), gates, outputs, quiet, view)
@@ -583,10 +605,20 @@ def report(
     show_default=True, help="How to print the list.",
 )  # fmt: skip
 @click.option("--output", "-o", "output", default="-", help="File to write (default: standard output).")
+@click.option(
+    "--csv-raw", "csv_raw", is_flag=True,
+    help="With --format csv: cells exactly as found, no ' before a cell a spreadsheet would take for "
+    "a formula.",
+)  # fmt: skip
 @click.pass_context
 @_guarded
 def agencies(
-    ctx: click.Context, paths: tuple[Path, ...], agencies: Path | None, output_format: str, output: str
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    agencies: Path | None,
+    output_format: str,
+    output: str,
+    csv_raw: bool,
 ) -> None:
     """List every agency the metadata under PATHS names, its level and how the level was decided.
 
@@ -594,8 +626,11 @@ def agencies(
     """
     registry = load_registry(agencies) if agencies else EMPTY_REGISTRY
     listing = list_agencies(paths, registry, WalkLimits(columns=_config(ctx).columns))
-    render = {"table": render_agencies_table, "csv": render_agencies_csv, "json": render_agencies_json}
-    _write(output, render[output_format](listing), bom=output_format == "csv" and output != "-")
+    if output_format == "csv":
+        text = render_agencies_csv(listing, raw=csv_raw)
+    else:
+        text = render_agencies_table(listing) if output_format == "table" else render_agencies_json(listing)
+    _write(output, text, bom=output_format == "csv" and output != "-")
     sys.exit(EXIT_OK)
 
 

@@ -2,7 +2,7 @@
 
 The same dictionaries are written to JSON reports and to the result store, so a stored result reads
 back into the very values the validation produced. Field names are part of the JSON report's stable
-interface (README, "--json").
+interface (docs/outputs.md, "--json").
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class SigauditError(Exception):
     """Base class: a problem sigaudit reports in words, never as a traceback."""
@@ -13,3 +15,30 @@ class ConfigError(SigauditError):
 
 class StoreError(SigauditError):
     """The result store is not as this run left it (exit code 3): nothing is reported from it."""
+
+
+class OutputError(SigauditError):
+    """A report or the result store could not be written for a reason of the machine, not of the
+    options: a full disk, a quota, an I/O error (exit code 3)."""
+
+
+# errno values saying the path named cannot be written by this user (fix the options: exit code 2);
+# any other failure to write an output (ENOSPC, EDQUOT, EIO, EFBIG …) is the machine's (exit code 3).
+PATH_ERRNOS = frozenset(
+    {
+        errno.ENOTDIR,
+        errno.EISDIR,
+        errno.ENOENT,
+        errno.EEXIST,
+        errno.ENAMETOOLONG,
+        errno.EACCES,
+        errno.EPERM,
+        errno.EROFS,
+    }
+)
+
+
+def output_error(what: str, exc: OSError) -> SigauditError:
+    """The error to raise when writing ``what`` failed with ``exc``."""
+    message = f"cannot write {what}: {exc.strerror or exc}"
+    return ConfigError(message) if exc.errno in PATH_ERRNOS else OutputError(message)

@@ -15,7 +15,7 @@ from typing import Protocol
 
 
 class Verdict(enum.StrEnum):
-    """The one verdict each document gets (README, "Verdicts")."""
+    """The one verdict each document gets (docs/verdicts.md)."""
 
     VALID = "valid"
     INVALID = "invalid"
@@ -132,7 +132,7 @@ class RevocationSource(enum.StrEnum):
 
 
 class TimeBasis(enum.StrEnum):
-    """What attests the time at which a signature was made (DOMAIN §3: only a timestamp attests it)."""
+    """What attests the time at which a signature was made (regulations.md: only a timestamp attests it)."""
 
     TIMESTAMP = "timestamp"  # a valid, trusted RFC 3161 signature timestamp
     DOCUMENT_TIMESTAMP = "document_timestamp"  # a later valid, trusted document timestamp covers it
@@ -149,7 +149,7 @@ class SignerRole(enum.StrEnum):
 
 
 class CheckName(enum.StrEnum):
-    """The conditions under which a digital signature is legally valid (DOMAIN §3: Decree 130/2018
+    """The conditions under which a digital signature is legally valid (docs/regulations.md: Decree 130/2018
     Art. 9, Decree 68/2024 Art. 31, Circular 41/2017 Art. 8), in the order the law lists them."""
 
     VALID_AT_SIGNING_TIME = "valid_at_signing_time"  # 1. certificate within its validity period
@@ -349,7 +349,7 @@ class StatusEvent:
 
 @dataclass(frozen=True, slots=True)
 class DocumentMeta:
-    """What the export says about a document besides its bytes: exchange metadata (DOMAIN §6–7).
+    """What the export says about a document besides its bytes: exchange metadata (docs/domain.md).
 
     ``source`` names where it came from: ``manifest``, ``register``, ``edxml`` or ``none``.
     """

@@ -73,6 +73,8 @@ def list_agencies(paths: Iterable[Path], registry: Registry, limits: WalkLimits 
         if not isinstance(event, ManifestFound):
             continue
         problems.extend(f"{event.path}: {p}" for p in event.problems)
+        if event.more_problems:
+            problems.append(f"{event.path}: … and {event.more_problems:,} more problems, not listed")
         for entry in event.entries:
             rows += 1
             _tally(entry, registry, tallies)

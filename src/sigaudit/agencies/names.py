@@ -1,6 +1,6 @@
 """Name rules: an agency's level read from its name, when the registry does not know the agency.
 
-DOMAIN §5: "Sở …", "Văn phòng UBND tỉnh …" → province; "UBND huyện/thị xã/thành phố …" → district;
+docs/regulations.md: "Sở …", "Văn phòng UBND tỉnh …" → province; "UBND huyện/thị xã/thành phố …" → district;
 "UBND xã/phường/thị trấn …" → commune; nothing matching → unknown, never a guess. Names are compared
 after :func:`name_key` (no case, accents or punctuation; UBND, HĐND, TP… written out).
 
@@ -93,7 +93,7 @@ def name_key(name: str) -> str:
 
 
 def level_from_name(name: str | None, on: date | None) -> NameMatch | None:
-    """The level DOMAIN §5's name rules give ``name`` on the day ``on``; None when no rule matches."""
+    """The level the name rules give ``name`` on the day ``on``; None when no rule matches."""
     if not name:
         return None
     key = name_key(name) + " "

@@ -119,7 +119,7 @@ def attribute(entry: ManifestEntry | None, registry: Registry) -> Agency:
     """Decide a document's issuing agency and level from its metadata row and the registry.
 
     What the manifest or register states wins; the registry entry valid at the document's date fills
-    what it leaves empty; then DOMAIN §5's name rules; else ``unknown``. ``Agency.basis`` says which.
+    what it leaves empty; then the name rules (regulations.md); else ``unknown``. ``Agency.basis`` says which.
     """
     if entry is None:
         return UNKNOWN_AGENCY

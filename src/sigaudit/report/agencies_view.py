@@ -1,4 +1,9 @@
-"""``sigaudit agencies``: the agencies an archive names, as a terminal table, CSV or JSON."""
+"""``sigaudit agencies``: the agencies an archive names, as a terminal table, CSV or JSON.
+
+Codes, names and bases come from manifests, registers and edXML packages: the table shows them as
+:func:`.escape.rich_text` (no markup, no control characters), the CSV is RFC 4180 with formula-like
+cells neutralised unless ``raw`` (:func:`.escape.csv_cell`).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,10 @@ import io
 import json
 
 from ..agencies.listing import AgencySeen, Listing
+from .escape import RFC4180, csv_cell, rich_text
 
 COLUMNS = ("code", "name", "level", "source", "basis", "as_issuer", "as_recipient", "first_date", "last_date")
+TEXT_COLUMNS = frozenset({"code", "name", "source", "basis"})  # from the metadata: guarded in the CSV
 
 
 def _cells(seen: AgencySeen) -> dict[str, str | int | None]:
@@ -40,25 +47,34 @@ def render_agencies_table(listing: Listing, width: int = 160) -> str:
         how = f"{a.source}: {a.basis}" if a.basis else a.source
         dates = f"{seen.first} … {seen.last}" if seen.first else "undated"
         counts = (str(seen.as_issuer), str(seen.as_recipient))
-        table.add_row(a.code or "", a.name or "", a.level.value, how, *counts, dates)
+        table.add_row(
+            rich_text(a.code or ""), rich_text(a.name or ""), a.level.value, rich_text(how), *counts, dates
+        )
     console.print(table)
     console.print(
         "issuer / recipient: metadata rows (manifests, registers, edXML packages) naming the agency as the "
         "issuing agency / as a recipient; a document listed in a sent and a received register counts in "
         "both. "
-        "Level: the registry entry valid at the document's date, else DOMAIN §5's name rules, else unknown."
+        "Level: the registry entry valid at the document's date, else the name rules, else unknown."
     )
     for problem in listing.problems:
-        console.print(f"warning: {problem}")
+        console.print(rich_text(f"warning: {problem}"))
     return buffer.getvalue()
 
 
-def render_agencies_csv(listing: Listing) -> str:
+def render_agencies_csv(listing: Listing, raw: bool = False) -> str:
+    """RFC 4180 CSV; ``raw``: metadata cells exactly as found, without the spreadsheet-formula guard."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, dialect=RFC4180)
     writer.writeheader()
     for seen in listing.agencies:
-        writer.writerow({k: "" if v is None else v for k, v in _cells(seen).items()})
+        cells = _cells(seen)
+        writer.writerow(
+            {
+                k: csv_cell(str(v), raw) if k in TEXT_COLUMNS and v else ("" if v is None else v)
+                for k, v in cells.items()
+            }
+        )
     return buffer.getvalue()
 
 

@@ -24,6 +24,7 @@ class ReportContext:
     exchanges: Sequence[Exchange] | None = None  # per document, same order as run.documents
     reconciliation: Findings = field(default_factory=Findings)
     period: Period = ALL_TIME
+    csv_raw: bool = False  # CSV cells exactly as found, without the spreadsheet-formula guard
 
 
 def policy_of(manifest: Mapping[str, object]) -> tuple[str, str] | None:

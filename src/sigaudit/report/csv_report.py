@@ -3,6 +3,12 @@
 Every row carries the document's path and SHA-256 so anyone can find the file and re-check the row,
 and the document's exchange data: direction, date, number/notation, recipients, whether it counts in
 the inter-agency KPI (and why not) and the reconciliation findings that name it.
+
+The file is RFC 4180 (CRLF line ends, fields holding CR, LF, a quote or a comma quoted), so a CR in a
+signer's name or a manifest cell cannot forge a row. Cells that come from documents or their metadata
+(paths, names, reasons, …) and start like a spreadsheet formula get a leading ``'`` unless the caller
+asks for raw cells (``--csv-raw``); the columns sigaudit itself writes (:data:`EXACT_COLUMNS`: hashes,
+verdicts and other enum values, ISO dates and times, true/false) are always exact.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from collections.abc import Iterator
 from ..aggregate.exchange import Exchange
 from ..model import CheckName, DocumentResult, SignatureResult
 from .context import ReportContext
+from .escape import RFC4180, csv_cell
 
 COLUMNS = (
     "path",
@@ -59,6 +66,37 @@ COLUMNS = (
     "time_basis",
     # the legal validity conditions (validation/legal.py), one status column each, appended last
     *(f"check_{name.value}" for name in CheckName),
+)
+
+# Columns whose every value sigaudit makes itself (hex digests, enum values, ISO dates and times,
+# true/false): never from a document, never starting like a formula, written exactly. Every other
+# column holds document-derived text and is neutralised (a new column is, until listed here).
+EXACT_COLUMNS = frozenset(
+    {
+        "sha256",
+        "verdict",
+        "level",
+        "decree30",
+        "decree30_agency_named",
+        "direction",
+        "document_date",
+        "inter_agency",
+        "excluded_reason",
+        "role",
+        "cert_sha256",
+        "claimed_signing_time",
+        "timestamp_time",
+        "intact",
+        "trusted",
+        "revocation",
+        "coverage",
+        "changes",
+        "indication",
+        "sub_indication",
+        "revocation_source",
+        "time_basis",
+        *(f"check_{name.value}" for name in CheckName),
+    }
 )
 
 
@@ -121,17 +159,28 @@ def _row(document: dict[str, str], sig: SignatureResult | None) -> dict[str, str
     return row
 
 
+_GUARDED_COLUMNS = tuple(c for c in COLUMNS if c not in EXACT_COLUMNS)
+
+
+def _spreadsheet_safe(row: dict[str, str], raw: bool) -> dict[str, str]:
+    """``row`` (a fresh one, changed in place) with its document-derived cells guarded unless ``raw``."""
+    if not raw:
+        for column in _GUARDED_COLUMNS:
+            row[column] = csv_cell(row[column])
+    return row
+
+
 def iter_csv(ctx: ReportContext, rows_per_chunk: int = 500) -> Iterator[str]:
     """The CSV in chunks of rows, so a large audit is written without holding the whole text."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, dialect=RFC4180)
     writer.writeheader()
     pending = 0
     for n, doc in enumerate(ctx.run.documents):
         exchange = ctx.exchanges[n] if ctx.exchanges else None
         document = _document_cells(doc, exchange, ctx.reconciliation.naming(doc.path))
         for sig in doc.outcome.signatures or (None,):
-            writer.writerow(_row(document, sig))
+            writer.writerow(_spreadsheet_safe(_row(document, sig), ctx.csv_raw))
             pending += 1
         if pending >= rows_per_chunk:
             yield out.getvalue()

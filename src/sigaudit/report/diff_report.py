@@ -1,10 +1,14 @@
-"""Formatters for ``sigaudit diff``: what changed between two runs, as text or JSON."""
+"""Formatters for ``sigaudit diff``: what changed between two runs, as text or JSON.
+
+The text quotes document paths and reasons: each line goes through :func:`.escape.terminal`.
+"""
 
 from __future__ import annotations
 
 import json
 
 from ..aggregate.diff import RunDiff
+from .escape import terminal
 
 
 def _pct(value: float | None) -> str:
@@ -30,7 +34,7 @@ def render_diff_text(diff: RunDiff, old_run: int, new_run: int) -> str:
         lines.append(f"  new ({doc.verdict.value}): {doc.path}")
     for doc in diff.removed:
         lines.append(f"  gone (was {doc.verdict.value}): {doc.path}")
-    return "\n".join(lines) + "\n"
+    return "".join(terminal(line) + "\n" for line in lines)
 
 
 def render_diff_json(diff: RunDiff, old_run: int, new_run: int) -> str:

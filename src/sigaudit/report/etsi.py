@@ -13,6 +13,10 @@ Files are named after the document's SHA-256 (``<sha256>.xml``), which is unique
 whatever the archive's names are, and re-checkable; ``index.csv`` maps each document path to its file.
 Documents without a filled signature field get no report (the standard has no shape for "nothing to
 validate"; they are in ``index.csv`` with an empty file name and their verdict).
+
+Field and signer names come from the document: what XML 1.0 cannot hold is written as a visible escape
+and a CR as ``&#13;`` (:mod:`.escape`), so every report parses. ``index.csv`` is RFC 4180, its paths
+guarded against spreadsheet formulas like the CSV evidence's (unless ``--csv-raw``).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from xml.etree.ElementTree import Element, SubElement, register_namespace, tostr
 
 from ..model import CertificateInfo, DocumentResult, SignatureResult, TimeBasis
 from .context import ReportContext, policy_of
+from .escape import RFC4180, csv_cell, xml_bytes, xml_text
 
 VR = "http://uri.etsi.org/19102/v1.2.1#"
 DS = "http://www.w3.org/2000/09/xmldsig#"
@@ -82,7 +87,7 @@ def document_report(
         ident = _vr(report, "SignatureIdentifier", id=f"S-{doc.sha256[:16].upper()}-{n + 1}")
         _vr(ident, "HashOnly", "false")
         _vr(ident, "DocHashOnly", "false")
-        _vr(ident, "DAIdentifier", sig.field)
+        _vr(ident, "DAIdentifier", xml_text(sig.field))
         info = _vr(report, "ValidationTimeInfo")
         _vr(info, "ValidationTime", _time(validation_time))
         if sig.timestamp_time is not None and sig.time_basis == TimeBasis.TIMESTAMP:  # a token that attests
@@ -97,7 +102,7 @@ def document_report(
         if sig.signer is not None:
             signer = _vr(report, "SignerInformation")
             _vr(signer, "SignerCertificate", VOReference=_object_id(sig.signer))
-            _vr(signer, "Signer", sig.signer.common_name or sig.signer.subject)
+            _vr(signer, "Signer", xml_text(sig.signer.common_name or sig.signer.subject))
             objects[_object_id(sig.signer)] = sig.signer
         process = _vr(report, "SignatureValidationProcess")
         _vr(process, "SignatureValidationProcessID", PROCESS_BASIC)
@@ -117,7 +122,7 @@ def document_report(
     digital_id = _vr(validator, "DigitalId")
     SubElement(digital_id, f"{{{DS}}}X509SubjectName").text = "sigaudit"
     data: bytes = tostring(root, encoding="utf-8", xml_declaration=True)
-    return data
+    return xml_bytes(data)
 
 
 def write_etsi_reports(ctx: ReportContext, folder: Path) -> int:
@@ -126,7 +131,7 @@ def write_etsi_reports(ctx: ReportContext, folder: Path) -> int:
     started = ctx.run.manifest.get("validation_time") or ctx.run.manifest.get("started")
     moment = datetime.fromisoformat(str(started)) if started else datetime.now(UTC)
     index = io.StringIO()
-    writer = csv.writer(index, lineterminator="\n")
+    writer = csv.writer(index, dialect=RFC4180)
     writer.writerow(["path", "sha256", "verdict", "etsi_report"])
     written: set[str] = set()
     for doc in ctx.run.documents:
@@ -136,6 +141,6 @@ def write_etsi_reports(ctx: ReportContext, folder: Path) -> int:
             if name not in written:  # copies of one document share one report
                 (folder / name).write_bytes(document_report(doc, moment, policy_of(ctx.run.manifest)))
                 written.add(name)
-        writer.writerow([doc.path, doc.sha256, doc.verdict.value, name])
-    (folder / "index.csv").write_text(index.getvalue(), encoding="utf-8")
+        writer.writerow([csv_cell(doc.path, ctx.csv_raw), doc.sha256, doc.verdict.value, name])
+    (folder / "index.csv").write_text(index.getvalue(), encoding="utf-8", newline="")
     return len(written)

@@ -5,8 +5,8 @@ A pure formatter like the others: this module turns the report context into plai
 Charts are inline SVG computed here; the only script is a few lines that filter the table of failing
 documents. The page loads nothing: its Content-Security-Policy forbids every fetch and allows only its
 own inline style and script, by their SHA-256 hashes. Text taken from documents and certificates
-(agency names, reasons, paths, subjects) is untrusted; Jinja's autoescape keeps it inert, and the
-policy would block an injected script even if escaping were ever bypassed.
+(names, reasons, paths, subjects) is untrusted: autoescape keeps it inert, ``finalize`` shows control and
+bidi characters as escapes (:mod:`.escape`), the policy would block an injected script anyway.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from ..aggregate.reconcile import Findings
 from ..aggregate.targets import Targets
 from ..model import AuditRun, Level, Verdict
 from .context import ReportContext, policy_of
+from .escape import html_text
 from .i18n import Labels, labels_for
 
 TEMPLATE = "dashboard.html.j2"
@@ -743,6 +744,11 @@ def _csp_hash(source: object) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
+def _finalize(value: object) -> object:
+    """Plain strings the template prints, with visible controls (a ``Markup`` is the template's own)."""
+    return html_text(value) if type(value) is str else value
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     env = Environment(
@@ -752,6 +758,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
     env.filters["csp_hash"] = _csp_hash
     return env

@@ -346,7 +346,7 @@ DEFINITIONS_VI: Mapping[str, str] = {
     "documents": "các văn bản thuộc chỉ tiêu liên thông của cấp đó, bất kể kết quả kiểm tra (kể cả văn bản "
     "không đọc được)",
     "signed": "văn bản có ít nhất một trường chữ ký đã được ký, bất kể kết quả kiểm tra",
-    "valid": "văn bản mà mọi chữ ký đều hợp lệ (xem README, mục Verdicts)",
+    "valid": "văn bản mà mọi chữ ký đều hợp lệ (xem docs/verdicts.md)",
     "legally_complete": "văn bản hợp lệ được người có thẩm quyền ký rồi cơ quan ký, chữ ký của cơ quan "
     "bao trùm toàn bộ tệp (Nghị định 30/2020, Điều 5 và Điều 32)",
     "by_month": "văn bản được nhóm theo tháng của chữ ký sau cùng (thời điểm gắn dấu thời gian, nếu "

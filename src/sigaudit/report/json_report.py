@@ -1,4 +1,4 @@
-"""JSON report: the whole audit for machines (field names are stable; see README)."""
+"""JSON report: the whole audit for machines (field names are stable; see docs/outputs.md)."""
 
 from __future__ import annotations
 

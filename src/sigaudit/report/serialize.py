@@ -15,7 +15,7 @@ DEFINITIONS = {
     "by_agency, by_period and flow_matrix count these; all_by_level counts every document found",
     "documents": "the KPI documents of the level, whatever their verdict (unreadable included)",
     "signed": "documents with at least one filled signature field, whatever its verdict",
-    "valid": "documents whose every signature is valid (see README, Verdicts)",
+    "valid": "documents whose every signature is valid (see docs/verdicts.md)",
     "legally_complete": "valid documents signed by the competent person and then by the agency, the "
     "agency signature covering the whole file (Decree 30/2020 Art. 5 and 32)",
     "by_month": "documents grouped by the month of their latest signature (timestamp, else claimed "

@@ -1,4 +1,8 @@
-"""Terminal table: per level, documents, signed, valid and the two shares, with definitions."""
+"""Terminal table: per level, documents, signed, valid and the two shares, with definitions.
+
+Warnings, gate failures and the policy name may quote document-derived text (paths, names): they are
+printed as :func:`.escape.rich_text`, never as rich markup and never with raw control characters.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from ..aggregate.reconcile import FINDING_TEXT
 from ..aggregate.targets import Targets
 from ..model import Level
 from .context import ReportContext, policy_of
+from .escape import rich_text
 
 LEVEL_LABELS = {
     "central": "central (trung ương)",
@@ -152,12 +157,12 @@ def render_table(ctx: ReportContext, width: int = 150) -> str:
     if run.skipped:
         console.print(f"{len(run.skipped)} file(s) skipped as not documents (listed in the JSON report).")
     for warning in run.warnings:
-        console.print(f"warning: {warning}")
+        console.print(rich_text(f"warning: {warning}"))
     for failure in ctx.gate_failures:
-        console.print(f"GATE FAILED: {failure}")
+        console.print(rich_text(f"GATE FAILED: {failure}"))
     policy = policy_of(run.manifest)
     if policy is not None:
-        console.print(f"Validation policy: {policy[0]} (SHA-256 {policy[1]})")
+        console.print(rich_text(f"Validation policy: {policy[0]} (SHA-256 {policy[1]})"))
     return buffer.getvalue()
 
 

@@ -1,4 +1,8 @@
-"""``sigaudit verify``: one document in detail, for a person reading a terminal."""
+"""``sigaudit verify``: one document in detail, for a person reading a terminal.
+
+Nearly every line quotes the document (its path, field and signer names, reasons): each line goes
+through :func:`.escape.terminal`, so no control or bidi character from the file reaches the terminal.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from ..model import (
     document_timestamp_proof,
 )
 from ..validation.policy import ValidationPolicy
+from .escape import terminal
 
 DECREE30_WORDS = {
     "complete": "complete: the competent person signed, then the agency, covering the whole file",
@@ -117,4 +122,4 @@ def render_verify(doc: DocumentResult, policy: ValidationPolicy | None = None) -
     ]
     if policy is not None:
         lines.append(f"Validation policy: {policy.name} (SHA-256 {policy.sha256}, {policy.source})")
-    return "\n".join(lines) + "\n"
+    return "".join(terminal(line) + "\n" for line in lines)

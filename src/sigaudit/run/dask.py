@@ -35,7 +35,14 @@ def validate_task(
     memory_mb: int | None,
     policy: ValidationPolicy | None = None,
 ) -> ValidationOutcome:
-    """Runs on a Dask worker: read the document if given a path, check its hash, validate it."""
+    """Runs on a Dask worker: read the document if given a path, check its hash, validate it.
+
+    The worker process is prepared (engine loaded, speed-ups applied unless refused, pyHanko's loggers
+    quieted) by its first task; a Dask worker runs several tasks at once in threads, which the
+    speed-ups' memos allow (they hold a lock)."""
+    from ..validation.worker import prepare
+
+    prepare(warn=True)
     if isinstance(payload, str):
         try:
             data = Path(payload).read_bytes()

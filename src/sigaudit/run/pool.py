@@ -28,6 +28,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any, NoReturn
 
 from ..model import ValidationOutcome, Verdict
+from ..validation import speedups_gate
 from ..validation.policy import ValidationPolicy, default_policy
 from ..validation.trust import TrustConfig
 
@@ -71,8 +72,11 @@ def _worker_main(
     conn: Connection, trust: TrustConfig, memory_mb: int | None, policy: ValidationPolicy
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    # Load pyHanko before the memory limit applies: the limit is for documents, not for the engine.
-    from ..validation import engine  # noqa: F401
+    # Load pyHanko and apply the speed-ups before the memory limit applies: the limit is for
+    # documents, not for the engine. The parent has already warned about untested library versions.
+    from ..validation.worker import prepare
+
+    prepare(warn=False)
 
     if memory_mb is not None:
         import resource
@@ -192,6 +196,7 @@ class WorkerPool:
         self._workers = []
 
     def _spawn(self) -> _Worker:
+        speedups_gate.allowed(warn=True)  # one warning per run, here, rather than one per worker
         saved = os.environ.get("PYTHONHASHSEED")
         os.environ["PYTHONHASHSEED"] = WORKER_HASH_SEED
         try:

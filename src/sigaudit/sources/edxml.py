@@ -5,12 +5,16 @@ recipients, number and notation, date, type, subject, signer, DocumentId), a ``T
 the business type (new, recall, update, replace) and the attachments, base64 in the XML (the PDFs).
 No public XSD is known and producers differ, so elements are found by local name whatever their
 namespace or prefix, and anything missing or malformed becomes a *problem* of the package — never an
-exception. See DOMAIN notes §6.
+exception. See docs/domain.md#edxml-packages-between-systems.
 
 Packages come from archives under audit and may be hostile. The XML is parsed by ``defusedxml`` with
 DTDs forbidden: no DTD, no entity expansion (billion laughs), no external entity or DTD is ever read
-or fetched. Attachments are decoded into memory, bounded by ``WalkLimits.max_file_bytes``, and never
-written to disk; their names are only shown.
+or fetched. The parse streams: only the small tree around the attachments is built, and a package
+with more elements than :data:`MAX_ELEMENTS` or more text than :data:`MAX_TEXT_CHARS` outside the
+attachments is refused as soon as it passes the budget (a 500 MB file of empty elements once took
+11.3 GB as a tree). Each attachment's base64 is decoded while it streams by, never held as text,
+bounded by ``WalkLimits.max_file_bytes`` (counting goes on past the limit, decoding does not), and
+never written to disk; attachment names are only shown.
 """
 
 from __future__ import annotations
@@ -19,16 +23,17 @@ import base64
 import binascii
 import contextlib
 import dataclasses
+import io
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
-import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import DefusedXMLParser
 
 from ..model import BusinessType
 
@@ -39,6 +44,12 @@ EDXML_NAMESPACE = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 ROOT_NAME = "edXML"
 # How far into a file the prologue (BOM, XML declaration, comments, DOCTYPE) may reach before the root.
 SNIFF_BYTES = 64 * 1024
+# Budgets of the XML around the attachments. A real package has tens to a few thousand elements (one
+# To per recipient) and kilobytes of text; past these it is refused before it is read further.
+MAX_ELEMENTS = 100_000
+MAX_TEXT_CHARS = 8 * 1024 * 1024  # character data and attribute values, attachments' base64 excepted
+# Bytes handed to the parser at a time; also expat's text buffer, so base64 arrives in pieces this big.
+FEED_BYTES = 1024 * 1024
 
 
 BUSINESS_CODES = {
@@ -48,7 +59,7 @@ BUSINESS_CODES = {
     3: BusinessType.REPLACE,
 }
 
-# Status messages (văn bản trạng thái): the codes DOMAIN §6 names. Other codes are kept as given.
+# Status messages (văn bản trạng thái): the codes docs/domain.md names. Other codes are kept as given.
 STATUS_MEANINGS = {
     "01": "arrived",
     "02": "refused",
@@ -85,7 +96,7 @@ class StatusInfo:
 
     document_id: str | None
     code: str | None
-    meaning: str | None  # from STATUS_MEANINGS; None for a code DOMAIN does not list
+    meaning: str | None  # from STATUS_MEANINGS; None for a code docs/domain.md does not list
     description: str | None
     organ: Organ | None = None  # the agency reporting the status (the recipient of the document)
 
@@ -197,9 +208,20 @@ def _local_name(name: str) -> str:
 
 
 def read_package(data: bytes, limits: WalkLimits) -> EdxmlPackage:
-    """Parse one edXML package. Never raises for anything the bytes contain."""
+    """Parse one edXML package. Never raises for anything the bytes contain.
+
+    The bytes are at most ``limits.max_file_bytes`` (the walk reads no larger file); besides them the
+    parse holds the small tree, the budgets' worth of text and the decoded attachments.
+    """
+    builder = _StreamingBuilder(limits.max_file_bytes)
+    parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser.parser.buffer_size = FEED_BYTES
     try:
-        root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        for start in range(0, len(data), FEED_BYTES):
+            parser.feed(data[start : start + FEED_BYTES])
+        root = parser.close()
+    except _Refused as exc:
+        return EdxmlPackage(parsed=False, problems=(str(exc),))
     except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as exc:
         return EdxmlPackage(parsed=False, problems=(f"XML with a DTD or entity declarations refused: {exc}",))
     except DefusedXmlException as exc:
@@ -208,16 +230,142 @@ def read_package(data: bytes, limits: WalkLimits) -> EdxmlPackage:
         return EdxmlPackage(parsed=False, problems=(f"not well-formed XML: {exc}",))
     except (ValueError, LookupError) as exc:  # e.g. an unknown encoding in the XML declaration
         return EdxmlPackage(parsed=False, problems=(f"XML cannot be decoded: {exc}",))
-    if _local_name(root.tag) != ROOT_NAME:
-        return EdxmlPackage(parsed=False, problems=(f"root element is {_local_name(root.tag)!r}, not edXML",))
-    return _Reader(limits).read(root)
+    return _Reader(limits, builder.contents).read(root)
+
+
+class _Refused(Exception):
+    """The package passed a budget while being parsed; the message says which."""
+
+
+class _StreamingBuilder:
+    """Parser target: builds the package's tree without its attachments' base64, which is decoded as
+    it streams by, and refuses the package once it passes the element or text budget.
+
+    ``contents`` maps each ``Attachment/ContentTransferEncoded`` element to its decoded bytes or the
+    reason there are none. Only the text before the element's first child is content (as ``.text``).
+    """
+
+    def __init__(self, max_attachment_bytes: int) -> None:
+        self.tree = TreeBuilder()
+        self.max_attachment_bytes = max_attachment_bytes
+        self.elements = 0
+        self.text_chars = 0
+        self.names: list[str] = []  # local names of the open elements, outermost first
+        self.encoded: Element | None = None  # the attachment content element being read
+        self.stream: _Base64Stream | None = None  # its decoder, fed until the element's first child
+        self.feeding = False
+        self.contents: dict[Element, tuple[bytes | None, str | None]] = {}
+
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        self.elements += 1
+        if self.elements > MAX_ELEMENTS:
+            raise _Refused(f"more than {MAX_ELEMENTS} XML elements; refused before reading further")
+        name = _local_name(tag)
+        if not self.names and name != ROOT_NAME:
+            raise _Refused(f"root element is {name!r}, not edXML")
+        self._count_text(sum(len(k) + len(v) for k, v in attrs.items()))
+        self.feeding = False  # a child ends the content of the element it is in
+        elem = self.tree.start(tag, attrs)
+        if name == "ContentTransferEncoded" and self.names and self.names[-1] == "Attachment":
+            self.encoded, self.stream = elem, _Base64Stream(self.max_attachment_bytes)
+            self.feeding = True
+        self.names.append(name)
+        return elem
+
+    def end(self, tag: str) -> Element:
+        elem = self.tree.end(tag)
+        self.names.pop()
+        self.feeding = False
+        if elem is self.encoded and self.stream is not None:
+            self.contents[elem] = self.stream.result()
+            self.encoded = self.stream = None
+        return elem
+
+    def data(self, text: str) -> None:
+        if self.feeding and self.stream is not None:
+            self.stream.feed(text)
+            return
+        self._count_text(len(text))
+        self.tree.data(text)
+
+    def close(self) -> Element:
+        return self.tree.close()
+
+    def _count_text(self, chars: int) -> None:
+        self.text_chars += chars
+        if self.text_chars > MAX_TEXT_CHARS:
+            raise _Refused(
+                f"more than {MAX_TEXT_CHARS} characters of text outside attachments; "
+                "refused before reading further"
+            )
+
+
+class _Base64Stream:
+    """Decodes base64 that arrives in pieces (with whitespace and line breaks anywhere, the final
+    padding possibly dropped) as ``base64.b64decode(..., validate=True)`` decodes it whole, without
+    ever holding the text: whole four-character groups are decoded as they come. Past ``max_bytes``
+    decoded it only counts, so that the refusal can say how large the attachment is."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.chars = 0
+        self.pending = ""  # the last group and any part of the next, or the tail from the first "="
+        self.out: io.BytesIO | None = io.BytesIO()  # None once too large or not base64
+        self.error: str | None = None
+
+    def feed(self, text: str) -> None:
+        compact = "".join(text.split())
+        self.chars += len(compact)
+        if self.out is None:
+            return
+        if self.chars * 3 // 4 > self.max_bytes:
+            self.out = None
+            return
+        pending = self.pending + compact
+        pad = pending.find("=")
+        # Whole groups are decoded now, except the last and, from the group holding the first "=" on,
+        # the tail: padding ends the content. The tail, after one whole group (so that the decoder does
+        # not take it for the start of the content), is decoded at the end as b64decode would.
+        end = len(pending) if pad < 0 else pad
+        cut = max(0, end - end % 4 - 4)
+        self.pending = pending[cut:]
+        if cut:
+            self._decode(pending[:cut])
+        if pad >= 0 and len(self.pending) > 12 and self.out is not None:
+            # Longer than any padded group: data after the padding, an error found now.
+            self._decode(self.pending)
+            self.error = self.error or "content is not valid base64 (data after the padding)"
+            self.out = None
+
+    def _decode(self, text: str) -> None:
+        assert self.out is not None
+        try:
+            self.out.write(base64.b64decode(text, validate=True))
+        except (binascii.Error, ValueError) as exc:
+            self.error = f"content is not valid base64 ({exc})"
+            self.out = None
+
+    def result(self) -> tuple[bytes | None, str | None]:
+        size = self.chars * 3 // 4
+        if size > self.max_bytes:
+            limit = self.max_bytes
+            return None, f"attachment too large (about {size} bytes decoded, limit {limit}); not decoded"
+        if self.out is not None and self.pending:
+            self._decode(self.pending + "=" * (-len(self.pending) % 4))  # some producers drop the padding
+            if self.error is not None:  # say how many characters the content has, not the tail
+                whole = self.chars - self.pending.count("=")
+                self.error = re.sub(r"characters \(\d+\)", f"characters ({whole})", self.error, count=1)
+        if self.out is None:
+            return None, self.error
+        return self.out.getvalue(), None
 
 
 class _Reader:
     """Pulls the fields out of a parsed tree, collecting problems as it goes."""
 
-    def __init__(self, limits: WalkLimits) -> None:
+    def __init__(self, limits: WalkLimits, contents: dict[Element, tuple[bytes | None, str | None]]) -> None:
         self.limits = limits
+        self.contents = contents  # each attachment's decoded bytes or why there are none
         self.problems: list[str] = []
 
     def missing(self, what: str) -> None:
@@ -323,7 +471,7 @@ class _Reader:
             return None
 
     def status(self, root: Element) -> StatusInfo | None:
-        # DOMAIN only says that status messages carry StatusCode; the element holding it (and the
+        # docs/domain.md only says that status messages carry StatusCode; the element holding it (and the
         # DocumentId it answers, its Description) is found wherever the producer put it.
         code_elem = _find(root, "StatusCode")
         if code_elem is None:
@@ -354,13 +502,12 @@ class _Reader:
 
     def attachment(self, index: int, elem: Element) -> Attachment:
         encoded = _child(elem, "ContentTransferEncoded")
-        text = (encoded.text or "") if encoded is not None else None
         data: bytes | None = None
         problem: str | None = None
-        if text is None:
+        if encoded is None:
             problem = "attachment has no ContentTransferEncoded element"
         else:
-            data, problem = _decode_base64(text, self.limits.max_file_bytes)
+            data, problem = self.contents.pop(encoded, (b"", None))
         name = _text(elem, "AttachmentName")
         if name is None:
             self.missing(f"AttachmentName of attachment {index}")
@@ -375,21 +522,6 @@ class _Reader:
             data=data,
             problem=problem,
         )
-
-
-def _decode_base64(text: str, max_bytes: int) -> tuple[bytes | None, str | None]:
-    """Decode base64 that may hold whitespace and line breaks; refuse it before decoding if too big."""
-    whitespace = sum(text.count(c) for c in " \t\r\n\f\v")
-    chars = len(text) - whitespace
-    size = chars * 3 // 4
-    if size > max_bytes:
-        return None, f"attachment too large (about {size} bytes decoded, limit {max_bytes}); not decoded"
-    compact = "".join(text.split())
-    compact += "=" * (-len(compact) % 4)  # some producers drop the padding
-    try:
-        return base64.b64decode(compact, validate=True), None
-    except (binascii.Error, ValueError) as exc:
-        return None, f"content is not valid base64 ({exc})"
 
 
 _PLAIN_DATE = re.compile(r"(\d{4})([-/])(\d{2})\2(\d{2})", re.ASCII)

@@ -1,6 +1,6 @@
 """Read the CSV files that describe documents: ``manifest.csv`` and registers of sent/received documents.
 
-A *manifest* attributes files to issuing agencies; a *register* (sổ đăng ký văn bản đi/đến, DOMAIN §7)
+A *manifest* attributes files to issuing agencies; a *register* (sổ đăng ký văn bản đi/đến, docs/domain.md)
 is the office's list of outgoing or incoming documents with their metadata. Both are a CSV whose rows
 point to files, relative to the CSV's own folder (ZIP members written ``batch.zip!/2024/cv-12.pdf``), so
 one reader serves both. Column names are matched after lower-casing and removing accents against the
@@ -11,6 +11,10 @@ names); a configuration may add aliases. Any ``.csv`` whose header names a file 
 Direction: a ``direction`` column (sent/received, đi/đến) wins; otherwise the CSV's file name decides
 (``so-van-ban-di.csv``, ``outgoing.csv`` → sent; ``so-van-ban-den.csv``, ``incoming.csv`` → received);
 otherwise it is unknown.
+
+A CSV describes only files at or below its own folder: a row reaching elsewhere (``../a/x.pdf``, an
+absolute path) is reported and ignored, so a folder's manifest cannot rewrite what another folder's
+manifest says about its documents.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from .edxml import STATUS_MEANINGS, parse_date
 MANIFEST_NAME = "manifest.csv"
 
 # Canonical column -> accepted headings (compared by :func:`fold`). Order of canonical names is the
-# order of the README's table.
+# order of the table in docs/inputs.md.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "file": ("file", "path", "tep", "tep tin", "ten tep", "duong dan", "file dinh kem", "tep dinh kem"),
     "agency_code": (
@@ -287,6 +291,9 @@ class _Row:
             self.problem("empty 'file' cell")
             return None
         path = posixpath.normpath(f"{base}/{file_cell}") if base else posixpath.normpath(file_cell)
+        if not _below(path, base) or file_cell.startswith("/"):
+            self.problem(f"file {file_cell!r} is outside the CSV's folder; row ignored")
+            return None
         try:
             level = parse_level(self.get("level") or "")
         except ValueError:
@@ -363,6 +370,13 @@ class _Row:
                 continue
             events.append(StatusEvent(normal, STATUS_MEANINGS.get(normal), None, f"{source}:{path}"))
         return tuple(events)
+
+
+def _below(path: str, base: str) -> bool:
+    """Whether a normalised row path lies in ``base`` (the CSV's folder) or under it."""
+    if not base:
+        return path != ".." and not path.startswith(("../", "/"))
+    return path.startswith(f"{base}/")
 
 
 def _split_list(cell: str | None) -> list[str]:

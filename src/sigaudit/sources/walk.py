@@ -1,9 +1,14 @@
 """Walk folders, ZIP files (nested too) and single files, and yield what they hold.
 
-The archive is only ever read: files are opened read-only, ZIP members are read into memory and never
-extracted, symbolic links are not followed. What a file is, is decided by its content (PDF and ZIP
+The archive is only ever read: files are opened read-only and non-blocking (a named pipe never stalls
+the walk), ZIP members are read into memory and never extracted, symbolic links inside the archive are
+not followed (a scan root the user named is). What a file is, is decided by its content (PDF and ZIP
 magic numbers, an ``edXML`` root element), with the name used only to tell documents in other formats
 from unrelated files. The attachments of an edXML package are documents, attributed to its sender.
+
+Names are shown as UTF-8; a file, folder or ZIP member name whose bytes are not UTF-8 (TCVN3 or
+Windows-1258 exports) is shown with each such byte written ``\\xNN`` — the same bytes give the same
+path on every run — and a :class:`Notice` says so. The file itself is read through its raw name.
 """
 
 from __future__ import annotations
@@ -38,6 +43,9 @@ OTHER_DOCUMENT_SUFFIXES = {
 }
 # Rows of a manifest or register handed on at a time (about 1 KB each once parsed).
 MANIFEST_BATCH = 1000
+# Problems of one manifest or register listed; the others are counted (a register of a million bad
+# rows would otherwise hold and report a million lines).
+MANIFEST_PROBLEMS_LISTED = 100
 OFFICE_ZIP_SUFFIXES = {".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp"}
 
 
@@ -81,7 +89,8 @@ class ManifestFound:
 
     path: str
     entries: tuple[ManifestEntry, ...]
-    problems: tuple[str, ...]
+    problems: tuple[str, ...]  # the first MANIFEST_PROBLEMS_LISTED
+    more_problems: int = 0  # problems found beyond those, counted only
 
 
 @dataclass(frozen=True)
@@ -93,13 +102,40 @@ class StatusFound:
     status: StatusEvent
 
 
-WalkEvent = Candidate | Skipped | ManifestFound | StatusFound
+@dataclass(frozen=True)
+class Notice:
+    """Something the run's warnings should say about a path that is still walked (e.g. a name shown
+    escaped because it is not UTF-8)."""
+
+    path: str
+    text: str
+
+
+WalkEvent = Candidate | Skipped | ManifestFound | StatusFound | Notice
+
+NOT_UTF8_NAME = "name is not valid UTF-8: shown escaped (\\xNN for each byte that is not UTF-8)"
+
+
+def shown_name(name: str) -> tuple[str, bool]:
+    """A name from the file system (or a ZIP) as reports and the store show it, and whether it had to
+    be escaped: itself when it is UTF-8, else its raw bytes with every byte that is not UTF-8 written
+    as ``\\xNN``. Python hands undecodable names over as lone surrogates, which no UTF-8 writer (SQLite,
+    JSON, CSV, HTML) accepts; the escaped form is stable, so a re-scan finds the same path."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = name.encode("utf-8", "surrogateescape")  # the bytes on disk (os.fsencode on POSIX)
+        except UnicodeEncodeError:  # a surrogate that does not stand for a byte
+            return name.encode("utf-8", "backslashreplace").decode("ascii"), True
+        return raw.decode("utf-8", "backslashreplace"), True
+    return name, False
 
 
 def display_root(path: Path) -> str:
-    """Name under which a scan argument's contents are reported."""
+    """Name under which a scan argument's contents are reported (escaped if it is not UTF-8)."""
     name = path.name or path.resolve().name
-    return name or str(path)
+    return shown_name(name or str(path))[0]
 
 
 KnownFiles = Callable[[str, FileStamp], "str | None"]
@@ -116,10 +152,14 @@ def walk(
     limits = limits or WalkLimits()
     for root in paths:
         shown = display_root(root)
-        if root.is_dir() and not root.is_symlink():
-            yield from _walk_dir(root, shown, limits, known)
+        if shown_name(root.name)[1] or shown_name(str(root))[1]:
+            yield Notice(shown, f"scan root {NOT_UTF8_NAME}")
+        # A root the user named is followed if it is a symbolic link (links inside are not).
+        real = Path(os.path.realpath(root)) if root.is_symlink() else root
+        if real.is_dir():
+            yield from _walk_dir(real, shown, limits, known)
         else:
-            yield from _from_file(root, shown, limits, known)
+            yield from _from_file(real, shown, limits, known)
 
 
 def file_stamp(info: os.stat_result) -> FileStamp:
@@ -145,7 +185,10 @@ def _walk_dir(
     # A folder's manifest and registers (CSV) are read before its files.
     entries.sort(key=lambda e: not e.name.lower().endswith(".csv"))
     for entry in entries:
-        child = f"{shown}/{entry.name}"
+        name, escaped = shown_name(entry.name)
+        child = f"{shown}/{name}"
+        if escaped:
+            yield Notice(child, NOT_UTF8_NAME)
         if entry.is_symlink():
             yield Skipped(child, "symbolic link not followed")
         elif entry.is_dir(follow_symlinks=False):
@@ -157,12 +200,15 @@ def _walk_dir(
 
 
 def _read_file(path: Path, limits: WalkLimits) -> tuple[bytes, FileStamp]:
-    # O_RDONLY only: the archive under audit is never written to.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    # O_RDONLY only: the archive under audit is never written to. O_NONBLOCK: opening a named pipe
+    # (named on the command line, or swapped in after the folder was listed) would otherwise wait for
+    # a writer for ever; the type is then checked on the open descriptor, before anything is read.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise OSError("not a regular file")
+            raise _NotRegular(_file_kind(info.st_mode))
         if info.st_size > limits.max_file_bytes:
             raise _TooLarge(info.st_size)
         # Ask for the size fstat gave (asking for the limit made Python allocate the whole limit for
@@ -190,6 +236,23 @@ def _read_up_to(fd: int, size: int) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
+class _NotRegular(OSError):
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"not a regular file ({kind})")
+        self.kind = kind
+
+
+def _file_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISFIFO, "named pipe"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISDIR, "folder"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+    )
+    return next((words for test, words in kinds if test(mode)), "special file")
+
+
 class _TooLarge(Exception):
     def __init__(self, size: int) -> None:
         super().__init__(size)
@@ -213,6 +276,10 @@ def _from_file(path: Path, shown: str, limits: WalkLimits, known: KnownFiles | N
     except _TooLarge as exc:
         yield from _classify_unreadable(shown, f"file too large ({exc.size} bytes)")
         return
+    except _NotRegular as exc:
+        # Not a document whatever its name: a pipe, device or socket holds no file to audit.
+        yield Skipped(shown, f"not a regular file ({exc.kind}); not read")
+        return
     except OSError as exc:
         yield from _classify_unreadable(shown, f"cannot read file: {exc.strerror or exc}")
         return
@@ -233,14 +300,28 @@ def _classify_unreadable(shown: str, reason: str) -> Iterator[WalkEvent]:
 
 def _manifest_batches(shown: str, data: bytes, name: str, limits: WalkLimits) -> Iterator[ManifestFound]:
     """A manifest's or register's rows, MANIFEST_BATCH at a time (a register listing a year of a
-    province's documents is never held whole); the problems come with the last batch."""
-    problems: list[str] = []
+    province's documents is never held whole); the problems come with the last batch, the first
+    MANIFEST_PROBLEMS_LISTED of them listed and the others counted."""
+    problems: list[str] = []  # the latest batch's, moved to ``listed`` or counted after each batch
+    listed: list[str] = []
+    more = 0
+
+    def take(batch: tuple[ManifestEntry, ...]) -> tuple[ManifestEntry, ...]:
+        nonlocal more
+        room = max(0, MANIFEST_PROBLEMS_LISTED - len(listed))
+        listed.extend(problems[:room])
+        more += max(0, len(problems) - room)
+        problems.clear()
+        return batch
+
     rows = iter_manifest(data, _parent(shown), problems, name, dict(limits.columns))
-    batch = tuple(itertools.islice(rows, MANIFEST_BATCH))
+    batch = take(tuple(itertools.islice(rows, MANIFEST_BATCH)))
     while True:
-        following = tuple(itertools.islice(rows, MANIFEST_BATCH)) if len(batch) == MANIFEST_BATCH else ()
+        following: tuple[ManifestEntry, ...] = ()
+        if len(batch) == MANIFEST_BATCH:
+            following = take(tuple(itertools.islice(rows, MANIFEST_BATCH)))
         if not following:
-            yield ManifestFound(shown, batch, tuple(problems))
+            yield ManifestFound(shown, batch, tuple(listed), more)
             return
         yield ManifestFound(shown, batch, ())
         batch = following
@@ -251,7 +332,9 @@ def _looks_like_document_name(shown: str) -> bool:
     return suffix == ".pdf" or suffix in OTHER_DOCUMENT_SUFFIXES
 
 
-def _classify(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterator[WalkEvent]:
+def _classify(
+    shown: str, data: bytes, limits: WalkLimits, depth: int, budget: _Budget | None = None
+) -> Iterator[WalkEvent]:
     """Decide from content (and, for non-PDFs, the name) what one file is."""
     name = PurePosixPath(shown.rsplit("!/", 1)[-1]).name
     suffix = PurePosixPath(name).suffix.lower()
@@ -267,7 +350,7 @@ def _classify(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterat
         # Named as a PDF, so the archive presents it as a document: audit it, do not open it as a ZIP.
         yield Candidate(shown, data, f"not a PDF: named .pdf but the content is {_describe(data)}")
     elif data[:4] in ZIP_MAGICS and suffix not in OFFICE_ZIP_SUFFIXES:
-        yield from _walk_zip(shown, data, limits, depth + 1)
+        yield from _walk_zip(shown, data, limits, depth + 1, budget)
     elif is_document_csv(name, data, dict(limits.columns)):
         yield from _manifest_batches(shown, data, name, limits)
     elif suffix in OTHER_DOCUMENT_SUFFIXES:
@@ -358,7 +441,17 @@ def _package_meta(package: EdxmlPackage) -> DocumentMeta:
     )
 
 
-def _walk_zip(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterator[WalkEvent]:
+class _Budget:
+    """Uncompressed bytes one top-level ZIP may still have inflated, its nested ZIPs included."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.left = total
+
+
+def _walk_zip(
+    shown: str, data: bytes, limits: WalkLimits, depth: int, budget: _Budget | None = None
+) -> Iterator[WalkEvent]:
     if depth > limits.max_zip_depth:
         yield Skipped(shown, f"ZIP nested deeper than {limits.max_zip_depth} levels; not opened")
         return
@@ -371,36 +464,90 @@ def _walk_zip(shown: str, data: bytes, limits: WalkLimits, depth: int) -> Iterat
     if len(infos) > limits.max_zip_members:
         yield Skipped(shown, f"ZIP holds {len(infos)} members, over the limit {limits.max_zip_members}")
         return
+    overlap = _overlapping_entries(data, infos)
+    if overlap is not None:
+        yield Skipped(shown, overlap)
+        return
+    budget = budget or _Budget(limits.max_zip_total_bytes)
     members = [i for i in infos if not i.is_dir()]
     members.sort(key=lambda i: (not i.filename.lower().endswith(".csv"), i.filename))
-    budget = limits.max_zip_total_bytes
     with archive:
         for info in members:
             # Member names are shown, never used as paths on disk, so ".." or "/x" cannot escape.
-            member = info.filename.replace("\\", "/").lstrip("/")
+            name, escaped = _member_name(info)
+            member = name.lstrip("/")
             child = f"{shown}!/{member}"
+            if escaped:
+                yield Notice(child, f"ZIP member {NOT_UTF8_NAME}")
             problem = _member_problem(info, limits)
-            if problem is None and info.file_size > budget:
-                problem = (
-                    f"ZIP holds more than {limits.max_zip_total_bytes} uncompressed bytes; member not read"
-                )
+            if problem is None and info.file_size > budget.left:
+                problem = f"ZIP holds more than {budget.total} uncompressed bytes; member not read"
             if problem:
                 yield from _classify_unreadable(child, problem)
                 continue
             try:
                 with archive.open(info) as handle:
-                    content = handle.read(limits.max_file_bytes + 1)
+                    content = handle.read(min(limits.max_file_bytes, budget.left) + 1)
             except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
                 yield from _classify_unreadable(child, f"cannot read ZIP member: {exc}")
                 continue
             except NotImplementedError as exc:
                 yield from _classify_unreadable(child, f"unsupported ZIP compression: {exc}")
                 continue
-            budget -= len(content)
+            budget.left -= len(content)
             if len(content) > limits.max_file_bytes:
                 yield from _classify_unreadable(child, "ZIP member too large (limit exceeded)")
                 continue
-            yield from _classify(child, content, limits, depth)
+            if budget.left < 0:  # the member inflated to more than its header said
+                yield from _classify_unreadable(
+                    child, f"ZIP holds more than {budget.total} uncompressed bytes; member not read"
+                )
+                continue
+            yield from _classify(child, content, limits, depth, budget)
+
+
+def _member_name(info: zipfile.ZipInfo) -> tuple[str, bool]:
+    """A member's name with Windows separators made ``/``, and whether it had to be escaped. zipfile
+    decodes a name without the UTF-8 flag as CP437, which never fails but turns the UTF-8 or
+    Windows-1258 names Vietnamese tools write into nonsense: such a name's bytes are read as UTF-8
+    when they are, else shown escaped."""
+    if info.flag_bits & 0x800 or info.filename.isascii():
+        return info.filename.replace("\\", "/"), False
+    try:
+        raw = info.filename.encode("cp437").replace(b"\\", b"/")  # the name's bytes, as stored
+    except UnicodeEncodeError:  # pragma: no cover - zipfile was told another encoding
+        return info.filename.replace("\\", "/"), False
+    try:
+        return raw.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace"), True
+
+
+_LOCAL_HEADER = 30  # bytes of a local file header before its name and extra field
+
+
+def _overlapping_entries(data: bytes, infos: list[zipfile.ZipInfo]) -> str | None:
+    """Why the archive is refused when two central-directory entries share bytes (each entry's local
+    header and compressed data, [header offset, end of data)): the "better zip bomb" (Fifield, 2019)
+    points many entries at one deflate stream, each inflating to hundreds of MiB under a modest ratio.
+    No archive a tool writes shares bytes between entries. None when the entries are disjoint."""
+    spans = []
+    for info in infos:
+        start = info.header_offset
+        head = data[start : start + _LOCAL_HEADER]
+        if len(head) == _LOCAL_HEADER and head[:4] == b"PK\x03\x04":
+            extra = int.from_bytes(head[26:28], "little") + int.from_bytes(head[28:30], "little")
+        else:  # a damaged header: reading the member reports it; count the central directory's name
+            extra = len(info.orig_filename.encode("utf-8", "surrogateescape"))
+        spans.append((start, start + _LOCAL_HEADER + extra + info.compress_size, info.orig_filename))
+    spans.sort()
+    for (_, end, first), (start, _, second) in itertools.pairwise(spans):
+        if start < end:
+            return (
+                f"ZIP entries overlap ({first!r} and {second!r} share bytes): a zip bomb built from "
+                "shared data; not opened"
+            )
+    return None
 
 
 def _member_problem(info: zipfile.ZipInfo, limits: WalkLimits) -> str | None:

@@ -38,7 +38,7 @@ from ..codec import (
     outcome_from_dict,
     outcome_to_dict,
 )
-from ..errors import ConfigError, StoreError
+from ..errors import ConfigError, OutputError, StoreError, output_error
 from ..model import NO_META, AuditRun, DocumentFacts, DocumentResult, Skipped, ValidationOutcome
 from ..rows import Rows
 from ..sources.walk import FileStamp
@@ -136,8 +136,14 @@ class ResultStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), timeout=60, isolation_level=None)
             self._setup()
-        except (OSError, sqlite3.Error) as exc:
-            raise ConfigError(f"cannot open the result store {path}: {exc}") from exc
+        except OSError as exc:
+            raise output_error(f"the result store {path}", exc) from exc
+        except sqlite3.Error as exc:
+            message = f"cannot open the result store {path}: {exc}"
+            # SQLITE_IOERR (10), SQLITE_FULL (13): the machine failed, not the options.
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF in (10, 13):
+                raise OutputError(message) from exc
+            raise ConfigError(message) from exc
 
     def _setup(self) -> None:
         # Switching a new file to WAL can report "database is locked" at once, without waiting, while

@@ -27,7 +27,8 @@ CREATE TABLE documents (
     facts TEXT NOT NULL,  -- the outcome's facts in the result store's form (codec.facts_to_json)
     outcome BLOB  -- kept when the walker decided the verdict, or when the run has no result store
 );
-CREATE TABLE entries (path TEXT PRIMARY KEY, entry BLOB NOT NULL);
+CREATE TABLE entries (path TEXT PRIMARY KEY, entry BLOB NOT NULL, source TEXT NOT NULL);
+CREATE TABLE paths (path TEXT PRIMARY KEY);  -- every document path given out, to keep them unique
 CREATE TABLE statuses (document_id TEXT NOT NULL, status BLOB NOT NULL);
 CREATE INDEX statuses_document ON statuses (document_id);
 """
@@ -82,11 +83,35 @@ class RunSpool:
         )
         self._count += 1
 
-    def add_entries(self, entries: Iterable[ManifestEntry]) -> None:
-        """Manifest or register rows; a later row for the same path replaces an earlier one."""
-        self._db.executemany(
-            "INSERT OR REPLACE INTO entries VALUES (?, ?)", ((e.path, _dump(e)) for e in entries)
-        )
+    def add_entries(self, entries: Iterable[ManifestEntry], source: str) -> list[tuple[str, str]]:
+        """Manifest or register rows read from ``source``; a later row for the same path replaces an
+        earlier one (the manifest nearer the file is read later). Returns (path, earlier source) for
+        each row that describes an already described document differently: the caller warns."""
+        conflicts = []
+        for entry in entries:
+            row = self._db.execute("SELECT entry, source FROM entries WHERE path = ?", (entry.path,))
+            found = row.fetchone()
+            blob = _dump(entry)
+            if found is None:
+                self._db.execute("INSERT INTO entries VALUES (?, ?, ?)", (entry.path, blob, source))
+            elif found[0] != blob and _load(found[0]) != entry:
+                self._db.execute(
+                    "UPDATE entries SET entry = ?, source = ? WHERE path = ?", (blob, source, entry.path)
+                )
+                conflicts.append((entry.path, found[1]))
+        return conflicts
+
+    def claim_path(self, path: str) -> str:
+        """``path`` if no document of the run has it yet, else the first free ``path#2``, ``path#3`` …
+        (duplicate ZIP member names, a folder named ``x.zip!`` beside ``x.zip``): the path given out."""
+        claimed, n = path, 1
+        while True:
+            try:
+                self._db.execute("INSERT INTO paths VALUES (?)", (claimed,))
+                return claimed
+            except sqlite3.IntegrityError:
+                n += 1
+                claimed = f"{path}#{n}"
 
     def add_status(self, document_id: str, status: StatusEvent) -> None:
         self._db.execute("INSERT INTO statuses VALUES (?, ?)", (document_id, _dump(status)))
@@ -115,12 +140,14 @@ class RunSpool:
                 None if entry is None else _load(entry),
             )
 
-    def unmatched_entries(self) -> list[str]:
-        """Paths that manifest rows name but the walk did not find, sorted."""
+    def unmatched_entries(self) -> Iterator[str]:
+        """Paths that manifest rows name but the walk did not find, sorted (read as they are used: a
+        register may name a million missing files)."""
         rows = self._db.execute(
             "SELECT path FROM entries WHERE path NOT IN (SELECT path FROM documents) ORDER BY path"
         )
-        return [path for (path,) in rows]
+        for (path,) in rows:
+            yield path
 
 
 def _dump(value: object) -> bytes:

@@ -5,4 +5,6 @@
 # earlier revision are validated again instead of being reused.
 # 2: the token-reading speed-ups use fewer stack frames, so a file nested deeper than Python's
 #    recursion limit may be refused with a different reason ("maximum recursion depth exceeded").
-ENGINE_REVISION = 2
+# 3: a signature made outside its trust anchor's validity period is INDETERMINATE /
+#    CHAIN_CONSTRAINTS_FAILURE under policies that leave anchor_validity out (default "enforce").
+ENGINE_REVISION = 3

@@ -1,4 +1,4 @@
-"""The legal validity conditions of a signature (DOMAIN §3), as named per-signature checks.
+"""The legal validity conditions of a signature (docs/regulations.md), as named per-signature checks.
 
 Derived data, not a second validation: each check reads what the engine already decided for the
 signature (its ``SignatureResult``) and says, in words, what that means for one of the six conditions
@@ -23,6 +23,7 @@ from ..model import (
     TimeBasis,
 )
 from .policy import ValidationPolicy
+from .trust import ANCHOR_OUTSIDE_VALIDITY
 
 # Failures of the signature itself (EN 319 102-1 TOTAL_FAILED), as opposed to "not established".
 _BROKEN = frozenset(
@@ -63,7 +64,7 @@ def legal_checks(sig: SignatureResult, policy: ValidationPolicy) -> tuple[LegalC
 
 
 def signing_time(sig: SignatureResult) -> tuple[datetime | None, str]:
-    """The signing time the checks use and where it comes from, in words (DOMAIN §3: only an RFC 3161
+    """The signing time the checks use and where it comes from, in words (regulations.md: only an RFC 3161
     timestamp attests it; otherwise it is the signer's claim)."""
     if sig.timestamp_time is not None and sig.timestamp_valid:
         return sig.timestamp_time, "attested by an RFC 3161 timestamp"
@@ -123,6 +124,10 @@ def _signature_intact(sig: SignatureResult, policy: ValidationPolicy) -> tuple[C
 
 
 def _chain(sig: SignatureResult, policy: ValidationPolicy) -> tuple[CheckStatus, str]:
+    if sig.sub_indication == SubIndication.CHAIN_CONSTRAINTS_FAILURE and sig.reason.startswith(
+        ANCHOR_OUTSIDE_VALIDITY
+    ):  # the root was reached, but was not a valid anchor when the signature was made
+        return CheckStatus.FAILED, sig.reason
     # pyHanko checks key usage only once a path to a root validated (CHAIN_CONSTRAINTS_FAILURE).
     if (
         sig.trusted

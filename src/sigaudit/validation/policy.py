@@ -30,6 +30,7 @@ from .roles import DEFAULT_ROLE_RULES, RoleRules, fold
 
 __all__ = [
     "FIXED_RULES",
+    "AnchorValidity",
     "MissingRevocation",
     "ValidationPolicy",
     "default_policy",
@@ -101,6 +102,13 @@ class MissingRevocation(enum.StrEnum):
     INDETERMINATE = "indeterminate"  # INDETERMINATE / TRY_LATER, as EU DSS (BBB_XCV_IRDPFC)
 
 
+class AnchorValidity(enum.StrEnum):
+    """Whether a trust anchor must be within its own validity period at the signing time."""
+
+    ENFORCE = "enforce"  # outside it: INDETERMINATE / CHAIN_CONSTRAINTS_FAILURE (trust.anchor_validity)
+    IGNORE = "ignore"  # anchors are trusted whatever their dates (pyHanko's and RFC 5280's behaviour)
+
+
 class KeyUsageMatch(enum.StrEnum):
     ANY = "any"
     ALL = "all"
@@ -112,7 +120,7 @@ class ValidationPolicy:
 
     ``checks`` are the legal conditions reported per signature (the others are ``not_applicable``);
     they never change a verdict. ``missing_revocation``, ``weak_digests``, ``min_rsa_bits``,
-    ``key_usage``/``key_usage_match`` and ``roles`` do.
+    ``key_usage``/``key_usage_match``, ``roles`` and ``anchor_validity`` do.
     """
 
     name: str
@@ -129,6 +137,7 @@ class ValidationPolicy:
     # certificatePolicies OIDs of which the signer's certificate must name one (empty: not checked);
     # reported by the usage_matches_certificate check, never a change of verdict
     certificate_policies: frozenset[str] = frozenset()
+    anchor_validity: AnchorValidity = AnchorValidity.ENFORCE
 
     def rules(self) -> str:
         """The policy's rules in words, for the manifest."""
@@ -146,6 +155,7 @@ class ValidationPolicy:
         return (
             f"missing revocation evidence: {self.missing_revocation.value}; "
             f"weak digests refused: {weak}; RSA keys of at least {self.min_rsa_bits} bits; {usage}; "
+            f"trust anchor validity at the signing time: {self.anchor_validity.value}; "
             f"legal checks not reported: {', '.join(disabled) or 'none'}; {FIXED_RULES}"
         )
 
@@ -184,6 +194,7 @@ _TABLES: dict[str, frozenset[str]] = {
     "algorithms": frozenset({"weak_digests", "min_rsa_bits"}),
     "key_usage": frozenset({"required", "match", "certificate_policies"}),
     "roles": frozenset({"personal_uid_prefixes", "agency_uid_prefixes", "agency_name_prefixes"}),
+    "trust": frozenset({"anchor_validity"}),
 }
 _TOP = frozenset({"name", "description"})
 
@@ -259,6 +270,9 @@ def parse_policy(data: bytes, source: str, base: ValidationPolicy | None) -> Val
         roles=roles,
         certificate_policies=get(
             "key_usage", "certificate_policies", _oids, base.certificate_policies if base else None
+        ),
+        anchor_validity=get(
+            "trust", "anchor_validity", _choice(AnchorValidity), base.anchor_validity if base else None
         ),
     )
 

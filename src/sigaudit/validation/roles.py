@@ -1,6 +1,6 @@
 """Signer identity: certificate details and the signer's role under Decree 30/2020.
 
-Vietnamese certificate conventions (DOMAIN §4): an agency certificate names the agency in CN and
+Vietnamese certificate conventions (docs/regulations.md): an agency certificate names the agency in CN and
 usually carries ``UID=MST:…`` (tax code) or ``UID=MNS:…`` (budget code); a personal certificate names a
 person in CN and carries ``UID=CCCD:…`` or ``UID=CMND:…`` (citizen identity). When the UID says nothing,
 a CN that starts like an agency name (UBND…, Sở…, Văn phòng…) marks an agency; otherwise ``unknown``.

@@ -39,14 +39,26 @@ token readers and the whole-name memo took it from ~16 to ~13 ms on this one.
   validity, policies, revocation). A path that passed is remembered, per process, keyed by the exact
   certificates (their SHA-256, root included) and a key the engine gives its validation context —
   the trust configuration and the policy — and reused only while the validation time lies within
-  every certificate's validity period. The engine gives that key only to contexts that carry no
-  revocation data from the document (no CRL, OCSP response or DSS certificate) and fetch nothing
-  (no ``--online``): with such data the answer depends on the document or the network and is always
-  computed. Revocation data from ``--revocation-dir`` is the same for every document and its digests
-  are in the trust fingerprint, hence in the key. The soft failures pyhanko-certvalidator reported
-  while validating a remembered path (revocation data it could not use) are reported again to each
-  context that reuses the path, so the engine's revocation status is the same either way. Failures
-  are never remembered.
+  every certificate's validity period and within the freshness window of every CRL and OCSP response
+  the context holds (after the latest thisUpdate, before the earliest nextUpdate — what
+  pyhanko-certvalidator itself requires of revocation data — so that a CRL of ``--revocation-dir``
+  that goes stale while a worker lives stops the reuse). The engine gives that key only to contexts
+  that carry no revocation data from the document (no CRL, OCSP response or DSS certificate) and
+  fetch nothing (no ``--online``): with such data the answer depends on the document or the network
+  and is always computed. Revocation data from ``--revocation-dir`` is the same for every document
+  and its digests are in the trust fingerprint, hence in the key. The soft failures
+  pyhanko-certvalidator reported while validating a remembered path (revocation data it could not
+  use) are reported again to each context that reuses the path, so the engine's revocation status is
+  the same either way. Failures are never remembered.
+
+Installing is a decision of the process that validates, never a side effect of an import:
+``install()`` is called where a validating process starts (``validation/worker.py``, used by the local
+pool's workers and by Dask tasks). It applies nothing when ``SIGAUDIT_NO_SPEEDUPS=1`` or when the
+installed pyHanko, pyhanko-certvalidator or asn1crypto are not the versions the replacements were
+tested on (speedups_gate.py; one warning). The memo dictionaries are shared by the threads of a
+process (a Dask worker runs several tasks at once, and how many is the cluster operator's choice, not
+ours), so every read and write of them holds one lock. The upstream problems behind them are in
+docs/upstream.md.
 """
 
 from __future__ import annotations
@@ -55,31 +67,39 @@ import binascii
 import functools
 import os
 import re
-from collections.abc import Callable
-from typing import Any
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, NamedTuple
 
 import pyhanko_certvalidator
 from asn1crypto import x509
 from pyhanko.pdf_utils import generic, misc
 from pyhanko_certvalidator.authority import AuthorityWithCert
+from pyhanko_certvalidator.policy_decl import FRESHNESS_FALLBACK_VALIDITY_DEFAULT
+
+from .speedups_gate import allowed
 
 PDF_WHITESPACE = b" \n\r\t\f\x00"  # pyhanko.pdf_utils.misc.PDF_WHITESPACE
 HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
 _CHUNK = 1 << 16
 
-_ORIGINAL_HEX_READER: Callable[[Any], Any] = generic.read_hex_string_from_stream
-_ORIGINAL_UNTIL_DELIMITER: Callable[[Any], bytes] = misc.read_until_delimiter
-_ORIGINAL_NON_WHITESPACE: Callable[..., bytes] = misc.read_non_whitespace
-_ORIGINAL_DECODE_NAME: Callable[[bytes], Any] = generic._decode_name
-_ORIGINAL_STRING_LITERAL: Callable[[Any], bytes] = generic._read_string_literal_bytes
-_ORIGINAL_STRING_PREP: Callable[[Any, str], str] = x509.NameTypeAndValue._ldap_string_prep
-_ORIGINAL_NAME_EQ: Callable[[Any, Any], bool] = x509.Name.__eq__
-_ORIGINAL_NAME_HASHABLE: property = x509.Name.hashable
-_ORIGINAL_VALIDATE_PATH: Callable[..., Any] = getattr(pyhanko_certvalidator, "async_validate_path")  # noqa: B009
+ORIGINAL_HEX_READER: Callable[[Any], Any] = generic.read_hex_string_from_stream
+ORIGINAL_UNTIL_DELIMITER: Callable[[Any], bytes] = misc.read_until_delimiter
+ORIGINAL_NON_WHITESPACE: Callable[..., bytes] = misc.read_non_whitespace
+ORIGINAL_DECODE_NAME: Callable[[bytes], Any] = generic._decode_name
+ORIGINAL_STRING_LITERAL: Callable[[Any], bytes] = generic._read_string_literal_bytes
+ORIGINAL_STRING_PREP: Callable[[Any, str], str] = x509.NameTypeAndValue._ldap_string_prep
+ORIGINAL_NAME_EQ: Callable[[Any, Any], bool] = x509.Name.__eq__
+ORIGINAL_NAME_HASHABLE: property = x509.Name.hashable
+ORIGINAL_VALIDATE_PATH: Callable[..., Any] = getattr(pyhanko_certvalidator, "async_validate_path")  # noqa: B009
 
 _PATH_CACHE_ATTRIBUTE = "_sigaudit_path_cache_key"
 _PATH_CACHE_LIMIT = 10_000
 _validated_paths: dict[tuple[str, tuple[bytes, ...]], tuple[Any, Any, Any, tuple[Exception, ...]]] = {}
+
+# One lock for every memo dictionary below (see the module docstring); never held while validating.
+_memo_lock = threading.Lock()
 
 
 def read_hex_string_from_stream(stream: Any) -> Any:
@@ -90,7 +110,7 @@ def read_hex_string_from_stream(stream: Any) -> Any:
         block = stream.read(_CHUNK)
         if not block:  # no closing '>': pyHanko raises its own error
             stream.seek(start)
-            return _ORIGINAL_HEX_READER(stream)
+            return ORIGINAL_HEX_READER(stream)
         end = block.find(b">")
         if end >= 0:
             parts.append(block[:end])
@@ -100,7 +120,7 @@ def read_hex_string_from_stream(stream: Any) -> Any:
     digits = b"".join(parts)[1:].translate(None, PDF_WHITESPACE)  # [1:] drops the opening '<'
     if not HEX_DIGITS.issuperset(digits):  # a comment, a bad digit…: pyHanko decides
         stream.seek(start)
-        return _ORIGINAL_HEX_READER(stream)
+        return ORIGINAL_HEX_READER(stream)
     stream.seek(-overshoot, os.SEEK_CUR)
     if len(digits) % 2:
         digits += b"0"
@@ -143,7 +163,7 @@ def read_non_whitespace(stream: Any, seek_back: bool = False, allow_eof: bool = 
     found = _NOT_WHITESPACE.search(block)
     if found is None or block[found.start()] == 0x25:  # only whitespace here, or a '%' comment
         stream.seek(start)
-        return _ORIGINAL_NON_WHITESPACE(stream, seek_back=seek_back, allow_eof=allow_eof)
+        return ORIGINAL_NON_WHITESPACE(stream, seek_back=seek_back, allow_eof=allow_eof)
     at = found.start()
     stream.seek(start + at + (0 if seek_back else 1))
     return block[at : at + 1]
@@ -151,14 +171,14 @@ def read_non_whitespace(stream: Any, seek_back: bool = False, allow_eof: bool = 
 
 @functools.lru_cache(maxsize=4096)
 def _name_text(name_bytes: bytes) -> str:
-    return str(_ORIGINAL_DECODE_NAME(name_bytes))  # raises PdfReadError for a bad name: not cached
+    return str(ORIGINAL_DECODE_NAME(name_bytes))  # raises PdfReadError for a bad name: not cached
 
 
 def decode_name(name_bytes: bytes) -> Any:
     """Drop-in for ``generic._decode_name``: a new NameObject each time (pyHanko sets attributes on
     the objects it reads), its text memoised."""
     if len(name_bytes) > _NAME_CACHE_BYTES:
-        return _ORIGINAL_DECODE_NAME(name_bytes)
+        return ORIGINAL_DECODE_NAME(name_bytes)
     return generic.NameObject(_name_text(name_bytes))
 
 
@@ -174,7 +194,7 @@ def read_string_literal_bytes(stream: Any) -> bytes:
             more = stream.read(_STRING_BLOCK) if len(buffer) < _STRING_LIMIT else b""
             if not more:  # very long, or no end: pyHanko's reader decides
                 stream.seek(start)
-                return _ORIGINAL_STRING_LITERAL(stream)
+                return ORIGINAL_STRING_LITERAL(stream)
             position = len(buffer)
             buffer += more
             continue
@@ -182,7 +202,7 @@ def read_string_literal_bytes(stream: Any) -> bytes:
         byte = buffer[at]
         if byte == 0x5C:  # an escape: pyHanko's reader
             stream.seek(start)
-            return _ORIGINAL_STRING_LITERAL(stream)
+            return ORIGINAL_STRING_LITERAL(stream)
         depth += 1 if byte == 0x28 else -1
         if depth == 0:
             stream.seek(start + at + 1)
@@ -192,7 +212,7 @@ def read_string_literal_bytes(stream: Any) -> bytes:
 
 @functools.lru_cache(maxsize=8192)
 def _string_prep(value: str) -> str:
-    return _ORIGINAL_STRING_PREP(None, value)
+    return ORIGINAL_STRING_PREP(None, value)
 
 
 def _memoised_string_prep(self: Any, value: str) -> str:
@@ -209,22 +229,28 @@ def _name_eq(self: Any, other: Any) -> bool:
     if not isinstance(other, x509.Name):
         return False
     key = (self.dump(), other.dump())
-    known = _names_equal.get(key)
+    with _memo_lock:
+        known = _names_equal.get(key)
     if known is None:
-        known = _ORIGINAL_NAME_EQ(self, other)  # raises for a value that fails string preparation
-        if len(_names_equal) < _NAME_MEMO_LIMIT and len(key[0]) + len(key[1]) <= _NAME_BYTES_LIMIT:
-            _names_equal[key] = known
+        known = ORIGINAL_NAME_EQ(self, other)  # raises for a value that fails string preparation
+        if len(key[0]) + len(key[1]) <= _NAME_BYTES_LIMIT:
+            with _memo_lock:
+                if len(_names_equal) < _NAME_MEMO_LIMIT:
+                    _names_equal[key] = known
     return known
 
 
 def _name_hashable(self: Any) -> str:
     encoded = self.dump()
-    known = _name_keys.get(encoded)
+    with _memo_lock:
+        known = _name_keys.get(encoded)
     if known is None:
-        known = _ORIGINAL_NAME_HASHABLE.fget(self)  # type: ignore[misc]
+        known = ORIGINAL_NAME_HASHABLE.fget(self)  # type: ignore[misc]
         assert isinstance(known, str)
-        if len(_name_keys) < _NAME_MEMO_LIMIT and len(encoded) <= _NAME_BYTES_LIMIT // 2:
-            _name_keys[encoded] = known
+        if len(encoded) <= _NAME_BYTES_LIMIT // 2:
+            with _memo_lock:
+                if len(_name_keys) < _NAME_MEMO_LIMIT:
+                    _name_keys[encoded] = known
     return known
 
 
@@ -240,57 +266,128 @@ async def _validate_path_remembered(context: Any, path: Any, parameters: Any = N
         or parameters is not None
         or not isinstance(path.trust_anchor.authority, AuthorityWithCert)
     ):
-        return await _ORIGINAL_VALIDATE_PATH(context, path, parameters)
+        return await ORIGINAL_VALIDATE_PATH(context, path, parameters)
     certs = tuple(path.iter_certs(include_root=True))
     entry = (key, tuple(c.sha256 for c in certs))
     moment = context.moment
-    known = _validated_paths.get(entry)
+    with _memo_lock:
+        known = _validated_paths.get(entry)
     if known is not None and known[0] <= moment <= known[1]:
         for soft_failure in known[3]:
             context._report_soft_fail(soft_failure)
         return known[2]
     before = len(context.soft_fail_exceptions)
-    result = await _ORIGINAL_VALIDATE_PATH(context, path, parameters)  # raises when the path fails
+    result = await ORIGINAL_VALIDATE_PATH(context, path, parameters)  # raises when the path fails
     soft_failures = tuple(context.soft_fail_exceptions[before:])
-    validity = [c["tbs_certificate"]["validity"] for c in certs]
-    start = max(v["not_before"].native for v in validity)
-    end = min(v["not_after"].native for v in validity)
-    if len(_validated_paths) >= _PATH_CACHE_LIMIT:
-        _validated_paths.clear()
-    _validated_paths[entry] = (start, end, result, soft_failures)
+    window = _reuse_window(certs, context.crls, context.ocsps)
+    if window is not None:
+        with _memo_lock:
+            if len(_validated_paths) >= _PATH_CACHE_LIMIT:
+                _validated_paths.clear()
+            _validated_paths[entry] = (*window, result, soft_failures)
     return result
+
+
+def _reuse_window(
+    certs: Iterable[Any], crls: Iterable[Any], ocsps: Iterable[Any]
+) -> tuple[datetime, datetime] | None:
+    """When a path validated with these certificates and this revocation data may be reused: from the
+    latest start to the earliest end of every certificate's validity and every CRL's and OCSP
+    response's freshness (thisUpdate to nextUpdate; without nextUpdate, pyhanko-certvalidator's own
+    fallback of thisUpdate + 30 minutes). None when a date cannot be read or the window is empty."""
+    try:
+        windows = [
+            (v["not_before"].native, v["not_after"].native)
+            for v in (c["tbs_certificate"]["validity"] for c in certs)
+        ]
+        for item in crls:
+            tbs = item["tbs_cert_list"]
+            windows.append(_freshness(tbs["this_update"].native, tbs["next_update"].native))
+        for response in ocsps:
+            basic = response["response_bytes"]["response"].parsed
+            for single in basic["tbs_response_data"]["responses"]:
+                windows.append(_freshness(single["this_update"].native, single["next_update"].native))
+    except Exception:  # a damaged date: not remembered
+        return None
+    start, end = max(w[0] for w in windows), min(w[1] for w in windows)
+    return (start, end) if start <= end else None
+
+
+def _freshness(this_update: datetime, next_update: datetime | None) -> tuple[datetime, datetime]:
+    return this_update, next_update or this_update + FRESHNESS_FALLBACK_VALIDITY_DEFAULT
 
 
 def _replacements() -> list[tuple[Any, str, Any, Any]]:
     """(where, name, library's own, replacement) for every function replaced."""
     return [
-        (generic, "read_hex_string_from_stream", _ORIGINAL_HEX_READER, read_hex_string_from_stream),
+        (generic, "read_hex_string_from_stream", ORIGINAL_HEX_READER, read_hex_string_from_stream),
         # generic binds these two by name; xref.py and reader.py call them through misc.
-        (generic, "read_until_delimiter", _ORIGINAL_UNTIL_DELIMITER, read_until_delimiter),
-        (misc, "read_until_delimiter", _ORIGINAL_UNTIL_DELIMITER, read_until_delimiter),
-        (generic, "read_non_whitespace", _ORIGINAL_NON_WHITESPACE, read_non_whitespace),
-        (misc, "read_non_whitespace", _ORIGINAL_NON_WHITESPACE, read_non_whitespace),
-        (generic, "_decode_name", _ORIGINAL_DECODE_NAME, decode_name),
-        (generic, "_read_string_literal_bytes", _ORIGINAL_STRING_LITERAL, read_string_literal_bytes),
-        (x509.NameTypeAndValue, "_ldap_string_prep", _ORIGINAL_STRING_PREP, _memoised_string_prep),
-        (x509.Name, "__eq__", _ORIGINAL_NAME_EQ, _name_eq),
-        (x509.Name, "hashable", _ORIGINAL_NAME_HASHABLE, property(_name_hashable)),
+        (generic, "read_until_delimiter", ORIGINAL_UNTIL_DELIMITER, read_until_delimiter),
+        (misc, "read_until_delimiter", ORIGINAL_UNTIL_DELIMITER, read_until_delimiter),
+        (generic, "read_non_whitespace", ORIGINAL_NON_WHITESPACE, read_non_whitespace),
+        (misc, "read_non_whitespace", ORIGINAL_NON_WHITESPACE, read_non_whitespace),
+        (generic, "_decode_name", ORIGINAL_DECODE_NAME, decode_name),
+        (generic, "_read_string_literal_bytes", ORIGINAL_STRING_LITERAL, read_string_literal_bytes),
+        (x509.NameTypeAndValue, "_ldap_string_prep", ORIGINAL_STRING_PREP, _memoised_string_prep),
+        (x509.Name, "__eq__", ORIGINAL_NAME_EQ, _name_eq),
+        (x509.Name, "hashable", ORIGINAL_NAME_HASHABLE, property(_name_hashable)),
         # find_valid_path (which pyHanko calls for every signer) looks the function up in this module.
-        (pyhanko_certvalidator, "async_validate_path", _ORIGINAL_VALIDATE_PATH, _validate_path_remembered),
+        (pyhanko_certvalidator, "async_validate_path", ORIGINAL_VALIDATE_PATH, _validate_path_remembered),
     ]
 
 
-def install() -> None:
-    """Apply them all in this process (idempotent)."""
-    for where, name, _, replacement in _replacements():
-        setattr(where, name, replacement)
+_install_lock = threading.Lock()
+_installed = False
+
+
+def install(warn: bool = True) -> bool:
+    """Apply them all in this process, unless switched off or the libraries are not the tested versions
+    (then apply none; with ``warn``, say so once). Idempotent and thread-safe. True when applied."""
+    global _installed
+    if not allowed(warn=warn):
+        return False
+    with _install_lock:
+        if not _installed:
+            for where, name, _, replacement in _replacements():
+                setattr(where, name, replacement)
+            _installed = True
+    return True
+
+
+def installed() -> bool:
+    """Whether the speed-ups are applied in this process."""
+    return _installed
 
 
 def uninstall() -> None:
-    """Restore the libraries' own functions (used by the equivalence tests)."""
-    for where, name, original, _ in _replacements():
-        setattr(where, name, original)
-    _validated_paths.clear()
-    _names_equal.clear()
-    _name_keys.clear()
+    """Restore the libraries' own functions and forget everything remembered (for the equivalence tests)."""
+    global _installed
+    with _install_lock:
+        for where, name, original, _ in _replacements():
+            setattr(where, name, original)
+        _installed = False
+    clear_caches()
+
+
+class CacheInfo(NamedTuple):
+    """How many entries each memo holds (see the module docstring)."""
+
+    paths: int
+    names_equal: int
+    name_keys: int
+
+
+def cache_info() -> CacheInfo:
+    """The sizes of the memos, for tests and measurements."""
+    with _memo_lock:
+        return CacheInfo(len(_validated_paths), len(_names_equal), len(_name_keys))
+
+
+def clear_caches() -> None:
+    """Forget every remembered path, name comparison and decoded name."""
+    with _memo_lock:
+        _validated_paths.clear()
+        _names_equal.clear()
+        _name_keys.clear()
     _name_text.cache_clear()
+    _string_prep.cache_clear()

@@ -10,15 +10,24 @@ travels to the workers with the rest of the trust configuration; its digests are
 fingerprint, so a new CRL makes stored results be validated again. ``online`` (``--online``) lets the
 engine fetch CRLs, OCSP responses and missing issuers over the network; it is marked in the
 fingerprint too, so an online result is never reused by an offline run or the other way round.
+
+An anchor is trusted input (RFC 5280 §6.1.1), and pyHanko does not look at its dates. Two rules here
+do: loading warns about every root expired or not yet valid at the time of the run
+(:func:`anchor_date_warnings`), and under the policy's ``anchor_validity = "enforce"`` (the default) a
+signature made outside its anchor's validity period is indeterminate (:func:`anchor_validity`, called
+by the engine).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import functools
 import hashlib
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -29,6 +38,8 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509 import ocsp
 
 from ..errors import ConfigError
+from ..model import Indication, SignatureResult, SubIndication, TimeBasis
+from .policy import AnchorValidity, ValidationPolicy
 
 CERT_SUFFIXES = {".pem", ".crt", ".cer", ".der"}
 CRL_SUFFIXES = {".crl"}
@@ -218,8 +229,12 @@ def build_trust(
     revocation_dir: Path | None = None,
     online: bool = False,
     online_timeout_s: float = DEFAULT_ONLINE_TIMEOUT_S,
+    now: datetime | None = None,
 ) -> TrustConfig:
-    """Assemble the trust configuration; with no root at all this is a configuration error."""
+    """Assemble the trust configuration; with no root at all this is a configuration error.
+
+    Its ``warnings`` name every root expired or not yet valid at ``now`` (default: the current time).
+    """
     roots: list[Anchor] = []
     others: list[Anchor] = []
     if use_shipped:
@@ -235,13 +250,101 @@ def build_trust(
     if not online_timeout_s > 0:
         raise ConfigError("the online timeout must be a positive number of seconds")
     revocation, warnings = load_revocation_dir(revocation_dir) if revocation_dir is not None else ((), ())
+    roots = _dedupe(roots)
+    warnings = (*anchor_date_warnings(roots, now or datetime.now(UTC)), *warnings)
     return TrustConfig(
-        roots=tuple(_dedupe(roots)),
+        roots=tuple(roots),
         other_certs=tuple(_dedupe(others)),
         revocation=revocation,
         online=online,
         online_timeout_s=float(online_timeout_s),
         warnings=warnings,
+    )
+
+
+# --- the trust anchors' own validity periods --------------------------------------------------------
+
+ANCHOR_OUTSIDE_VALIDITY = "signed outside the validity period of the trust anchor"
+_PROOF_WORDS = {
+    TimeBasis.TIMESTAMP: "the time the signature timestamp proves",
+    TimeBasis.DOCUMENT_TIMESTAMP: "the time a later document timestamp proves",
+}
+
+
+@dataclass(frozen=True)
+class AnchorPeriod:
+    """A trust anchor's subject and validity period (aware UTC datetimes)."""
+
+    subject: str
+    not_before: datetime
+    not_after: datetime
+
+    def words(self) -> str:
+        return f"{self.subject}, valid {self.not_before.isoformat()} to {self.not_after.isoformat()}"
+
+
+@functools.lru_cache(maxsize=64)
+def anchor_period(der: bytes) -> AnchorPeriod:
+    """The validity period of the anchor certificate ``der`` (read once per anchor)."""
+    cert = x509.load_der_x509_certificate(der)
+    return AnchorPeriod(cert.subject.rfc4514_string(), cert.not_valid_before_utc, cert.not_valid_after_utc)
+
+
+def anchor_date_warnings(roots: Iterable[Anchor], now: datetime) -> tuple[str, ...]:
+    """One warning line per root that is expired, or not yet valid, at ``now``, naming it."""
+    out = []
+    for root in roots:
+        period = anchor_period(root.der)
+        if now > period.not_after:
+            state = f"expired on {period.not_after.isoformat()}"
+        elif now < period.not_before:
+            state = f"is not valid before {period.not_before.isoformat()}"
+        else:
+            continue
+        out.append(
+            f"trust anchor {period.subject} ({root.source}, SHA-256 {root.sha256}) {state}: signatures "
+            'made outside its validity are indeterminate under policy anchor_validity = "enforce"'
+        )
+    return tuple(out)
+
+
+def anchor_validity(
+    result: SignatureResult,
+    anchor_der: bytes | None,
+    proof: datetime | None,
+    moment: datetime,
+    policy: ValidationPolicy,
+) -> SignatureResult:
+    """A passed signature whose signing time falls outside its trust anchor's validity period becomes
+    INDETERMINATE / CHAIN_CONSTRAINTS_FAILURE, under ``anchor_validity = "enforce"``.
+
+    ``anchor_der`` is the root that ended the validated path; the time judged is ``proof`` (what a
+    signature or later document timestamp proves) when there is one, else the time the signer claims,
+    else ``moment`` (the validation time). Other verdicts are left as they are: they already say why
+    the signature is not valid.
+    """
+    if (
+        policy.anchor_validity != AnchorValidity.ENFORCE
+        or anchor_der is None
+        or result.indication != Indication.TOTAL_PASSED
+    ):
+        return result
+    if proof is not None:
+        when, what = proof, _PROOF_WORDS.get(result.time_basis, "the proven signing time")
+    elif result.claimed_signing_time is not None:
+        when, what = result.claimed_signing_time, "the signing time the signer claims"
+    else:
+        when, what = moment, "the validation time (the signature states no signing time)"
+    period = anchor_period(anchor_der)
+    if period.not_before <= when <= period.not_after:
+        return result
+    side = "after it expired" if when > period.not_after else "before it was valid"
+    return dataclasses.replace(
+        result,
+        indication=Indication.INDETERMINATE,
+        sub_indication=SubIndication.CHAIN_CONSTRAINTS_FAILURE,
+        reason=f"{ANCHOR_OUTSIDE_VALIDITY} {period.words()}: {what} ({when.isoformat()}) is {side} "
+        f'(policy {policy.name}: anchor_validity = "enforce")',
     )
 
 
