@@ -25,6 +25,7 @@ make_foreign_corpus.missing_tools) to write the files and ``index.json``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import re
@@ -33,7 +34,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from asn1crypto import cms
+from asn1crypto import cms, tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
@@ -470,6 +471,10 @@ def hybrid_reference(pdf: bytes) -> bytes:
     return bytes(out + b"startxref\n%d\n%%%%EOF\n" % table_at)
 
 
+def x509_general_name(name: asn1_x509.Name) -> asn1_x509.GeneralName:
+    return asn1_x509.GeneralName({"directory_name": name})
+
+
 def second_signer_info(pdf: bytes, cred: Credential) -> bytes:
     """The last signature's CMS with a second SignerInfo: ``cred`` signs the same signed attributes
     (so the same document digest), and its certificate is added; the /Contents room must hold it."""
@@ -481,8 +486,27 @@ def second_signer_info(pdf: bytes, cred: Credential) -> bytes:
     signed_data = info["content"]
     first = signed_data["signer_infos"][0]
     cert = asn1_x509.Certificate.load(cred.cert.public_bytes(serialization.Encoding.DER))
-    attrs = first["signed_attrs"]
-    value = cred.key.sign(attrs.untag().dump(), padding.PKCS1v15(), hashes.SHA256())
+    # the same attributes (content type, digest, time) but its own signing-certificate attribute
+    cert_id = tsp.ESSCertIDv2(
+        {
+            "hash_algorithm": {"algorithm": "sha256"},
+            "cert_hash": hashlib.sha256(cert.dump()).digest(),
+            "issuer_serial": {
+                "issuer": [x509_general_name(cert.issuer)],
+                "serial_number": cert.serial_number,
+            },
+        }
+    )
+    own = cms.CMSAttribute(
+        {"type": "signing_certificate_v2", "values": [tsp.SigningCertificateV2({"certs": [cert_id]})]}
+    )
+    kept = [
+        a
+        for a in first["signed_attrs"]
+        if a["type"].native not in ("signing_certificate_v2", "signing_certificate")
+    ]
+    attrs = cms.CMSAttributes([*kept, own])
+    value = cred.key.sign(attrs.dump(), padding.PKCS1v15(), hashes.SHA256())
     sid = cms.IssuerAndSerialNumber({"issuer": cert.issuer, "serial_number": cert.serial_number})
     second = cms.SignerInfo(
         {
@@ -490,7 +514,7 @@ def second_signer_info(pdf: bytes, cred: Credential) -> bytes:
             "sid": cms.SignerIdentifier({"issuer_and_serial_number": sid}),
             "digest_algorithm": first["digest_algorithm"],
             "signed_attrs": attrs,
-            "signature_algorithm": {"algorithm": "rsassa_pkcs1v15"},
+            "signature_algorithm": first["signature_algorithm"],  # as CMSAlgorithmProtection names it
             "signature": value,
         }
     )

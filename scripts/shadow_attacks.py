@@ -240,7 +240,7 @@ def build_shadow_cases(issuer: Issuer | None = None) -> list[Case]:
     bad = "invalid"
     rows = [
         ("shadow-hide-referenced-object", "shadow", "an xref-only update redirects the cover's object",
-         shadow_hide_via_referenced_object(shadow_signed), ("cannot be read", "a form xobject")),
+         shadow_hide_via_referenced_object(shadow_signed), ("cannot be read",)),
         ("shadow-hide-form-via-form", "shadow", "the nested form's resources redefined: the cover is gone",
          shadow_hide_via_form_resources(shadow_signed), ("dictionary object", "xobject")),
         ("shadow-replace-overwrite", "shadow", "a read-only field shown at signing overwritten",
@@ -250,7 +250,7 @@ def build_shadow_cases(issuer: Issuer | None = None) -> list[Case]:
         ("shadow-hide-and-replace-unparseable", "shadow", "hide-and-replace, forged stream's /Length wrong",
          shadow_hide_and_replace_unparseable(plain_signed), ("cannot be read",)),
         ("isa-body-without-xref", "isa", "a content stream redefined after %%EOF with no xref section",
-         isa_body_without_xref(plain_signed), ("after the signed revision",)),
+         isa_body_without_xref(plain_signed), ("after the file's last revision",)),
         ("isa-update-without-prev", "isa", "page content replaced in an update without /Prev",
          isa_update_without_prev(plain_signed), ("cannot be read",)),
     ]  # fmt: skip

@@ -5,8 +5,9 @@ combo and list fields, signed by pyHanko and, separately, by iText 5 (tests/fore
 then changed as e-office tools do — form fills, comments (Text, FreeText, Ink, Stamp, Highlight, one
 with the catalogue and /AcroForm /DR rewritten), incoming stamps (dấu đến), DSS and a document
 timestamp — and a certification P=2 followed by a visible approval signature. Every one must be
-``valid`` with each signature TOTAL_PASSED and its changes ``permitted`` (or none). Classes the engine
-calls ``invalid`` today are marked xfail(strict) with what it says instead.
+``valid`` with each signature TOTAL_PASSED and its changes ``permitted`` (or none). Before issue 17 the
+engine called 24 of them invalid (radio and choice fills, every comment with an appearance, stamps,
+the Decree 30 order with a comment, an approval signature after P=2) and the hybrid file indeterminate.
 """
 
 from __future__ import annotations
@@ -33,22 +34,6 @@ pytestmark = pytest.mark.skipif(
     reason="iText 5 not installed: " + ", ".join(MISSING) + " (.ci/run installs it)",
 )
 
-# What the engine says today (issue 17's misses, reproduced on both signers' files).
-TODAY = {
-    "fill-radio": "a radio kid's /AS is 'an annotation (Widget)' changed",
-    "fill-combo": "/I added to a choice field: 'Dict keys differ'",
-    "fill-listbox": "/I added to a choice field: 'Dict keys differ'",
-    "comment-text": "the appearance's font is 'a font' changed",
-    "comment-freetext": "the appearance's font is 'a font' changed",
-    "comment-ink": "the appearance's font is 'a font' changed",
-    "comment-stamp": "a Stamp is not a comment to pyHanko's rules",
-    "comment-highlight": "the appearance's font is 'a font' changed",
-    "comment-bookkeeping": "the appearance's font is 'a font' changed",
-    "incoming-stamp": "a Stamp is not a comment to pyHanko's rules",
-    "incoming-freetext": "the appearance's font is 'a font' changed",
-    "decree30-comment": "the appearance's font is 'a font' changed, for both signatures",
-    "approval-after-p2": "the new signature's font 'only allowed after an approval signature'",
-}
 CLASSES = [
     "fill-text",
     "fill-checkbox",
@@ -68,16 +53,7 @@ CLASSES = [
     "decree30-comment",
     "approval-after-p2",
 ]
-NAMES = [
-    pytest.param(
-        f"{who}-{cls}",
-        marks=[pytest.mark.xfail(strict=True, reason=f"issue 17: today invalid, {TODAY[cls]}")]
-        if cls in TODAY
-        else [],
-    )
-    for who in legit.SIGNERS
-    for cls in CLASSES
-] + ["pyhanko-certified-crlf-signed-again"]
+NAMES = [f"{who}-{cls}" for who in legit.SIGNERS for cls in CLASSES] + ["pyhanko-certified-crlf-signed-again"]
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +88,6 @@ def odd_cases() -> dict[str, legit.LegitCase]:
     return {c.name: c for c in legit.build_odd_cases()}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: today indeterminate (strict parsing refuses hybrid files)")
 def test_a_hybrid_reference_file_is_judged_through_the_lenient_parser(
     odd_cases: dict[str, legit.LegitCase], demo_trust: TrustConfig
 ) -> None:
@@ -128,8 +103,13 @@ def test_two_signer_infos_are_never_unreadable(
     assert outcome.verdict != Verdict.UNREADABLE, outcome.reason
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: today invalid ('signer_infos should contain exactly one')")
-def test_two_signer_infos_are_judged(odd_cases: dict[str, legit.LegitCase], demo_trust: TrustConfig) -> None:
-    """Both SignerInfos sign the same attributes with keys of the demo intermediate: valid."""
+def test_two_signer_infos_are_judged_each(
+    odd_cases: dict[str, legit.LegitCase], demo_trust: TrustConfig
+) -> None:
+    """Both SignerInfos sign with keys of the demo intermediate: each is reported, and both are valid."""
     outcome = validate_pdf(odd_cases["pyhanko-two-signer-infos"].data, demo_trust)
     assert outcome.verdict == Verdict.VALID, outcome.reason
+    fields = [s.field for s in outcome.signatures]
+    assert fields == ["Sig_CaNhan [signer 1 of 2]", "Sig_CaNhan [signer 2 of 2]"]
+    signers = {s.signer.common_name for s in outcome.signatures if s.signer is not None}
+    assert signers == {"Nguyễn Văn Thử", "UBND xã Thử Nghiệm"}

@@ -18,11 +18,10 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields
 
 from sigaudit.model import ChangeCategory as C
-from sigaudit.model import Permission
+from sigaudit.model import Permission, ShownCheck
 from sigaudit.validation.after_signing import AfterSigning, after_signing
 from sigaudit.validation.change_rules import diff_policy
 from sigaudit.validation.revision_changes import ChainedDiffPolicy, SignatureChanges
-from sigaudit.validation.visual import VisualStatus
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
@@ -162,7 +161,7 @@ def test_visual_check_runs_only_after_drawable_changes_and_finds_them_explained(
     if not drawable:
         assert first.visual is None
     else:
-        assert first.visual is not None and first.visual.status == VisualStatus.SAME, first.visual.reason
+        assert first.visual is not None and first.visual.status == ShownCheck.SAME, first.visual.reason
     assert not any(a.shown_differs for a in judged.values())
 
 

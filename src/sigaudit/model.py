@@ -112,6 +112,17 @@ class Permission(enum.StrEnum):
     DOCMDP_P3 = "docmdp_p3"  # certification, form filling, signing and annotations
 
 
+class ShownCheck(enum.StrEnum):
+    """The visual check of a signature (validation/visual.py): what its signed revision shows against
+    what the file shows now, outside the changes the permitted categories explain."""
+
+    NOT_RUN = "not_run"  # not needed: no permitted change that can draw follows the signature
+    SAME = "same"
+    DIFFERS = "differs"  # the signature is invalid: what is shown differs from what was signed
+    INCOMPLETE = "incomplete"  # the limits (pages, time) stopped it before every page; nothing differed
+    NOT_RENDERED = "not_rendered"  # PDFium could not render a revision
+
+
 class RevocationStatus(enum.StrEnum):
     """Revocation of the signer's certificate, as far as the evidence at hand tells."""
 
@@ -229,6 +240,12 @@ class SignatureResult:
     checks: tuple[LegalCheck, ...] = ()  # the legal validity conditions (validation/legal.py)
     revocation_source: RevocationSource = RevocationSource.NONE  # the evidence that decided revocation
     time_basis: TimeBasis = TimeBasis.NONE  # what attests the signing time (see TimeBasis)
+    # Issue 17: what the revisions after this signature did (classified once per document), the
+    # permission that judged them (None: no later revision was analysed) and the visual check.
+    change_categories: tuple[ChangeCategory, ...] = ()
+    permission: Permission | None = None
+    shown: ShownCheck = ShownCheck.NOT_RUN
+    shown_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,16 @@ permitted categories do not explain.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from io import BytesIO
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from ..model import ChangeCategory
+from ..model import ChangeCategory, Changes, Indication, ShownCheck, SignatureResult, SubIndication
 from .revision_changes import SignatureChanges
-from .visual import Rect, VisualCheck, VisualLimits, VisualStatus, compare_revisions
+from .visual import Rect, VisualCheck, VisualLimits, compare_revisions
 
 # Categories whose revisions can change what a page shows.
 DRAWABLE = frozenset(
@@ -57,7 +58,7 @@ class AfterSigning:
     @property
     def shown_differs(self) -> bool:
         """A visible difference that the permitted changes do not explain (the signature is invalid)."""
-        return self.visual is not None and self.visual.status == VisualStatus.DIFFERS
+        return self.visual is not None and self.visual.status == ShownCheck.DIFFERS
 
 
 def needs_visual_check(changes: SignatureChanges) -> bool:
@@ -101,3 +102,19 @@ def readable_signed_revisions(data: bytes) -> list[int]:
             continue
         readable.append(end)
     return readable
+
+
+def refused_after(result: SignatureResult, words: str) -> SignatureResult:
+    """``result`` with what follows its signed revision refused (TOTAL_FAILED / FORMAT_FAILURE, as EU DSS
+    treats a modification failure), unless it already failed for its own reason."""
+    if result.indication == Indication.TOTAL_FAILED:
+        return result
+    return dataclasses.replace(
+        result,
+        changes=Changes.DISALLOWED,
+        changes_reason=words,
+        change_categories=(*result.change_categories, ChangeCategory.UNDEFINED),
+        indication=Indication.TOTAL_FAILED,
+        sub_indication=SubIndication.FORMAT_FAILURE,
+        reason=f"disallowed change after signing: {words}",
+    )

@@ -15,7 +15,6 @@ never as "same". It is meant to run only when a signature is followed by changes
 from __future__ import annotations
 
 import ctypes
-import enum
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -25,6 +24,8 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from ..model import ShownCheck
+
 # PDFium is not thread-safe (pypdfium2's documentation): one comparison at a time per process (Dask
 # workers run several threads).
 _PDFIUM = threading.Lock()
@@ -33,15 +34,6 @@ MARGIN_PX = 2
 WHITE = 0xFF
 # A grey pixel counts as ink below this value (anti-aliased page edges stay near white).
 INK_BELOW = 0xF0
-
-
-class VisualStatus(enum.Enum):
-    """What the comparison found for the pages it could compare."""
-
-    SAME = "same"  # every compared page shows the same outside the added annotations
-    DIFFERS = "differs"  # at least one page shows something else (or the page count changed)
-    INCOMPLETE = "incomplete"  # limits reached before every page was compared; nothing differed so far
-    NOT_RENDERED = "not_rendered"  # a revision could not be opened or rendered
 
 
 @dataclass(frozen=True)
@@ -87,7 +79,7 @@ class PageVisual:
 class VisualCheck:
     """The outcome for one signature: per page, and the words an auditor reads."""
 
-    status: VisualStatus
+    status: ShownCheck
     pages: tuple[PageVisual, ...]
     reason: str
     seconds: float
@@ -115,7 +107,7 @@ def compare_revisions(
             return _compare(old_doc, new_doc, limits, explained, start)
     except pdfium.PdfiumError as exc:
         return VisualCheck(
-            VisualStatus.NOT_RENDERED,
+            ShownCheck.NOT_RENDERED,
             (),
             f"the pages could not be rendered ({exc})",
             time.monotonic() - start,
@@ -164,12 +156,12 @@ def _compare(
         )
     seconds = time.monotonic() - start
     if old_count != new_count or differing:
-        return VisualCheck(VisualStatus.DIFFERS, tuple(pages), "; ".join(words), seconds)
+        return VisualCheck(ShownCheck.DIFFERS, tuple(pages), "; ".join(words), seconds)
     if not complete:
         words.append(f"compared {len(pages)} of {old_count} page(s) within the limits; the rest not checked")
-        return VisualCheck(VisualStatus.INCOMPLETE, tuple(pages), "; ".join(words), seconds)
+        return VisualCheck(ShownCheck.INCOMPLETE, tuple(pages), "; ".join(words), seconds)
     words.insert(0, f"{len(pages)} page(s) show the same as signed outside the added annotations")
-    return VisualCheck(VisualStatus.SAME, tuple(pages), "; ".join(words), seconds)
+    return VisualCheck(ShownCheck.SAME, tuple(pages), "; ".join(words), seconds)
 
 
 @dataclass(frozen=True)
