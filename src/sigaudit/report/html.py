@@ -26,7 +26,7 @@ from ..aggregate.exchange import Period
 from ..aggregate.kpi import LEVEL_ORDER, LevelCounts, Summary
 from ..aggregate.reconcile import Findings
 from ..aggregate.targets import Targets
-from ..model import AuditRun, Level, Verdict
+from ..model import AuditRun, Level, ShownCheck, SignatureResult, Verdict
 from .context import ReportContext, policy_of
 from .escape import html_text
 from .i18n import Labels, labels_for
@@ -198,6 +198,7 @@ class FailingRow:
     level_label: str
     path: str
     sha256: str
+    after: tuple[str, ...] = ()  # per signature: what followed it, the deciding permission, visual check
 
 
 @dataclass(frozen=True)
@@ -662,9 +663,17 @@ def _failing_rows(run: AuditRun, t: Labels) -> tuple[tuple[FailingRow, ...], int
                 level_label=t.levels[doc.agency.level],
                 path=doc.path,
                 sha256=doc.sha256,
+                after=tuple(_after_words(s) for s in doc.outcome.signatures if s.permission is not None),
             )
         )
     return tuple(rows), failing
+
+
+def _after_words(sig: SignatureResult) -> str:
+    """One signature's later changes as codes (the CSV's values): field, categories, permission, visual."""
+    categories = ", ".join(c.value for c in sig.change_categories) or "none"
+    words = f"{sig.field}: {categories} · {sig.permission.value if sig.permission else ''}"
+    return words + (f" · shown: {sig.shown.value}" if sig.shown != ShownCheck.NOT_RUN else "")
 
 
 def _plain(value: object, t: Labels) -> str:
