@@ -45,7 +45,7 @@ OBJECT_AFTER_WORDS = (
 _BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]")
 _OBJECT = re.compile(rb"(?<![0-9])\d{1,10}\s+\d{1,5}\s+obj\b")
 _EOF = b"%%EOF"
-MAX_CANDIDATES = 64
+MAX_CANDIDATES = 8  # signed revisions tried, longest first (each is parsed)
 
 
 @dataclass(frozen=True)
