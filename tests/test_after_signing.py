@@ -57,3 +57,12 @@ def test_a_file_that_reads_whole_has_no_shorter_candidate_than_its_signatures(
     ends = readable_signed_revisions(data)
     assert ends and all(e < len(data) for e in ends)
     assert readable_signed_revisions(b"%PDF-1.7 /ByteRange [0 10 20 99999]") == []
+
+
+def test_the_engine_loads_pdfium_only_when_a_visual_check_runs() -> None:
+    """PDFium costs ~60 ms and ~9 MB to load: a worker that never renders never loads it."""
+    import subprocess
+
+    code = "import sys, sigaudit.validation.engine; print('pypdfium2' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -17,12 +17,15 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from ..model import ChangeCategory, Changes, Indication, ShownCheck, SignatureResult, SubIndication
 from .revision_changes import SignatureChanges
-from .visual import Rect, VisualCheck, VisualLimits, compare_revisions
+
+if TYPE_CHECKING:  # visual.py loads PDFium (~60 ms, ~9 MB): only when a visual check runs
+    from .visual import VisualCheck, VisualLimits
 
 # Categories whose revisions can change what a page shows.
 DRAWABLE = frozenset(
@@ -73,6 +76,8 @@ def after_signing(
     check of that revision against ``data`` when :func:`needs_visual_check` says so."""
     if not needs_visual_check(changes) or not 0 < signed_end <= len(data):
         return AfterSigning(changes, None)
+    from .visual import Rect, compare_revisions
+
     explained = [(page, Rect(*box)) for r in changes.revisions for page, box in r.filled_widgets]
     visual = compare_revisions(data[:signed_end], data, limits, explained)
     return AfterSigning(changes, visual)
