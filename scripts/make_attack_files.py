@@ -18,6 +18,8 @@ Classes (the attacks follow Mainka et al., "Shadow attacks", NDSS 2021, and Mlad
   inserted before it, the /ByteRange rewritten to match;
 - ``certification``: DocMDP P=1/2/3 and a FieldMDP lock, each with allowed and forbidden later changes.
 
+More shadow and ISA classes (issue 17) are in ``shadow_attacks.py``; ``--out`` writes them too.
+
 Besides the PDFs, :func:`overlapping_zip` builds the "better zip bomb" (Fifield, WOOT 2019) the walker
 must refuse: many central-directory entries pointing at one deflate stream, each inflating it again.
 
@@ -497,12 +499,12 @@ def build_cases(issuer: Issuer | None = None) -> list[Case]:
     )
     add(
         "stamp-after-approval",
-        "isa",
-        "a /Stamp annotation (not a comment: it can cover content)",
+        "harmless",
+        "a /Stamp annotation (permitted like a comment since issue 17; the visual check sees what it covers)",
         add_comment(approved, "/Stamp"),
-        bad,
-        {PERSONAL: "disallowed"},
-        {PERSONAL: ("annotation (Stamp)",)},
+        ok,
+        {PERSONAL: "permitted"},
+        {PERSONAL: ("annotation",)},
     )
     # (b) incremental saving attacks
     add(
@@ -775,8 +777,10 @@ def main() -> int:
         return 0
     bomb = overlapping_zip(args.bomb_entries, args.bomb_mib * 1024 * 1024)
     (args.out / "overlapping-entries.zip").write_bytes(bomb)
+    from shadow_attacks import build_shadow_cases  # (it imports this module)
+
     index = []
-    for case in build_cases():
+    for case in [*build_cases(), *build_shadow_cases()]:
         (args.out / f"{case.name}.pdf").write_bytes(case.data)
         index.append(
             {

@@ -18,6 +18,7 @@ from .model import (
     Agency,
     BusinessType,
     CertificateInfo,
+    ChangeCategory,
     Changes,
     CheckName,
     CheckStatus,
@@ -31,8 +32,10 @@ from .model import (
     Level,
     OutcomeFacts,
     Party,
+    Permission,
     RevocationSource,
     RevocationStatus,
+    ShownCheck,
     SignatureResult,
     SignerRole,
     StatusEvent,
@@ -197,6 +200,10 @@ def signature_to_dict(sig: SignatureResult) -> dict[str, Any]:
         "key_usage_ok": sig.key_usage_ok,
         "timestamp_valid": sig.timestamp_valid,
         "checks": [{"name": c.name.value, "status": c.status.value, "detail": c.detail} for c in sig.checks],
+        "change_categories": [c.value for c in sig.change_categories],
+        "permission": sig.permission.value if sig.permission else None,
+        "shown": sig.shown.value,
+        "shown_reason": sig.shown_reason,
     }
 
 
@@ -233,6 +240,11 @@ def signature_from_dict(d: dict[str, Any]) -> SignatureResult:
         # absent from results stored before these fields existed
         revocation_source=RevocationSource(d.get("revocation_source", RevocationSource.NONE.value)),
         time_basis=TimeBasis(d.get("time_basis", _old_time_basis(d))),
+        # absent from results stored before issue 17
+        change_categories=tuple(ChangeCategory(c) for c in d.get("change_categories", ())),
+        permission=Permission(d["permission"]) if d.get("permission") else None,
+        shown=ShownCheck(d.get("shown", ShownCheck.NOT_RUN.value)),
+        shown_reason=_share(_texts, d.get("shown_reason", "")),
     )
 
 

@@ -91,6 +91,40 @@ class Changes(enum.StrEnum):
     DISALLOWED = "disallowed"
 
 
+class ChangeCategory(enum.StrEnum):
+    """What a revision after a signature did, classified once per document (EU DSS's categories, plus
+    the incoming stamp receiving offices add: validation/revision_changes.py)."""
+
+    SIGNATURE = "signature"  # a later signature, with its field, widget and appearance
+    FORM_FILL = "form_fill"  # form field values (text, check box, radio, choice)
+    ANNOTATION = "annotation"  # comments (markup annotations) added to pages
+    INCOMING_STAMP = "incoming_stamp"  # a Stamp/FreeText annotation carrying an incoming number and date
+    DSS = "dss"  # validation data: the document security store
+    DOCUMENT_TIMESTAMP = "document_timestamp"  # an RFC 3161 document timestamp
+    UNDEFINED = "undefined"  # anything else: content, pages, fonts, actions, unreadable revisions
+
+
+class Permission(enum.StrEnum):
+    """What a signature allows after it (ISO 32000-1 12.8.2.2 DocMDP; approval signatures: ISO 32000-2
+    12.8.2.4 lets later incremental updates fill forms, sign and annotate)."""
+
+    APPROVAL = "approval"  # form filling, signing, annotations, validation data
+    DOCMDP_P1 = "docmdp_p1"  # certification, no changes (validation data only)
+    DOCMDP_P2 = "docmdp_p2"  # certification, form filling and signing
+    DOCMDP_P3 = "docmdp_p3"  # certification, form filling, signing and annotations
+
+
+class ShownCheck(enum.StrEnum):
+    """The visual check of a signature (validation/visual.py): what its signed revision shows against
+    what the file shows now, outside the changes the permitted categories explain."""
+
+    NOT_RUN = "not_run"  # not needed: no permitted change that can draw follows the signature
+    SAME = "same"
+    DIFFERS = "differs"  # the signature is invalid: what is shown differs from what was signed
+    INCOMPLETE = "incomplete"  # the limits (pages, time) stopped it before every page; nothing differed
+    NOT_RENDERED = "not_rendered"  # PDFium could not render a revision
+
+
 class RevocationStatus(enum.StrEnum):
     """Revocation of the signer's certificate, as far as the evidence at hand tells."""
 
@@ -208,6 +242,12 @@ class SignatureResult:
     checks: tuple[LegalCheck, ...] = ()  # the legal validity conditions (validation/legal.py)
     revocation_source: RevocationSource = RevocationSource.NONE  # the evidence that decided revocation
     time_basis: TimeBasis = TimeBasis.NONE  # what attests the signing time (see TimeBasis)
+    # Issue 17: what the revisions after this signature did (classified once per document), the
+    # permission that judged them (None: no later revision was analysed) and the visual check.
+    change_categories: tuple[ChangeCategory, ...] = ()
+    permission: Permission | None = None
+    shown: ShownCheck = ShownCheck.NOT_RUN
+    shown_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ NAMES = [
 ]
 FORGERIES = {"isa", "shadow", "swa"}
 # forgeries of the page's annotations rather than of what its content draws
-ANNOTATION_FORGERIES = {"stamp-after-approval", "isa-comment-and-widget-removed"}
+ANNOTATION_FORGERIES = {"isa-comment-and-widget-removed"}
 
 
 @pytest.fixture(scope="module")

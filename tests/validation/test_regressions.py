@@ -44,10 +44,11 @@ class Expect:
 
 
 INVALID = frozenset({Verdict.INVALID})
-UNREADABLE = frozenset({Verdict.UNREADABLE})
 DIGEST = ("Sig_CoQuan", "digest does not match")
 BYTE_RANGE = "ByteRange does not cover the file except the signature value"
 CONTAINER = ("Sig_CoQuan", "signature container cannot be parsed")
+AFTER = "the file after the signed revision cannot be read"
+WHOLE = "the whole file cannot be read"
 
 EXPECTED: dict[str, Expect] = {
     # /ByteRange of the agency signature: an anomalous ByteRange (FORMAT_FAILURE), and the signed bytes
@@ -58,19 +59,25 @@ EXPECTED: dict[str, Expect] = {
     "byterange-negative.pdf": Expect(INVALID, (*DIGEST, BYTE_RANGE, "negative number")),
     # was indeterminate (pyHanko's "List has odd number of elements") until the ByteRange check
     "byterange-three-numbers.pdf": Expect(INVALID, ("Sig_CoQuan", BYTE_RANGE, "3 numbers instead of 4")),
-    # /Contents of the agency signature
-    "contents-not-hex.pdf": Expect(INVALID, ("Sig_CoQuan", "unreadable signature dictionary")),
+    # /Contents of the agency signature (issue 17: the revision holding it cannot be read, so the
+    # personal signature before it is invalid too, and named first)
+    "contents-not-hex.pdf": Expect(
+        INVALID, ("Sig_CaNhan", AFTER, "Unexpected token in hex string", "+1 more")
+    ),
     "contents-odd-length.pdf": Expect(INVALID, CONTAINER),
     "contents-truncated-der.pdf": Expect(INVALID, CONTAINER),
     "contents-der-2000-deep.pdf": Expect(INVALID, CONTAINER),
-    # parser defences
-    "nesting-10000-deep.pdf": Expect(UNREADABLE, ("corrupt PDF",)),
-    "dict-nesting-10000-deep.pdf": Expect(UNREADABLE, ("corrupt PDF",)),
-    "flate-bomb-xref-stream.pdf": Expect(UNREADABLE, ("corrupt PDF", "exceeds the limit")),
-    "encrypt-nowhere.pdf": Expect(UNREADABLE, ("corrupt PDF",)),
-    "prev-cycle.pdf": Expect(UNREADABLE, ("corrupt PDF", "loop")),
-    "startxref-beyond-eof.pdf": Expect(UNREADABLE, ("corrupt PDF",)),
-    "garbage-after-eof.pdf": Expect(UNREADABLE, ("EOF marker",)),
+    # parser defences: the damage lies after the signed revisions, which still read on their own
+    # (issue 17, item 4: invalid, "the file after the signed revision cannot be read"; was unreadable)
+    "nesting-10000-deep.pdf": Expect(INVALID, (AFTER, "corrupt PDF"), notes=(WHOLE,)),
+    "dict-nesting-10000-deep.pdf": Expect(INVALID, (AFTER, "corrupt PDF"), notes=(WHOLE,)),
+    "flate-bomb-xref-stream.pdf": Expect(
+        INVALID, (AFTER, "corrupt PDF", "exceeds the limit"), notes=(WHOLE,)
+    ),
+    "encrypt-nowhere.pdf": Expect(INVALID, (AFTER, "corrupt PDF"), notes=(WHOLE,)),
+    "prev-cycle.pdf": Expect(INVALID, (AFTER, "corrupt PDF", "loop"), notes=(WHOLE,)),
+    "startxref-beyond-eof.pdf": Expect(INVALID, (AFTER, "corrupt PDF"), notes=(WHOLE,)),
+    "garbage-after-eof.pdf": Expect(INVALID, (AFTER, "EOF marker"), notes=(WHOLE,)),
     # a 4 GiB bomb in the DSS is not decoded: the DSS is ignored, the signatures are judged as before
     "flate-bomb-dss.pdf": Expect(frozenset(Verdict), like_base=True),
     # campaign bug 1: a damaged DSS certificate made validate_pdf raise; the revoked signer's CRL, also
@@ -96,9 +103,12 @@ EXPECTED: dict[str, Expect] = {
     "dss-predictor-bomb.pdf": Expect(frozenset(Verdict), like_base=True, max_seconds=15),
     # campaign bug 4: a cross-reference stream declaring 10^8 objects it holds no data for made pyHanko
     # build 10^8 entries (24 GB, killed by the kernel); now refused before parsing
-    "xref-stream-1e8-objects-no-data.pdf": Expect(UNREADABLE, ("corrupt PDF", "declares 100000000 objects")),
+    # (the signed revisions before the declaration are judged, as above)
+    "xref-stream-1e8-objects-no-data.pdf": Expect(
+        INVALID, (AFTER, "corrupt PDF", "declares 100000000 objects"), notes=(WHOLE,)
+    ),
     "xref-stream-1e8-objects-zero-widths.pdf": Expect(
-        UNREADABLE, ("corrupt PDF", "declares 100000000 objects")
+        INVALID, (AFTER, "corrupt PDF", "declares 100000000 objects"), notes=(WHOLE,)
     ),
 }
 

@@ -186,10 +186,9 @@ def test_hostile_files_get_identical_outcomes_with_and_without_speedups(
         if "recursion depth" in fast[name].reason + slow[name].reason:
             # Where Python's recursion limit strikes depends on the frames per nesting level, which
             # the faster token readers change: the verdict and its kind stay, the wording may not.
-            assert fast[name].verdict == slow[name].verdict == Verdict.UNREADABLE, name
-            assert fast[name].reason.startswith("corrupt PDF") and slow[name].reason.startswith(
-                "corrupt PDF"
-            ), name
+            # (since issue 17 the signed revisions before the damage are judged: invalid, not unreadable)
+            assert fast[name].verdict == slow[name].verdict, name
+            assert "corrupt PDF" in fast[name].reason and "corrupt PDF" in slow[name].reason, name
             continue
         assert fast[name] == slow[name], name
 

@@ -64,6 +64,11 @@ COLUMNS = (
     "signature_reason",
     "revocation_source",
     "time_basis",
+    # what followed the signature (issue 17): change categories, the deciding permission, visual check
+    "change_categories",
+    "permission",
+    "shown",
+    "shown_reason",
     # the legal validity conditions (validation/legal.py), one status column each, appended last
     *(f"check_{name.value}" for name in CheckName),
 )
@@ -95,6 +100,9 @@ EXACT_COLUMNS = frozenset(
         "sub_indication",
         "revocation_source",
         "time_basis",
+        "change_categories",
+        "permission",
+        "shown",
         *(f"check_{name.value}" for name in CheckName),
     }
 )
@@ -153,6 +161,10 @@ def _row(document: dict[str, str], sig: SignatureResult | None) -> dict[str, str
         signature_reason=sig.reason,
         revocation_source=sig.revocation_source.value,
         time_basis=sig.time_basis.value,
+        change_categories=";".join(c.value for c in sig.change_categories),
+        permission=sig.permission.value if sig.permission else "",
+        shown=sig.shown.value,
+        shown_reason=sig.shown_reason,
     )
     for check in sig.checks:
         row[f"check_{check.name.value}"] = check.status.value

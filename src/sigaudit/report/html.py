@@ -26,45 +26,24 @@ from ..aggregate.exchange import Period
 from ..aggregate.kpi import LEVEL_ORDER, LevelCounts, Summary
 from ..aggregate.reconcile import Findings
 from ..aggregate.targets import Targets
-from ..model import AuditRun, Level, Verdict
+from ..model import AuditRun, Level, ShownCheck, SignatureResult, Verdict
 from .context import ReportContext, policy_of
 from .escape import html_text
 from .i18n import Labels, labels_for
+from .trend import CHART_WIDTH, pct, share_text, tick, trend_chart
 
 TEMPLATE = "dashboard.html.j2"
 
 # Chart geometry, in SVG user units (the SVGs scale to the page width).
-CHART_WIDTH = 760
 BAR_LABEL_WIDTH = 150
 BAR_TEXT_WIDTH = 140
 BAR_ROW_HEIGHT = 62
 BAR_HEIGHT = 18
 MINI_BAR_WIDTH = 100
-TREND_HEIGHT = 280
-TREND_MARGIN = (20, 24, 56, 52)  # top, right, bottom, left
 # Findings listed one per row; the rest are only counted (the JSON report has them all).
 RECONCILIATION_ROWS = 500
 
 
-def _pct(value: float | None, lang: str) -> str:
-    """A share as a percentage with one decimal; Vietnamese writes a decimal comma."""
-    if value is None:
-        return "—"
-    text = f"{value * 100:.1f}%"
-    return text.replace(".", ",") if lang == "vi" else text
-
-
-def _share_text(part: int, whole: int, lang: str) -> str:
-    """ "84,6% (11/13)": the share with the counts it comes from."""
-    return f"{_pct(part / whole if whole else None, lang)} ({part}/{whole})"
-
-
-def _tick(fraction: float) -> str:
-    """An axis label: a whole percentage, the same in both languages."""
-    return f"{round(fraction * 100)}%"
-
-
-# --- view values ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Card:
     """A headline figure at the top of the page."""
@@ -143,51 +122,6 @@ class AgencyRow:
 
 
 @dataclass(frozen=True)
-class TrendPoint:
-    x: float
-    y: float
-    title: str
-
-
-@dataclass(frozen=True)
-class TrendSeries:
-    key: str  # CSS class: signed, valid, complete
-    label: str
-    segments: tuple[str, ...]  # SVG polyline "points", one per run of consecutive months
-    points: tuple[TrendPoint, ...]
-
-
-@dataclass(frozen=True)
-class TrendMonth:
-    x: float
-    month: str
-    counts: LevelCounts
-    pct_signed: str
-    pct_valid: str
-    pct_complete: str
-
-
-@dataclass(frozen=True)
-class TrendGap:
-    x: float
-    title: str
-
-
-@dataclass(frozen=True)
-class TrendChart:
-    width: int
-    height: int
-    left: int
-    right: int
-    top: int
-    bottom: int  # y of the 0 % line
-    gridlines: tuple[tuple[float, str], ...]  # y, label
-    months: tuple[TrendMonth, ...]
-    series: tuple[TrendSeries, ...]
-    gaps: tuple[TrendGap, ...]
-
-
-@dataclass(frozen=True)
 class FailingRow:
     verdict: str
     verdict_label: str
@@ -198,6 +132,7 @@ class FailingRow:
     level_label: str
     path: str
     sha256: str
+    after: tuple[str, ...] = ()  # per signature: what followed it, the deciding permission, visual check
 
 
 @dataclass(frozen=True)
@@ -322,16 +257,16 @@ def _cards(summary: Summary, run: AuditRun, t: Labels) -> tuple[Card, ...]:
         Card(t.text["card_documents"], str(total.documents), "", "neutral"),
         Card(
             t.text["share_signed"],
-            _pct(total.share_signed, t.lang),
+            pct(total.share_signed, t.lang),
             f"{total.signed}/{total.documents}",
             "neutral",
         ),
         Card(
-            t.text["share_valid"], _pct(total.share_valid, t.lang), f"{total.valid}/{total.documents}", "good"
+            t.text["share_valid"], pct(total.share_valid, t.lang), f"{total.valid}/{total.documents}", "good"
         ),
         Card(
             t.text["share_complete"],
-            _pct(total.share_complete, t.lang),
+            pct(total.share_complete, t.lang),
             f"{total.legally_complete}/{total.documents}",
             "good",
         ),
@@ -345,10 +280,10 @@ def _level_row(level: str, label: str, c: LevelCounts, target: float | None, t: 
         level=level,
         label=label,
         counts=c,
-        pct_signed=_pct(c.share_signed, t.lang),
-        pct_valid=_pct(c.share_valid, t.lang),
-        pct_complete=_pct(c.share_complete, t.lang),
-        target=_pct(target, t.lang) if target is not None else t.text["no_target"],
+        pct_signed=pct(c.share_signed, t.lang),
+        pct_valid=pct(c.share_valid, t.lang),
+        pct_complete=pct(c.share_complete, t.lang),
+        target=pct(target, t.lang) if target is not None else t.text["no_target"],
         target_met=None if target is None or c.share_signed is None else c.share_signed >= target,
     )
 
@@ -378,17 +313,15 @@ def _bar_chart(summary: Summary, targets: Targets, t: Labels) -> BarChart:
                 y=top + i * BAR_ROW_HEIGHT,
                 signed_width=round(plot * (c.share_signed or 0.0), 2),
                 valid_width=round(plot * (c.share_valid or 0.0), 2),
-                signed_text=_share_text(c.signed, c.documents, t.lang),
-                valid_text=_share_text(c.valid, c.documents, t.lang),
+                signed_text=share_text(c.signed, c.documents, t.lang),
+                valid_text=share_text(c.valid, c.documents, t.lang),
                 target_x=None if target is None else round(x0 + plot * min(max(target, 0.0), 1.0), 2),
                 target_text=(
-                    f"{t.text['target']} {_pct(target, t.lang)}"
-                    if target is not None
-                    else t.text["no_target"]
+                    f"{t.text['target']} {pct(target, t.lang)}" if target is not None else t.text["no_target"]
                 ),
             )
         )
-    ticks = tuple((x0 + plot * f, _tick(f)) for f in (0, 0.5, 1))
+    ticks = tuple((x0 + plot * f, tick(f)) for f in (0, 0.5, 1))
     return BarChart(
         width=CHART_WIDTH,
         height=top + len(rows) * BAR_ROW_HEIGHT + 22,
@@ -409,7 +342,7 @@ def _targets_text(targets: Targets, t: Labels) -> str:
             by_value.setdefault(target, []).append(t.levels[level])
     if not by_value:
         return t.text["no_target"]
-    return "; ".join(f"{_pct(v, t.lang)}: {', '.join(names)}" for v, names in by_value.items())
+    return "; ".join(f"{pct(v, t.lang)}: {', '.join(names)}" for v, names in by_value.items())
 
 
 def _measures(targets: Targets, t: Labels) -> tuple[Measure, ...]:
@@ -436,97 +369,13 @@ def _agency_rows(summary: Summary, t: Labels) -> tuple[AgencyRow, ...]:
                 documents=c.documents,
                 valid=c.valid,
                 complete=c.legally_complete,
-                pct_valid=_pct(c.share_valid, t.lang),
-                pct_complete=_pct(c.share_complete, t.lang),
+                pct_valid=pct(c.share_valid, t.lang),
+                pct_complete=pct(c.share_complete, t.lang),
                 valid_width=round(MINI_BAR_WIDTH * (c.share_valid or 0.0), 2),
                 complete_width=round(MINI_BAR_WIDTH * (c.share_complete or 0.0), 2),
             )
         )
     return tuple(rows)
-
-
-def _month_index(month: str) -> int | None:
-    """``yyyy-mm`` as a count of months, to tell consecutive months apart from gaps."""
-    try:
-        year, mon = month.split("-")
-        return int(year) * 12 + int(mon) - 1
-    except ValueError:
-        return None
-
-
-def _trend_chart(by_month: Mapping[str, LevelCounts], t: Labels) -> TrendChart | None:
-    """Shares per month as lines; a gap of months without documents breaks the lines, marked."""
-    if not by_month:
-        return None
-    top, right_margin, bottom_margin, left = TREND_MARGIN
-    right = CHART_WIDTH - right_margin
-    bottom = TREND_HEIGHT - bottom_margin
-    months = list(by_month)
-    step = (right - left) / len(months)
-    xs = [round(left + step * (i + 0.5), 2) for i in range(len(months))]
-
-    def y_of(share: float | None) -> float:
-        return round(bottom - (bottom - top) * (share or 0.0), 2)
-
-    # Runs of calendar-consecutive months: lines connect only within a run.
-    runs: list[list[int]] = []
-    gaps: list[TrendGap] = []
-    previous: int | None = None
-    for i, month in enumerate(months):
-        index = _month_index(month)
-        if runs and previous is not None and index is not None and index == previous + 1:
-            runs[-1].append(i)
-        else:
-            if runs:
-                missing = index - previous - 1 if index is not None and previous is not None else 0
-                gap_title = t.text["trend_gap"].replace("{n}", str(missing)) if missing > 0 else ""
-                gaps.append(TrendGap(round((xs[i - 1] + xs[i]) / 2, 2), gap_title))
-            runs.append([i])
-        previous = index
-
-    counts = [by_month[m] for m in months]
-    numerators: tuple[tuple[str, str, list[int]], ...] = (
-        ("signed", t.text["legend_signed"], [c.signed for c in counts]),
-        ("valid", t.text["legend_valid"], [c.valid for c in counts]),
-        ("complete", t.terms["legally_complete"], [c.legally_complete for c in counts]),
-    )
-    series = []
-    for key, label, parts in numerators:
-        points = tuple(
-            TrendPoint(
-                xs[i],
-                y_of(part / c.documents if c.documents else None),
-                f"{months[i]} · {label}: {_share_text(part, c.documents, t.lang)}",
-            )
-            for i, (part, c) in enumerate(zip(parts, counts, strict=True))
-        )
-        segments = tuple(
-            " ".join(f"{points[i].x},{points[i].y}" for i in run) for run in runs if len(run) > 1
-        )
-        series.append(TrendSeries(key, label, segments, points))
-
-    return TrendChart(
-        width=CHART_WIDTH,
-        height=TREND_HEIGHT,
-        left=left,
-        right=right,
-        top=top,
-        bottom=bottom,
-        gridlines=tuple((y_of(f), _tick(f)) for f in (0, 0.25, 0.5, 0.75, 1)),
-        months=tuple(
-            TrendMonth(
-                xs[i],
-                m,
-                by_month[m],
-                _pct(by_month[m].share_signed, t.lang),
-                _pct(by_month[m].share_valid, t.lang),
-                _pct(by_month[m].share_complete, t.lang),
-            )
-            for i, m in enumerate(months)
-        ),
-        series=tuple(series),
-        gaps=tuple(gaps),
-    )
 
 
 # --- the inter-agency KPI --------------------------------------------------------------------------
@@ -575,7 +424,7 @@ def _period_rows(summary: Summary, t: Labels) -> tuple[str, tuple[PeriodRow, ...
         return "", ()
     kind = t.text.get(f"period_{summary.period_kind}", summary.period_kind)
     rows = tuple(
-        PeriodRow(key, c, _pct(c.share_signed, t.lang), _pct(c.share_valid, t.lang))
+        PeriodRow(key, c, pct(c.share_signed, t.lang), pct(c.share_valid, t.lang))
         for key, c in summary.by_period.items()
     )
     return t.text["periods_intro"].replace("{kind}", kind), rows
@@ -596,8 +445,8 @@ def _processing_rows(summary: Summary, targets: Targets, t: Labels) -> tuple[Pro
                 receptions=c.receptions,
                 with_trail=c.with_trail,
                 done=c.done,
-                pct_done=_pct(share, t.lang),
-                target=_pct(target, t.lang) if target is not None else t.text["no_target"],
+                pct_done=pct(share, t.lang),
+                target=pct(target, t.lang) if target is not None else t.text["no_target"],
                 target_met=None if target is None or share is None else share >= target,
             )
         )
@@ -662,9 +511,17 @@ def _failing_rows(run: AuditRun, t: Labels) -> tuple[tuple[FailingRow, ...], int
                 level_label=t.levels[doc.agency.level],
                 path=doc.path,
                 sha256=doc.sha256,
+                after=tuple(_after_words(s) for s in doc.outcome.signatures if s.permission is not None),
             )
         )
     return tuple(rows), failing
+
+
+def _after_words(sig: SignatureResult) -> str:
+    """One signature's later changes as codes (the CSV's values): field, categories, permission, visual."""
+    categories = ", ".join(c.value for c in sig.change_categories) or "none"
+    words = f"{sig.field}: {categories} · {sig.permission.value if sig.permission else ''}"
+    return words + (f" · shown: {sig.shown.value}" if sig.shown != ShownCheck.NOT_RUN else "")
 
 
 def _plain(value: object, t: Labels) -> str:
@@ -783,7 +640,7 @@ def render_html(ctx: ReportContext) -> str:
         measures=_measures(ctx.targets, t),
         terms=_terms(t),
         agencies=_agency_rows(summary, t),
-        trend=_trend_chart(summary.by_month, t),
+        trend=trend_chart(summary.by_month, t),
         kpi=_kpi_view(ctx, t),
         failing=failing,
         failing_total=failing_total,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ..model import (
     DocumentResult,
     DocumentTimestampResult,
+    ShownCheck,
     SignatureResult,
     TimeBasis,
     document_timestamp_proof,
@@ -64,6 +65,18 @@ def _time_line(sig: SignatureResult, stamps: tuple[DocumentTimestampResult, ...]
     return "  time          none stated"
 
 
+def _after_lines(sig: SignatureResult) -> list[str]:
+    """What followed the signature (issue 17): categories, the permission that judged them, the visual
+    check of what is shown; nothing when no later revision was analysed."""
+    if sig.permission is None:
+        return []
+    categories = ", ".join(c.value for c in sig.change_categories) or "none"
+    lines = [f"  after it      {categories}; judged by: {sig.permission.value}"]
+    if sig.shown != ShownCheck.NOT_RUN:
+        lines.append(f"  shown         {sig.shown.value} — {sig.shown_reason}")
+    return lines
+
+
 def _signature_lines(
     index: int, sig: SignatureResult, stamps: tuple[DocumentTimestampResult, ...] = ()
 ) -> list[str]:
@@ -89,6 +102,7 @@ def _signature_lines(
         f"  revoc. source {sig.revocation_source.value} — "
         f"{SOURCE_WORDS.get(sig.revocation_source.value, sig.revocation_source.value)}",
         f"  coverage      {sig.coverage.value}; changes after it: {sig.changes.value} — {sig.changes_reason}",
+        *_after_lines(sig),
         f"  result        {sig.indication.value}"
         + (f" / {sig.sub_indication.value}" if sig.sub_indication else "")
         + f" — {sig.reason}",

@@ -7,4 +7,9 @@
 #    recursion limit may be refused with a different reason ("maximum recursion depth exceeded").
 # 3: a signature made outside its trust anchor's validity period is INDETERMINATE /
 #    CHAIN_CONSTRAINTS_FAILURE under policies that leave anchor_validity out (default "enforce").
-ENGINE_REVISION = 3
+# 4: issue 17 — one chained change analysis per document with new rules (choice /I, radio kids, markup
+#    annotations with their appearance resources, Stamp and incoming stamps, a visible signature after
+#    DocMDP P=2), the visual check, broken later revisions and objects after the last %%EOF invalid,
+#    hybrid-reference files parsed leniently, several SignerInfos judged one by one; results carry the
+#    change categories, the deciding permission and the visual check.
+ENGINE_REVISION = 4

@@ -1,168 +1,41 @@
 """Changes after signing: what later revisions changed, and whether the signature permits it.
 
-pyHanko's difference analysis (pyhanko.sign.diff_analysis) does the judging, with one rule added
-through its documented extension point (``AddedCommentRule``, a whitelist rule for comments). This
-module turns its answer into a Changes value with words, and names the objects it could not explain
-(``suspicious_words``), so that an incremental-saving or shadow attack reads as what it changed.
+pyHanko's difference analysis (pyhanko.sign.diff_analysis) does the judging, with sigaudit's rules added
+through its documented extension points (change_rules.py) and each revision analysed once per document
+(revision_changes.py, ``document_policy``). This module turns the answer, the categories of the changes,
+the permission that judged them and the visual check (after_signing.py) into a Changes value with
+words, and names the objects pyHanko could not explain (``suspicious_words``), so that an
+incremental-saving or shadow attack reads as what it changed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import (
-    DEFAULT_DIFF_POLICY,
-    ModificationLevel,
-    QualifiedWhitelistRule,
-    ReferenceUpdate,
-    StandardDiffPolicy,
-    SuspiciousModification,
-)
+from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 
-from ..model import Changes, Coverage
+from ..model import ChangeCategory, Changes, Coverage
+from .after_signing import SHOWN_DIFFERS_WORDS, UNREADABLE_AFTER_WORDS, AfterSigning
+from .change_rules import MARKUP_SUBTYPES, diff_policy
+from .revision_changes import PERMISSION_WORDS, ChainedDiffPolicy
 from .words import exception_words
 
-# Comments added after signing (see AddedCommentRule).
-COMMENT_SUBTYPES = frozenset(
-    "/" + s
-    for s in [
-        "Text",
-        "FreeText",
-        "Highlight",
-        "Underline",
-        "Squiggly",
-        "StrikeOut",
-        "Caret",
-        "Ink",
-        "Popup",
-        "Square",
-        "Circle",
-        "Line",
-        "Polygon",
-        "PolyLine",
-    ]
-)
 
-
-class AddedCommentRule(QualifiedWhitelistRule):
-    """Explain comments (markup annotations) added to pages after a signature, at ANNOTATIONS level.
-
-    pyHanko 0.38's default difference analysis never uses ModificationLevel.ANNOTATIONS: a sticky note
-    added after an approval signature, or after a certification with DocMDP P=3, was an "unexplained"
-    change and made the document invalid, although ISO 32000 allows exactly that. This rule clears a
-    revision's update of a page (or of its /Annots array) only when nothing but /Annots changed, the
-    earlier annotations are all still there in the same order, and every added one is a new object of a
-    comment subtype (never a widget, link, stamp or attachment), together with its new appearance
-    streams and pop-up. Anything else stays unexplained, so pyHanko still reports it. Whether the
-    signature allows annotations (DocMDP P=1 or 2 do not) is still decided by pyHanko.
-    """
-
-    def apply_qualified(self, old: Any, new: Any) -> Iterable[tuple[ModificationLevel, Any]]:
-        changed = set(new.explicit_refs_in_revision())
-        try:
-            pages = _page_refs(new.root.raw_get("/Pages"), depth=0)
-        except Exception:
-            return
-        for page_ref in pages:
-            try:
-                yield from self._page(old, new, page_ref, changed)
-            except Exception:  # whatever cannot be read is left unexplained
-                continue
-
-    def _page(
-        self, old: Any, new: Any, page_ref: Any, changed: set[Any]
-    ) -> Iterable[tuple[ModificationLevel, Any]]:
-        ref = _ref(page_ref)
-        old_page, new_page = old(ref), new(ref)
-        old_raw, new_raw = old_page.raw_get("/Annots"), new_page.raw_get("/Annots")
-        if ref in changed:
-            if {k: v for k, v in old_page.items() if k != "/Annots"} != {
-                k: v for k, v in new_page.items() if k != "/Annots"
-            }:
-                return
-            updated = ref
-        elif isinstance(new_raw, generic.IndirectObject) and _ref(new_raw) in changed:
-            updated = _ref(new_raw)
-            if not isinstance(old_raw, generic.IndirectObject) or _ref(old_raw) != updated:
-                return
-        else:
-            return
-        before = [_ref(a) for a in _raw_items(old_raw)]
-        after = [_ref(a) for a in _raw_items(new_raw)]
-        added = after[len(before) :]
-        if after[: len(before)] != before or not added:
-            return
-        explained = [updated]
-        for annot_ref in added:
-            if not _is_new(old, annot_ref):
-                return
-            annot = new(annot_ref)
-            if annot.get("/Subtype") not in COMMENT_SUBTYPES or "/FT" in annot:
-                return
-            explained.append(annot_ref)
-            explained.extend(_new_dependencies(old, annot))
-        for item in explained:
-            yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(item)
+def document_policy() -> ChainedDiffPolicy:
+    """The difference analysis for one document: pyHanko's policy with sigaudit's rules (change_rules.py),
+    each revision analysed once against the one before it (revision_changes.py). Make one per document
+    and pass it to every signature's validation."""
+    return ChainedDiffPolicy(diff_policy())
 
 
 def _deref(value: Any) -> Any:
     """The object an indirect reference (or a Reference) points to; a direct object as it is."""
     return value.get_object() if isinstance(value, (generic.IndirectObject, generic.Reference)) else value
 
-
-def _ref(indirect: Any) -> generic.Reference:
-    return generic.Reference(indirect.idnum, indirect.generation)
-
-
-def _raw_items(raw: Any) -> list[Any]:
-    """The entries of an /Annots array as written (indirect references; a direct one is refused)."""
-    if raw is None:
-        return []
-    items = _deref(raw)
-    entries = [items.raw_get(i) for i in range(len(items))]
-    if not all(isinstance(a, generic.IndirectObject) for a in entries):
-        raise ValueError("direct annotation")
-    return entries
-
-
-def _is_new(old: Any, ref: Any) -> bool:
-    try:
-        obj = old(ref)
-    except Exception:
-        return True
-    return obj is None or isinstance(obj, generic.NullObject)
-
-
-def _new_dependencies(old: Any, annot: Any) -> list[Any]:
-    """The annotation's pop-up and appearance streams that are new in this revision."""
-    refs = []
-    candidates = [annot.raw_get("/Popup")] if "/Popup" in annot else []
-    appearance = annot.get("/AP")
-    if isinstance(appearance, generic.DictionaryObject):
-        for key in ("/N", "/R", "/D"):
-            if key in appearance:
-                value = appearance.raw_get(key)
-                candidates.append(value)
-                inner = value.get_object()
-                if isinstance(inner, generic.DictionaryObject) and not isinstance(
-                    inner, generic.StreamObject
-                ):
-                    candidates.extend(inner.raw_get(k) for k in inner)
-    for value in candidates:
-        if isinstance(value, generic.IndirectObject) and _is_new(old, _ref(value)):
-            refs.append(_ref(value))
-    return refs
-
-
-DIFF_POLICY = StandardDiffPolicy(
-    global_rules=[*DEFAULT_DIFF_POLICY.global_rules, AddedCommentRule()],
-    form_rule=DEFAULT_DIFF_POLICY.form_rule,
-)
 
 MODIFICATION_WORDS = {
     ModificationLevel.NONE: "no changes",
@@ -182,10 +55,22 @@ def coverage(status: PdfSignatureStatus) -> Coverage:
     return Coverage.PARTIAL
 
 
+CATEGORY_WORDS = {
+    ChangeCategory.SIGNATURE: "a later signature",
+    ChangeCategory.FORM_FILL: "form fields filled",
+    ChangeCategory.ANNOTATION: "comments (annotations) added",
+    ChangeCategory.INCOMING_STAMP: "an incoming stamp (annotation with a number and a date)",
+    ChangeCategory.DSS: "validation data (DSS) added",
+    ChangeCategory.DOCUMENT_TIMESTAMP: "a document timestamp (validation data) added",
+    ChangeCategory.UNDEFINED: "an unexplained change",
+}
+
+
 def judge_changes(
-    status: PdfSignatureStatus, covered: Coverage, reader: PdfFileReader
+    status: PdfSignatureStatus, covered: Coverage, reader: PdfFileReader, after: AfterSigning | None = None
 ) -> tuple[Changes, str]:
-    """Whether what was changed after the signature is none, permitted or disallowed, and what it was."""
+    """Whether what was changed after the signature is none, permitted or disallowed, what it was
+    (categories) and which permission decided; ``after`` is the review and visual check, when made."""
     if covered == Coverage.ENTIRE_FILE:
         return Changes.NONE, "the signature covers the entire file"
     if covered == Coverage.PARTIAL:
@@ -196,12 +81,24 @@ def judge_changes(
     level = status.modification_level
     if level is None or status.docmdp_ok is None:
         return Changes.DISALLOWED, "later revisions could not be analysed"
-    words = MODIFICATION_WORDS.get(level, str(level))
+    words = _category_words(after) or MODIFICATION_WORDS.get(level, str(level))
     if not status.docmdp_ok:
-        return Changes.DISALLOWED, f"{words}, beyond what the signature permits"
+        refused = f" ({after.changes.deciding_words()})" if after is not None else ""
+        return Changes.DISALLOWED, f"{words}, beyond what the signature permits{refused}"
+    if after is not None and after.shown_differs and after.visual is not None:
+        return Changes.DISALLOWED, f"{words}, but {SHOWN_DIFFERS_WORDS}: {after.visual.reason}"
     if level == ModificationLevel.NONE:
         return Changes.NONE, "later revisions change nothing"
+    if after is not None:
+        words += f"; permitted by the {PERMISSION_WORDS[after.changes.permission]}"
     return Changes.PERMITTED, words
+
+
+def _category_words(after: AfterSigning | None) -> str:
+    if after is None:
+        return ""
+    categories = after.changes.categories
+    return "; ".join(CATEGORY_WORDS[c] for c in ChangeCategory if c in categories)
 
 
 _UNEXPLAINED_REF = re.compile(r"Reference\(idnum=(\d+), generation=(\d+)\)")
@@ -217,6 +114,8 @@ def suspicious_words(diff: SuspiciousModification, reader: PdfFileReader) -> str
     messages (a locked field changed, an update a certification forbids) are already words.
     """
     text = exception_words(diff)
+    if "cannot be read" in text:  # a later revision pyHanko could not parse (revision_changes.py)
+        return f"{UNREADABLE_AFTER_WORDS} ({text})"
     refs = list(dict.fromkeys(_UNEXPLAINED_REF.findall(str(diff))))
     if not refs or "unexplained" not in text:
         return _UNEXPLAINED_REF.sub(r"object \1 \2 R", text)
@@ -286,4 +185,4 @@ def _object_kind(reader: PdfFileReader, idnum: int, generation: int, content_str
     return "a dictionary object"
 
 
-_ANNOTATION_SUBTYPES = COMMENT_SUBTYPES | {"/Link", "/Stamp", "/FileAttachment", "/Widget", "/Redact"}
+_ANNOTATION_SUBTYPES = MARKUP_SUBTYPES | {"/Link", "/FileAttachment", "/Widget", "/Redact"}

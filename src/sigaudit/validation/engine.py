@@ -28,13 +28,15 @@ from datetime import datetime
 from io import BytesIO
 from typing import Any
 
+from asn1crypto import cms
 from pyhanko.pdf_utils.crypt import AuthStatus
+from pyhanko.pdf_utils.generic import EncryptedObjAccess
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
-from pyhanko.sign.validation.status import PdfSignatureStatus
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator.errors import InvalidCertificateError
 
 from ..model import (
@@ -47,8 +49,17 @@ from ..model import (
     Verdict,
 )
 from . import speedups
+from .after_signing import (
+    OBJECT_AFTER_WORDS,
+    UNREADABLE_AFTER_WORDS,
+    AfterSigning,
+    after_signing,
+    object_after_last_revision,
+    readable_signed_revisions,
+    refused_after,
+)
 from .algorithms import CRYPTO_CONSTRAINTS, weak_algorithm
-from .changes import DIFF_POLICY
+from .changes import document_policy
 from .contexts import TRUST_CACHE, Contexts, make_context, usable_evidence
 from .decree30 import decree30_conformance
 from .evidence import Evidence, document_evidence
@@ -63,6 +74,7 @@ from .indications import (
 )
 from .legal import legal_checks
 from .policy import MissingRevocation, ValidationPolicy, default_policy
+from .revision_changes import ChainedDiffPolicy
 from .roles import certificate_info, signer_role
 from .rules import Rules, rules_for
 from .timestamps import TIME_DEPENDENT, document_timestamp, time_basis, timestamp_valid, trust_at
@@ -70,6 +82,7 @@ from .trust import TrustConfig, anchor_validity
 from .words import exception_words, sub_from_pyhanko
 
 SUPPORTED_SUBFILTERS = {"/adbe.pkcs7.detached", "/ETSI.CAdES.detached"}
+MAX_SIGNER_INFOS = 8  # a CMS with more SignerInfos is judged as pyHanko does (refused)
 
 
 def validate_pdf(
@@ -90,7 +103,8 @@ def validate_pdf(
     notes: list[str] = []
     reader, problem = _open(data, notes)
     if reader is None:
-        return ValidationOutcome(Verdict.UNREADABLE, problem or "unreadable", notes=tuple(notes))
+        judged = _signed_revision_only(data, problem or "unreadable", trust, moment, policy)
+        return judged or ValidationOutcome(Verdict.UNREADABLE, problem or "unreadable", notes=tuple(notes))
     try:
         fields = list(enumerate_sig_fields(reader, filled_status=None))
     except Exception as exc:  # a broken AcroForm is a property of the file, not a crash
@@ -106,6 +120,7 @@ def validate_pdf(
         return ValidationOutcome(Verdict.UNSIGNED, reason, empty_signature_fields=empty, notes=tuple(notes))
 
     contexts, evidence = _contexts(reader, filled, trust, moment, rules, notes)
+    changes = document_policy()  # each later revision analysed once, for every signature it follows
     parsed = [_signature_dictionary(name, value, ref) for name, value, ref in filled]
     # Document timestamps first: a later one is proof of existence for the signatures it covers.
     stamps = tuple(
@@ -122,7 +137,15 @@ def validate_pdf(
             results.append(item)
         elif item[3] != "/DocTimeStamp":
             name, ref, sig_obj, _ = item
-            results.append(_validate_one(data, reader, name, ref, sig_obj, contexts, evidence, stamps))
+            signers = _signer_infos(sig_obj)
+            if 1 < signers <= MAX_SIGNER_INFOS:
+                results.extend(_each_signer(data, name, sig_obj, signers, trust, moment, policy))
+                continue
+            results.append(
+                _validate_one(data, reader, name, ref, sig_obj, contexts, evidence, stamps, changes)
+            )
+    if object_after_last_revision(data):  # an incremental-saving attack without xref section
+        results = [refused_after(r, OBJECT_AFTER_WORDS) for r in results]
     results = [_with_policy(r, rules.policy) for r in results]
     if not results:
         return ValidationOutcome(
@@ -144,6 +167,73 @@ def validate_pdf(
     )
 
 
+def _signer_infos(sig_obj: Any) -> int:
+    """How many SignerInfos the signature's CMS holds (0 when it cannot be read)."""
+    try:
+        contents = bytes(sig_obj.raw_get("/Contents", decrypt=EncryptedObjAccess.RAW).original_bytes)
+        return len(cms.ContentInfo.load(contents)["content"]["signer_infos"])
+    except Exception:
+        return 0
+
+
+def _each_signer(
+    data: bytes,
+    name: str,
+    sig_obj: Any,
+    count: int,
+    trust: TrustConfig,
+    moment: datetime | None,
+    policy: ValidationPolicy | None,
+) -> list[SignatureResult]:
+    """A CMS with several SignerInfos (pyHanko validates exactly one): each signer judged as if it were
+    alone, on a copy of the file whose signature value holds only that SignerInfo. The signed bytes
+    are the same (the value is what the ByteRange leaves out), so each signer's digest, signature,
+    certificate and the changes after the revision are judged as they are in the file."""
+    contents = bytes(sig_obj.raw_get("/Contents", decrypt=EncryptedObjAccess.RAW).original_bytes)
+    _, start, end, _ = (int(v) for v in sig_obj["/ByteRange"])
+    room = end - start - 2  # between < and >
+    results = []
+    for index in range(count):
+        single = cms.ContentInfo.load(contents)
+        signed_data = single["content"]
+        signed_data["signer_infos"] = cms.SignerInfos([signed_data["signer_infos"][index]])
+        value = single.dump(force=True).hex().upper().encode()
+        label = f"{name} [signer {index + 1} of {count}]"
+        inner = None
+        if len(value) <= room and data[start : start + 1] == b"<":
+            copy = data[: start + 1] + value.ljust(room, b"0") + data[end - 1 :]
+            inner = next(
+                (r for r in validate_pdf(copy, trust, moment, policy).signatures if r.field == name), None
+            )
+        if inner is None:
+            reason = "a SignerInfo of a CMS with several could not be judged on its own"
+            inner = not_processed(
+                NotProcessed.UNPROCESSABLE, name, None, SubIndication.FORMAT_FAILURE, reason
+            )
+        results.append(dataclasses.replace(inner, field=label))
+    return results
+
+
+def _signed_revision_only(
+    data: bytes, problem: str, trust: TrustConfig, moment: datetime | None, policy: ValidationPolicy | None
+) -> ValidationOutcome | None:
+    """A file that cannot be read whole whose signed revision can (a broken later revision: a shadow or
+    incremental-saving attack pyHanko cannot parse): the signatures of that revision judged, and what
+    follows refused. None when no signed revision reads on its own."""
+    for end in readable_signed_revisions(data):
+        inner = validate_pdf(data[:end], trust, moment, policy)
+        if not inner.signatures:
+            continue
+        words = f"{UNREADABLE_AFTER_WORDS} ({problem})"
+        results = [refused_after(r, words) for r in inner.signatures]
+        verdict, reason = document_verdict(results)
+        note = f"the whole file cannot be read ({problem}); its signed revision (bytes 0 to {end}) was judged"
+        return dataclasses.replace(
+            inner, verdict=verdict, reason=reason, signatures=tuple(results), notes=(*inner.notes, note)
+        )
+    return None
+
+
 def _open(data: bytes, notes: list[str]) -> tuple[PdfFileReader | None, str | None]:
     """Parse strictly, then leniently; decrypt with the empty password if the file is encrypted."""
     overclaim = xref_overclaim(data)
@@ -159,6 +249,10 @@ def _open(data: bytes, notes: list[str]) -> tuple[PdfFileReader | None, str | No
                 if result.status == AuthStatus.FAILED:
                     return None, "password-protected: the file cannot be opened without a password"
             _ = candidate.root  # force reading the catalogue
+            if strict and candidate.xrefs.hybrid_xrefs_present:
+                # pyHanko validates signatures in hybrid-reference files only when parsing leniently
+                notes.append("hybrid-reference file (cross-reference table and stream); parsed leniently")
+                continue
             reader = candidate
             break
         except Exception as exc:
@@ -226,6 +320,7 @@ def _validate_one(
     contexts: Contexts,
     evidence: Evidence,
     stamps: tuple[DocumentTimestampResult, ...],
+    changes: ChainedDiffPolicy,
 ) -> SignatureResult:
     """One signature: its format, its container and signer certificate, pyHanko's validation, the
     /ByteRange check."""
@@ -247,7 +342,7 @@ def _validate_one(
         return not_processed(unprocessable, name, subfilter_s, SubIndication.FORMAT_FAILURE, reason)
     # The ByteRange is judged once the signature value could be read (otherwise there is nothing to
     # compare the excluded bytes with, and "cannot be parsed" above is the better reason).
-    result = _validate_parsed(embedded, name, subfilter_s, info, contexts, evidence, stamps)
+    result = _validate_parsed(embedded, name, subfilter_s, info, contexts, evidence, stamps, changes, data)
     return with_byte_range_check(result, sig_obj, data)
 
 
@@ -259,6 +354,8 @@ def _validate_parsed(
     contexts: Contexts,
     evidence: Evidence,
     stamps: tuple[DocumentTimestampResult, ...],
+    changes: ChainedDiffPolicy,
+    data: bytes,
 ) -> SignatureResult:
     """pyHanko's validation of one parsed signature, judged again at a proven time when that decides,
     mapped to an indication, then the policy's own additions (algorithm named, missing revocation)."""
@@ -270,7 +367,7 @@ def _validate_parsed(
             signer_validation_context=context,
             ts_validation_context=contexts.ts_for(embedded),
             key_usage_settings=rules.key_usage,
-            diff_policy=DIFF_POLICY,
+            diff_policy=changes,
         )
     except SignatureValidationError as exc:
         sub = sub_from_pyhanko(getattr(exc, "ades_subindication", None)) or SubIndication.FORMAT_FAILURE
@@ -291,7 +388,8 @@ def _validate_parsed(
     if proof is not None and sub_from_pyhanko(status.trust_problem_indic) in TIME_DEPENDENT:
         at_proof = trust_at(embedded, contexts, proof)
     judged = Judged(status, context, soft_fails, at_proof, basis, proof)
-    result = signature_result(name, subfilter_s, info, judged, evidence, embedded.reader)
+    after = _after_signing(embedded, status, changes, data)
+    result = signature_result(name, subfilter_s, info, judged, evidence, embedded.reader, after)
     if result.sub_indication in CRYPTO_CONSTRAINTS:
         # pyHanko only says "crypto constraints"; say which algorithm or key it was.
         culprit = weak_algorithm(embedded, status.validation_path, context, rules)
@@ -310,6 +408,25 @@ def _validate_parsed(
         key_usage_ok=_key_usage_ok(status, rules),
         timestamp_valid=timestamp_valid(status),
     )
+
+
+def _after_signing(
+    embedded: EmbeddedPdfSignature, status: PdfSignatureStatus, changes: ChainedDiffPolicy, data: bytes
+) -> AfterSigning | None:
+    """The review of the revisions after the signature (already analysed by pyHanko through ``changes``:
+    nothing is analysed twice) and, when permitted changes that can draw follow it, the visual check.
+    None when no complete later revision follows (the signature covers the file, or its ByteRange is
+    partial)."""
+    if status.coverage != SignatureCoverageLevel.ENTIRE_REVISION:
+        return None
+    try:
+        review = changes.review(
+            embedded.reader, embedded.signed_revision, embedded.fieldmdp, embedded.docmdp_level
+        )
+        _, _, start, length = (int(v) for v in embedded.byte_range)
+    except Exception:  # pyHanko already judged what it could; nothing to add
+        return None
+    return after_signing(data, start + length, review)
 
 
 def _missing_revocation(result: SignatureResult) -> SignatureResult:

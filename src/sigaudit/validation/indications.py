@@ -23,6 +23,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from ..model import (
     CertificateInfo,
+    ChangeCategory,
     Changes,
     Coverage,
     Indication,
@@ -32,6 +33,7 @@ from ..model import (
     TimeBasis,
     Verdict,
 )
+from .after_signing import AfterSigning
 from .algorithms import mechanism_words
 from .changes import coverage, judge_changes
 from .evidence import Evidence, evidence_words, online_group, revocation_status
@@ -270,11 +272,13 @@ def signature_result(
     judged: Judged,
     evidence: Evidence,
     reader: PdfFileReader,
+    after: AfterSigning | None = None,
 ) -> SignatureResult:
-    """The result of a signature pyHanko validated: changes, revocation and its source, the decision."""
+    """The result of a signature pyHanko validated: changes (with ``after``, the review of the later
+    revisions and the visual check), revocation and its source, the decision."""
     status = judged.status
     covered = coverage(status)
-    changes, changes_reason = judge_changes(status, covered, reader)
+    changes, changes_reason = judge_changes(status, covered, reader, after)
     # Trust as judged at the proven signing time when that is what decides (revoked or expired now).
     rescued = judged.rescued
     trust_status = judged.at_proof.status if rescued and judged.at_proof else status
@@ -311,7 +315,19 @@ def signature_result(
         chain=_chain(trust_status),
         revocation_source=source,
         time_basis=judged.basis,
+        **_after_fields(after),
     )
+
+
+def _after_fields(after: AfterSigning | None) -> dict[str, Any]:
+    """The change categories, the deciding permission and the visual check, for SignatureResult."""
+    if after is None:
+        return {}
+    categories = tuple(c for c in ChangeCategory if c in after.changes.categories)
+    fields: dict[str, Any] = {"change_categories": categories, "permission": after.changes.permission}
+    if after.visual is not None:
+        fields.update(shown=after.visual.status, shown_reason=after.visual.reason)
+    return fields
 
 
 def _chain(status: PdfSignatureStatus) -> tuple[str, ...]:
