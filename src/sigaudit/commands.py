@@ -15,7 +15,6 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -32,6 +31,7 @@ from .aggregate.targets import PLAN_TARGETS, Targets
 from .audit import AuditOptions, ProgressCallback, run_audit
 from .deliver import NO_DELIVERABLES, Deliverables, write_deliverables
 from .errors import ConfigError, output_error
+from .files import write_atomic
 from .model import UNKNOWN_AGENCY, AuditRun, Counted, DocumentResult, ValidationOutcome, Verdict
 from .report import FORMATTERS, ReportContext
 from .report.agencies_view import render_agencies_csv, render_agencies_json, render_agencies_table
@@ -100,25 +100,7 @@ def write_output(target: str, text: str | Iterable[str], echo: Echo = plain_echo
         for chunk in chunks:
             echo(chunk, nl=False)
         return
-    path = Path(target)
-    if path.exists() and not path.is_file():
-        try:
-            with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-                handle.writelines(chunks)
-        except OSError as exc:
-            raise output_error(str(path), exc) from exc
-        return
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-        os.replace(partial, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise output_error(str(path), exc) from exc
+    write_atomic(Path(target), chunks, "utf-8-sig" if bom else "utf-8")
 
 
 def _whole(text: str | Iterable[str]) -> str:

@@ -9,12 +9,12 @@ an earlier good one with half of a new one.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ConfigError, output_error
+from .errors import ConfigError
+from .files import write_atomic
 from .report.context import ReportContext
 from .report.csv_report import iter_csv
 from .report.deliverable import Attachment, PdfHeader
@@ -55,7 +55,7 @@ def write_deliverables(ctx: ReportContext, wanted: Deliverables) -> None:
     if wanted.xlsx_out is not None:
         from .report.xlsx import render_xlsx  # openpyxl is loaded only when a workbook is asked for
 
-        write_atomic(wanted.xlsx_out, render_xlsx(ctx))
+        write_atomic(wanted.xlsx_out, [render_xlsx(ctx)], encoding=None)
     if wanted.pdf_out is not None:
         from .report.pdf import render_pdf  # so is fpdf2 for the PDF
 
@@ -64,32 +64,7 @@ def write_deliverables(ctx: ReportContext, wanted: Deliverables) -> None:
             from .signing.signer import sign_pdf  # pyHanko's signers, only when signing
 
             pdf = sign_pdf(pdf, wanted.signing)
-        write_atomic(wanted.pdf_out, pdf)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` beside ``path`` and rename it into place, so nobody sees half of the file.
-
-    A target that exists and is not a regular file (a pipe, /dev/stdout) is written directly, never
-    replaced. A bad path is exit code 2, a full disk 3 (:func:`.errors.output_error`).
-    """
-    if path.exists() and not path.is_file():
-        try:
-            with path.open("wb") as handle:
-                handle.write(data)
-        except OSError as exc:
-            raise output_error(str(path), exc) from exc
-        return
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("wb") as handle:
-            handle.write(data)
-        os.replace(partial, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise output_error(str(path), exc) from exc
+        write_atomic(wanted.pdf_out, [pdf], encoding=None)
 
 
 P12_PASSPHRASE_ENV = "SIGAUDIT_P12_PASSPHRASE"
