@@ -9,9 +9,12 @@ written as it arrives.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
+import signal
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -24,7 +27,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .agencies.registry import Registry, attribute, party_level
 from .codec import facts_from_json, facts_of, facts_to_json, share_signers
-from .errors import ConfigError
+from .errors import ConfigError, ScanInterrupted, Stopped
 from .model import (
     NO_META,
     AuditRun,
@@ -238,19 +241,27 @@ def run_audit(
             yield item.index, event, sha
 
     with spool, _executor(options) as executor:
-        for key, outcome in executor.map_unordered(to_validate()):
-            assert isinstance(key, int)
-            item = in_flight.pop(key)
-            item.facts = facts_to_json(facts_of(outcome))
-            counters["validated"] += 1
-            if store:
-                store.put(item.sha256, fingerprint, outcome, item.facts)
-            else:
-                item.outcome = share_signers(outcome)
-            finished(item)
-            for twin in twins.pop(item.sha256, ()):
-                twin.facts = item.facts
-                finished(twin, reused=True)
+        try:
+            for key, outcome in executor.map_unordered(to_validate()):
+                assert isinstance(key, int)
+                item = in_flight.pop(key)
+                item.facts = facts_to_json(facts_of(outcome))
+                if store:
+                    store.put(item.sha256, fingerprint, outcome, item.facts)
+                else:
+                    item.outcome = share_signers(outcome)
+                counters["validated"] += 1
+                finished(item)
+                for twin in twins.pop(item.sha256, ()):
+                    twin.facts = item.facts
+                    finished(twin, reused=True)
+        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: what is stored stays, the run is not recorded
+            signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+            if store is None or store.temporary:
+                raise ScanInterrupted(signum, 0, None) from None
+            with contextlib.suppress(sqlite3.Error):
+                store.remember_files(remember)
+            raise ScanInterrupted(signum, counters["validated"], str(store.path)) from None
 
         for path in spool.unmatched_entries():
             warnings.add(WarningKind.UNMATCHED, f"manifest lists {path}, which is not in the scanned archive")
