@@ -7,13 +7,15 @@ Exit codes: 0 the audit ran (findings are not failures unless a gate asks); 1 a 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import signal
 import sqlite3
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +31,7 @@ from .aggregate.kpi import PERIOD_KINDS
 from .audit import AuditOptions, Progress
 from .commands import Outputs, ReportRequest, ScanStore
 from .config import Config, OptionSpec, find_config, load_config
-from .errors import ConfigError, OutputError, SigauditError, StoreError
+from .errors import ConfigError, OutputError, ScanInterrupted, SigauditError, Stopped, StoreError
 from .model import Verdict
 from .report.context import View
 from .report.escape import terminal
@@ -53,7 +55,10 @@ def _guarded(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with _stop_on_signals():
+                return func(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            _stopped(exc)
         except (StoreError, OutputError) as exc:
             _fail(str(exc), EXIT_INTERNAL)
         except SigauditError as exc:
@@ -73,6 +78,43 @@ def _guarded(func: F) -> F:
             )
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Ctrl-C (SIGINT) and SIGTERM stop the command as a :class:`Stopped` that says which signal it
+    was; a second signal while the command cleans up is ignored (the cleanup is short)."""
+    received: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        if not received:
+            received.append(signum)
+            raise Stopped(signum)
+
+    saved = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def _stopped(exc: KeyboardInterrupt) -> NoReturn:
+    """Say what a stop kept and exit 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM)."""
+    signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+    name = signal.Signals(signum).name
+    if isinstance(exc, ScanInterrupted):
+        if exc.store is None:
+            kept = "nothing was kept (no store)"
+        else:
+            kept = (
+                f"{exc.saved} document(s) validated by this run are safe in the store {exc.store}; "
+                "the next scan resumes: it does not validate them again"
+            )
+        click.echo(f"sigaudit: stopped ({name}): {terminal(kept)}", err=True)
+    else:
+        click.echo(f"sigaudit: stopped ({name})", err=True)
+    sys.exit(128 + signum)
 
 
 def _interactive(quiet: bool) -> bool:
@@ -514,6 +556,9 @@ def agencies(
 @click.option(
     "--json", "json_out", metavar="FILE", help="Write the differences as JSON to FILE ('-' for stdout)."
 )
+@click.option(
+    "--force", is_flag=True, help="Compare runs even if they scanned different inputs (folders, files)."
+)
 @click.pass_context
 @_guarded
 def diff(
@@ -522,9 +567,23 @@ def diff(
     new_run: int | None,
     store_path: Path | None,
     json_out: str | None,
+    force: bool,
 ) -> None:
-    """List what changed between two stored runs (default: the last two)."""
-    commands.diff(store_path, old_run, new_run, json_out, _config(ctx).targets, click.echo)
+    """List what changed between two stored runs of the same inputs (default: the latest run and the
+    one before it over the same inputs). See the run ids with 'sigaudit runs'."""
+    commands.diff(store_path, old_run, new_run, json_out, _config(ctx).targets, click.echo, force)
+
+
+@main.command()
+@store_option
+@click.option(
+    "--format", "output_format", type=click.Choice(["table", "json"]), default="table",
+    show_default=True, help="How to print the list.",
+)  # fmt: skip
+@_guarded
+def runs(store_path: Path | None, output_format: str) -> None:
+    """List the runs in the store: id, start, inputs, documents and % valid per level."""
+    commands.runs(store_path, output_format, click.echo)
 
 
 @main.command()

@@ -39,6 +39,7 @@ from .report.diff_report import render_diff_json, render_diff_text
 from .report.documents import document_to_dict
 from .report.escape import terminal
 from .report.etsi import write_etsi_reports
+from .report.runs_view import StoredRunSummary, render_runs_json, render_runs_table
 from .report.verify_view import render_verify
 from .run.pool import Limits, WorkerPool
 from .sources.walk import Candidate, WalkLimits, walk
@@ -197,7 +198,15 @@ def scan(
             run = run_audit(options, progress=progress, store=results)
         finally:
             progress_done()
+        if not len(run.documents):
+            shown = ", ".join(str(p) for p in options.paths)
+            echo(terminal(f"sigaudit: warning: nothing found under {shown}: no document to audit "
+                          "(an empty or unmounted folder?)"), err=True)  # fmt: skip
         failures = write_reports(run, request, echo)
+        run_id = run.manifest.get("store_run_id")
+        if run_id is not None and not request.quiet:
+            echo(terminal(f"Run {run_id} recorded in {results.path} (sigaudit runs lists the stored runs)."),
+                 err=request.outputs.json_out == "-" or request.outputs.csv_out == "-")  # fmt: skip
         if verbose:
             _list_problems(run.counted, echo)
         if store.compare:
@@ -236,23 +245,47 @@ def diff(
     json_out: str | None,
     targets: Targets = PLAN_TARGETS,
     echo: Echo = plain_echo,
+    force: bool = False,
 ) -> None:
-    """``sigaudit diff``: what changed between two stored runs (see :func:`runs_to_compare`)."""
+    """``sigaudit diff``: what changed between two stored runs (see :func:`runs_to_compare`); runs over
+    different inputs are refused unless ``force``."""
     with ResultStore(existing_store(store_path)) as store:
-        _print_diff(store, old_id, new_id, json_out, targets, echo)
+        _print_diff(store, old_id, new_id, json_out, targets, echo, force)
+
+
+def run_inputs(run: RunInfo) -> tuple[str, ...]:
+    """The paths a stored run scanned, as its manifest records them (sorted: their order is no matter)."""
+    inputs = run.manifest.get("inputs")
+    return tuple(sorted(str(p) for p in inputs)) if isinstance(inputs, list) else ()
 
 
 def runs_to_compare(
-    store: ResultStore, old_id: int | None, new_id: int | None
+    store: ResultStore, old_id: int | None, new_id: int | None, force: bool = False
 ) -> tuple[RunInfo, RunInfo] | None:
-    """The two runs to compare: both named; else the latest against ``old_id`` or the one before it.
-    None when no run is named and the store holds fewer than two."""
+    """The two runs to compare: both named; else the latest against ``old_id``, or against the latest
+    earlier run over the same inputs (any earlier run with ``force``). None when no run is named and
+    there is no such earlier run. Named runs over different inputs are an error unless ``force``:
+    comparing two unrelated archives would only list every document as new or gone."""
     if new_id is not None:
-        return store.find_run(old_id), store.find_run(new_id)
-    runs = store.runs()
-    if len(runs) < 2:
-        return None
-    return (store.find_run(old_id) if old_id is not None else runs[-2]), runs[-1]
+        chosen = store.find_run(old_id), store.find_run(new_id)
+    elif old_id is not None:
+        chosen = store.find_run(old_id), store.find_run(None)
+    else:
+        runs = store.runs()
+        if not runs:
+            return None
+        latest = runs[-1]
+        earlier = [r for r in runs[:-1] if force or run_inputs(r) == run_inputs(latest)]
+        return (earlier[-1], latest) if earlier else None
+    old, new = chosen
+    if not force and run_inputs(old) != run_inputs(new):
+        old_in, new_in = (", ".join(run_inputs(r)) or "unknown" for r in (old, new))
+        raise ConfigError(
+            f"runs {old.id} and {new.id} scanned different inputs (run {old.id}: {old_in}; run {new.id}: "
+            f"{new_in}): every document would show as new or gone. Compare runs of the same archive, "
+            "or give --force"
+        )
+    return chosen
 
 
 def _print_diff(
@@ -262,10 +295,14 @@ def _print_diff(
     json_out: str | None,
     targets: Targets,
     echo: Echo,
+    force: bool = False,
 ) -> None:
-    chosen = runs_to_compare(store, old_id, new_id)
+    chosen = runs_to_compare(store, old_id, new_id, force)
     if chosen is None:
-        echo("No earlier run in the store to compare with.", err=True)
+        others = len(store.runs()) > 1
+        echo("No earlier run over the same inputs in the store to compare with"
+             + (" (the earlier runs scanned other inputs: name two runs and give --force to compare "
+                "them anyway; 'sigaudit runs' lists them)." if others else "."), err=True)  # fmt: skip
         return
     old_info, new_info = chosen
     old_run, new_run = store.load_run(old_info), store.load_run(new_info)
@@ -276,6 +313,17 @@ def _print_diff(
         write_output(json_out, render_diff_json(result, old_info.id, new_info.id), echo)
     if json_out != "-":
         echo(render_diff_text(result, old_info.id, new_info.id), nl=False)
+
+
+def runs(store_path: Path | None, output_format: str = "table", echo: Echo = plain_echo) -> None:
+    """``sigaudit runs``: every completed run in the store, oldest first: id, start, inputs, documents
+    and the valid share per level (of every document found, as ``diff`` compares them)."""
+    with ResultStore(existing_store(store_path)) as store:
+        listed = [StoredRunSummary(info, summarize(store.load_run(info).counted)) for info in store.runs()]
+    if output_format == "json":
+        echo(render_runs_json(listed), nl=False)
+    else:
+        echo(render_runs_table(listed, store.path), nl=False)
 
 
 def verify(
