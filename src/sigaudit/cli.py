@@ -587,7 +587,7 @@ def runs(store_path: Path | None, output_format: str) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file")
 @trust_options
 @policy_option
 @revocation_options
@@ -602,7 +602,7 @@ def runs(store_path: Path | None, output_format: str) -> None:
 @_guarded
 def verify(
     ctx: click.Context,
-    file: Path,
+    file: str,
     trust_roots: tuple[Path, ...],
     other_certs: tuple[Path, ...],
     no_shipped_roots: bool,
@@ -615,7 +615,8 @@ def verify(
 ) -> None:
     """Show one PDF's signatures in detail: signer, role, time, revocation, changes, verdict.
 
-    Exit code 0 when the document is valid, 1 when it is not.
+    FILE is a PDF, or a path as the reports print it for a ZIP member or an edXML attachment
+    (batch.zip!/2024/x.pdf). Exit code 0 when the document is valid, 1 when it is not.
     """
     trust = _trust(
         trust_roots, other_certs, no_shipped_roots, Revocation(revocation_dir, online, online_timeout_s)

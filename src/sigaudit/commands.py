@@ -327,7 +327,7 @@ def runs(store_path: Path | None, output_format: str = "table", echo: Echo = pla
 
 
 def verify(
-    file: Path,
+    file: str | Path,
     trust: TrustConfig,
     policy: ValidationPolicy,
     timeout_s: float,
@@ -345,15 +345,34 @@ def verify(
     return doc
 
 
+MEMBER_SEPARATOR = "!/"  # how the reports name a ZIP member or an edXML attachment: batch.zip!/2024/x.pdf
+
+
 def verify_document(
-    file: Path, trust: TrustConfig, policy: ValidationPolicy, timeout_s: float
+    file: str | Path, trust: TrustConfig, policy: ValidationPolicy, timeout_s: float
 ) -> DocumentResult:
-    """One file validated as a scan would (walked, then validated in a worker with ``timeout_s``), not
-    attributed to any agency; an error when the file is not exactly one document."""
-    found = [e for e in walk([file]) if isinstance(e, Candidate)]
+    """One document validated as a scan would (walked, then validated in a worker with ``timeout_s``),
+    not attributed to any agency. ``file`` is a file, or a path as the reports print it for a ZIP
+    member or an edXML attachment (``batch.zip!/2024/x.pdf``, ``pkg.edxml!/1-x.pdf``, nested ZIPs
+    too): its container is walked and that document picked. An error when it names no document or
+    more than one."""
+    target = str(file)
+    container, member = Path(target), None
+    if not container.exists() and MEMBER_SEPARATOR in target:
+        outer, member = target.split(MEMBER_SEPARATOR, 1)
+        container = Path(outer)
+    if not container.exists():
+        raise ConfigError(f"no such file: {container}")
+    if container.is_dir():
+        raise ConfigError(f"{container} is a folder; verify takes one document (sigaudit scan takes folders)")
+    found = [e for e in walk([container]) if isinstance(e, Candidate)]
+    if member is not None:
+        found = [e for e in found if e.path.split(MEMBER_SEPARATOR, 1)[-1] == member]
+        if not found:
+            raise ConfigError(f"{container} holds no document {member}")
     if len(found) != 1:
         what = "is not a document" if not found else f"holds {len(found)} documents; verify takes one"
-        raise ConfigError(f"{file} {what}")
+        raise ConfigError(f"{target} {what}")
     event = found[0]
     if event.data is None or event.error is not None:
         outcome = ValidationOutcome(Verdict.UNREADABLE, event.error or "unreadable")
@@ -361,7 +380,7 @@ def verify_document(
         with WorkerPool(1, trust, Limits(timeout_s=timeout_s), policy) as pool:
             [(_, outcome)] = list(pool.map_unordered([(0, event.data)]))
     sha = hashlib.sha256(event.data).hexdigest() if event.data is not None else ""
-    return DocumentResult(str(file), sha, len(event.data or b""), UNKNOWN_AGENCY, outcome)
+    return DocumentResult(target, sha, len(event.data or b""), UNKNOWN_AGENCY, outcome)
 
 
 def agencies(
