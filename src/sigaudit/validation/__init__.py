@@ -7,4 +7,6 @@
 #    recursion limit may be refused with a different reason ("maximum recursion depth exceeded").
 # 3: a signature made outside its trust anchor's validity period is INDETERMINATE /
 #    CHAIN_CONSTRAINTS_FAILURE under policies that leave anchor_validity out (default "enforce").
-ENGINE_REVISION = 3
+# 4: a signer that chains to no configured root reads "not trusted: …"; a self-signed signer that is not
+#    a root is INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND (pyHanko says CHAIN_CONSTRAINTS_FAILURE).
+ENGINE_REVISION = 4
