@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import shutil
 import signal
 import sqlite3
 import sys
@@ -28,13 +29,14 @@ from .agencies.registry import EMPTY_REGISTRY, load_registry
 from .aggregate.exchange import Period
 from .aggregate.gates import Gates
 from .aggregate.kpi import PERIOD_KINDS
-from .audit import AuditOptions, Progress
-from .commands import Outputs, ReportRequest, ScanStore
+from .audit import AuditOptions, Progress, progress_text
+from .commands import Outputs, ReportRequest, ScanStore, Terminal
 from .config import Config, OptionSpec, find_config, load_config
 from .errors import ConfigError, OutputError, ScanInterrupted, SigauditError, Stopped, StoreError
 from .model import Verdict
 from .report.context import View
 from .report.escape import terminal
+from .report.terminal_text import locale_language
 from .run.pool import Limits, default_jobs
 from .sources.walk import WalkLimits
 from .validation.policy import ValidationPolicy, load_policy
@@ -117,11 +119,24 @@ def _stopped(exc: KeyboardInterrupt) -> NoReturn:
     sys.exit(128 + signum)
 
 
+def _screen(lang: str | None) -> Terminal:
+    """The terminal the table goes to: its width when standard output is one (else $COLUMNS, else
+    150, the width logs and the README show), and ``lang``, else the locale's language."""
+    width = 150
+    if sys.stdout.isatty():
+        width = shutil.get_terminal_size((150, 24)).columns
+    elif os.environ.get("COLUMNS", "").isdigit():
+        width = int(os.environ["COLUMNS"])
+    return Terminal(width=max(width, 40), lang=lang or locale_language(os.environ))
+
+
 def _interactive(quiet: bool) -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI") and not quiet
 
 
-def _progress_printer(enabled: bool) -> tuple[Callable[[Progress], None] | None, Callable[[], None]]:
+def _progress_printer(
+    enabled: bool, lang: str = "en"
+) -> tuple[Callable[[Progress], None] | None, Callable[[], None]]:
     """A rich progress line on an interactive stderr; nothing when piped or in CI."""
     if not enabled:
         return None, lambda: None
@@ -131,22 +146,20 @@ def _progress_printer(enabled: bool) -> tuple[Callable[[Progress], None] | None,
 
     bar = Bar(
         SpinnerColumn(),
-        TextColumn("{task.completed} documents"),
-        TextColumn("{task.fields[rate]}"),
+        TextColumn("{task.fields[counts]}", markup=False),
         TimeElapsedColumn(),
         TextColumn("{task.description}", markup=False),  # a document path: text, never markup
         console=Console(stderr=True),
         transient=True,
     )
-    task = bar.add_task("", total=None, rate="")
+    task = bar.add_task("", total=None, counts="")
     bar.start()
 
     def update(p: Progress) -> None:
         elapsed = bar.tasks[0].elapsed or 0.0
-        rate = f"{p.done / elapsed:.1f}/s" if elapsed > 0 else ""
-        if p.reused:
-            rate += f" ({p.reused} from the store)"
-        bar.update(task, completed=p.done, description=terminal(p.path[-60:]), rate=rate)
+        counts = progress_text(p, elapsed, lang)
+        room = max(10, bar.console.width - len(counts) - 20)  # the path gets what the counts leave
+        bar.update(task, completed=p.done, description=terminal(p.path[-room:]), counts=counts)
 
     return update, bar.stop
 
@@ -236,8 +249,9 @@ def gate_options(func: F) -> F:
 
 def report_options(func: F) -> F:
     func = click.option(
-        "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-        help="Language of the HTML report.",
+        "--lang", type=click.Choice(["vi", "en"]), default=None,
+        help="Language of the terminal table and the HTML report. Default: the table follows the locale "
+        "(vi_VN: Vietnamese, else English), the HTML report is Vietnamese.",
     )(func)  # fmt: skip
     func = click.option(
         "--etsi-report", "etsi_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -421,7 +435,7 @@ def scan(
     html_out: str | None,
     etsi_dir: Path | None,
     csv_raw: bool,
-    lang: str,
+    lang: str | None,
     fail_on: tuple[str, ...],
     fail_under: float | None,
     jobs: int | None,
@@ -468,9 +482,9 @@ def scan(
         shared_paths=shared_paths,
         policy=_policy(policy_path, config),
     )
-    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw)
-    request = ReportRequest(outputs, view, _gates(fail_on, fail_under), config.targets, quiet)
-    update, stop = _progress_printer(_interactive(quiet))
+    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang or "vi", csv_raw)
+    request = ReportRequest(outputs, view, _gates(fail_on, fail_under), config.targets, quiet, _screen(lang))
+    update, stop = _progress_printer(_interactive(quiet), request.terminal.lang)
     failures = commands.scan(options, request, store, click.echo, update, stop, verbose)
     sys.exit(EXIT_GATE if failures else EXIT_OK)
 
@@ -497,7 +511,7 @@ def report(
     html_out: str | None,
     etsi_dir: Path | None,
     csv_raw: bool,
-    lang: str,
+    lang: str | None,
     fail_on: tuple[str, ...],
     fail_under: float | None,
     since: datetime | None,
@@ -507,8 +521,9 @@ def report(
 ) -> None:
     """Rebuild the reports of a stored run without validating again."""
     view = _view(since, until, period_kind)
-    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw)
-    request = ReportRequest(outputs, view, _gates(fail_on, fail_under), _config(ctx).targets, quiet)
+    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang or "vi", csv_raw)
+    targets = _config(ctx).targets
+    request = ReportRequest(outputs, view, _gates(fail_on, fail_under), targets, quiet, _screen(lang))
     failures = commands.report(store_path, run_id, request, click.echo)
     sys.exit(EXIT_GATE if failures else EXIT_OK)
 
@@ -583,7 +598,7 @@ def diff(
 @_guarded
 def runs(store_path: Path | None, output_format: str) -> None:
     """List the runs in the store: id, start, inputs, documents and % valid per level."""
-    commands.runs(store_path, output_format, click.echo)
+    commands.runs(store_path, output_format, click.echo, _screen(None).width)
 
 
 @main.command()

@@ -12,6 +12,7 @@ same functions the command line does. Text for the terminal goes through an ``ec
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -75,15 +76,24 @@ class Outputs:
 
 
 @dataclass(frozen=True)
+class Terminal:
+    """The terminal the table is printed on: its width in columns and the language of its words."""
+
+    width: int = 150
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
 class ReportRequest:
-    """The reports of a run: where they go, the KPI's view, the gates, the plan's targets, and whether
-    the terminal table is printed (``quiet``: only the failed gates, on standard error)."""
+    """The reports of a run: where they go, the KPI's view, the gates, the plan's targets, whether
+    the terminal table is printed (``quiet``: only the failed gates, on standard error) and how."""
 
     outputs: Outputs = field(default_factory=Outputs)
     view: View = field(default_factory=View)
     gates: Gates = field(default_factory=Gates)
     targets: Targets = PLAN_TARGETS
     quiet: bool = False
+    terminal: Terminal = field(default_factory=Terminal)
 
 
 def write_output(target: str, text: str | Iterable[str], echo: Echo = plain_echo, bom: bool = False) -> None:
@@ -131,11 +141,13 @@ def write_reports(run: AuditRun, request: ReportRequest, echo: Echo = plain_echo
         raise ConfigError("--json - and --csv - cannot both write to stdout")
     view, gates, targets = request.view, request.gates, request.targets
     with report_context(run, view, gates, targets, outputs.lang, outputs.csv_raw) as ctx:
-        _write_reports(ctx, outputs, request.quiet, echo)
+        _write_reports(ctx, outputs, request.quiet, echo, request.terminal)
     return ctx.gate_failures
 
 
-def _write_reports(ctx: ReportContext, outputs: Outputs, quiet: bool, echo: Echo) -> None:
+def _write_reports(
+    ctx: ReportContext, outputs: Outputs, quiet: bool, echo: Echo, screen: Terminal = Terminal()
+) -> None:
     """Write every requested report (the exchanges must still be open)."""
     json_out, csv_out, html_out = outputs.json_out, outputs.csv_out, outputs.html_out
     if json_out:
@@ -153,7 +165,8 @@ def _write_reports(ctx: ReportContext, outputs: Outputs, quiet: bool, echo: Echo
             raise output_error(f"ETSI reports to {outputs.etsi_dir}", exc) from exc
     if not quiet:
         # Keep stdout clean for a machine-readable report written there.
-        echo(_whole(FORMATTERS["table"](ctx)), nl=False, err=json_out == "-" or csv_out == "-")
+        shown = dataclasses.replace(ctx, lang=screen.lang, width=screen.width)
+        echo(_whole(FORMATTERS["table"](shown)), nl=False, err=json_out == "-" or csv_out == "-")
     else:
         for failure in ctx.gate_failures:
             echo(f"GATE FAILED: {terminal(failure)}", err=True)
@@ -315,7 +328,9 @@ def _print_diff(
         echo(render_diff_text(result, old_info.id, new_info.id), nl=False)
 
 
-def runs(store_path: Path | None, output_format: str = "table", echo: Echo = plain_echo) -> None:
+def runs(
+    store_path: Path | None, output_format: str = "table", echo: Echo = plain_echo, width: int = 150
+) -> None:
     """``sigaudit runs``: every completed run in the store, oldest first: id, start, inputs, documents
     and the valid share per level (of every document found, as ``diff`` compares them)."""
     with ResultStore(existing_store(store_path)) as store:
@@ -323,7 +338,7 @@ def runs(store_path: Path | None, output_format: str = "table", echo: Echo = pla
     if output_format == "json":
         echo(render_runs_json(listed), nl=False)
     else:
-        echo(render_runs_table(listed, store.path), nl=False)
+        echo(render_runs_table(listed, store.path, width), nl=False)
 
 
 def verify(
