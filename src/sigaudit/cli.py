@@ -2,7 +2,9 @@
 command, which runs the pipeline and prints through ``click.echo`` — and choose the exit code.
 
 Exit codes: 0 the audit ran (findings are not failures unless a gate asks); 1 a gate failed (for
-``verify``: the document is not valid); 2 usage or configuration error; 3 internal failure.
+``verify``: the document is not valid; a scan that finds nothing fails every gate set); 2 usage or
+configuration error; 3 internal failure, or a report or the store could not be written because of the
+machine; 128 + the signal's number when stopped: 130 Ctrl-C (SIGINT), 143 SIGTERM.
 """
 
 from __future__ import annotations
