@@ -9,9 +9,12 @@ written as it arrives.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
+import signal
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -24,7 +27,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .agencies.registry import Registry, attribute, party_level
 from .codec import facts_from_json, facts_of, facts_to_json, share_signers
-from .errors import ConfigError
+from .errors import ConfigError, ScanInterrupted, Stopped
 from .model import (
     NO_META,
     AuditRun,
@@ -63,14 +66,38 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Progress:
-    """A progress report: documents finished so far (of which reused from the store), the last path."""
+    """A progress report: documents finished so far, of which ``reused`` had their result in the store
+    and ``copies`` were copies of a document validated earlier in this run; the last path; and the
+    number of documents in the archive once the walk has seen them all (None until then)."""
 
     done: int
     reused: int
     path: str
+    copies: int = 0
+    total: int | None = None
 
 
 ProgressCallback = Callable[[Progress], None]
+
+_PROGRESS_WORDS = {
+    "en": ("documents", "reused from the store", "copies", "left"),
+    "vi": ("văn bản", "lấy lại từ kho", "bản trùng", "còn"),
+}
+
+
+def progress_text(p: Progress, elapsed_s: float, lang: str = "en") -> str:
+    """The progress line's counts for a person: done (of the total once known), rate, time left,
+    and how many were reused from the store or were copies within the run."""
+    documents, reused, copies, left = _PROGRESS_WORDS.get(lang, _PROGRESS_WORDS["en"])
+    text = f"{p.done:,}" + (f"/{p.total:,}" if p.total is not None else "") + f" {documents}"
+    if elapsed_s > 0 and p.done:
+        rate = p.done / elapsed_s
+        text += f", {rate:.1f}/s"
+        if p.total is not None and p.total > p.done:
+            remaining = round((p.total - p.done) / rate)
+            text += f", {left} {remaining // 60}:{remaining % 60:02d}"
+    extras = [f"{p.reused:,} {reused}"] * bool(p.reused) + [f"{p.copies:,} {copies}"] * bool(p.copies)
+    return text + (f" ({'; '.join(extras)})" if extras else "")
 
 
 @dataclass(frozen=True)
@@ -150,14 +177,15 @@ def run_audit(
         warnings.add(WarningKind.TRUST, text)
     in_flight: dict[int, _Item] = {}  # documents handed to the workers, by their place in the walk
     twins: dict[str, list[_Item]] = {}  # by digest of a document in flight: its copies found meanwhile
-    counters = {"found": 0, "done": 0, "reused": 0, "validated": 0}
+    counters = {"found": 0, "done": 0, "reused": 0, "copies": 0, "validated": 0, "walked": 0}
     remember: list[tuple[str, FileStamp, str]] = []  # plain files read, with their stat and digest
     spool = RunSpool()  # finished documents, manifest rows and statuses, on disk until the run ends
 
-    def finished(item: _Item, reused: bool = False) -> None:
+    def finished(item: _Item, reused: bool = False, copy: bool = False) -> None:
         assert item.facts is not None
         counters["done"] += 1
         counters["reused"] += reused
+        counters["copies"] += copy
         keep = item.outcome if (store is None or not item.validated) else None
         spool.add_document(item.index, item.path, item.size, item.sha256, item.facts, keep)
         if store and item.file is not None and item.validated:
@@ -167,7 +195,8 @@ def run_audit(
                 store.remember_files(remember)
                 remember.clear()
         if progress:
-            progress(Progress(counters["done"], counters["reused"], item.path))
+            total = counters["found"] if counters["walked"] else None
+            progress(Progress(counters["done"], counters["reused"], item.path, counters["copies"], total))
 
     def new_item(path: str, size: int, sha: str, facts: str | None = None) -> _Item:
         counters["found"] += 1
@@ -226,7 +255,11 @@ def run_audit(
             cached = store.get_facts(sha, fingerprint) if store and not options.rescan else None
             if cached is not None:
                 item.facts = cached
-                finished(item, reused=True)
+                assert store is not None
+                if store.validated_since(sha, fingerprint, started):  # validated earlier in this run
+                    finished(item, copy=True)
+                else:
+                    finished(item, reused=True)
                 continue
             if store and not options.rescan and sha in twins:
                 # A copy of a document in the workers' hands: it takes that result when it comes, so
@@ -236,21 +269,30 @@ def run_audit(
             in_flight[item.index] = item
             twins[sha] = []
             yield item.index, event, sha
+        counters["walked"] = 1  # every document is found: the total is known from here on
 
     with spool, _executor(options) as executor:
-        for key, outcome in executor.map_unordered(to_validate()):
-            assert isinstance(key, int)
-            item = in_flight.pop(key)
-            item.facts = facts_to_json(facts_of(outcome))
-            counters["validated"] += 1
-            if store:
-                store.put(item.sha256, fingerprint, outcome, item.facts)
-            else:
-                item.outcome = share_signers(outcome)
-            finished(item)
-            for twin in twins.pop(item.sha256, ()):
-                twin.facts = item.facts
-                finished(twin, reused=True)
+        try:
+            for key, outcome in executor.map_unordered(to_validate()):
+                assert isinstance(key, int)
+                item = in_flight.pop(key)
+                item.facts = facts_to_json(facts_of(outcome))
+                if store:
+                    store.put(item.sha256, fingerprint, outcome, item.facts)
+                else:
+                    item.outcome = share_signers(outcome)
+                counters["validated"] += 1
+                finished(item)
+                for twin in twins.pop(item.sha256, ()):
+                    twin.facts = item.facts
+                    finished(twin, copy=True)
+        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: what is stored stays, the run is not recorded
+            signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+            if store is None or store.temporary:
+                raise ScanInterrupted(signum, 0, None) from None
+            with contextlib.suppress(sqlite3.Error):
+                store.remember_files(remember)
+            raise ScanInterrupted(signum, counters["validated"], str(store.path)) from None
 
         for path in spool.unmatched_entries():
             warnings.add(WarningKind.UNMATCHED, f"manifest lists {path}, which is not in the scanned archive")
@@ -259,6 +301,7 @@ def run_audit(
             "documents": len(spool),
             "validated": counters["validated"],
             "reused_from_store": counters["reused"],
+            "copies_in_run": counters["copies"],
             "skipped": len(skipped),
         }
         rows = (_run_row(done, spool, options.registry) for done in spool.documents())

@@ -2,18 +2,23 @@
 command, which runs the pipeline and prints through ``click.echo`` — and choose the exit code.
 
 Exit codes: 0 the audit ran (findings are not failures unless a gate asks); 1 a gate failed (for
-``verify``: the document is not valid); 2 usage or configuration error; 3 internal failure.
+``verify``: the document is not valid; a scan that finds nothing fails every gate set); 2 usage or
+configuration error; 3 internal failure, or a report or the store could not be written because of the
+machine; 128 + the signal's number when stopped: 130 Ctrl-C (SIGINT), 143 SIGTERM.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import shutil
+import signal
 import sqlite3
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,15 +31,16 @@ from .agencies.registry import EMPTY_REGISTRY, load_registry
 from .aggregate.exchange import Period
 from .aggregate.gates import Gates
 from .aggregate.kpi import PERIOD_KINDS
-from .audit import AuditOptions, Progress
-from .commands import Outputs, ReportRequest, ScanStore
+from .audit import AuditOptions, Progress, progress_text
+from .commands import Outputs, ReportRequest, ScanStore, Terminal
 from .config import Config, OptionSpec, find_config, load_config
 from .deliver import Deliverables
 from .deliver_cli import deliverable_options
-from .errors import ConfigError, OutputError, SigauditError, StoreError
+from .errors import ConfigError, OutputError, ScanInterrupted, SigauditError, Stopped, StoreError
 from .model import Verdict
 from .report.context import View
 from .report.escape import terminal
+from .report.terminal_text import locale_language
 from .run.pool import Limits, default_jobs
 from .sources.walk import WalkLimits
 from .validation.policy import ValidationPolicy, load_policy
@@ -55,7 +61,10 @@ def _guarded(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with _stop_on_signals():
+                return func(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            _stopped(exc)
         except (StoreError, OutputError) as exc:
             _fail(str(exc), EXIT_INTERNAL)
         except SigauditError as exc:
@@ -77,11 +86,61 @@ def _guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Ctrl-C (SIGINT) and SIGTERM stop the command as a :class:`Stopped` that says which signal it
+    was; a second signal while the command cleans up is ignored (the cleanup is short)."""
+    received: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        if not received:
+            received.append(signum)
+            raise Stopped(signum)
+
+    saved = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def _stopped(exc: KeyboardInterrupt) -> NoReturn:
+    """Say what a stop kept and exit 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM)."""
+    signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+    name = signal.Signals(signum).name
+    if isinstance(exc, ScanInterrupted):
+        if exc.store is None:
+            kept = "nothing was kept (no store)"
+        else:
+            kept = (
+                f"{exc.saved} document(s) validated by this run are safe in the store {exc.store}; "
+                "the next scan resumes: it does not validate them again"
+            )
+        click.echo(f"sigaudit: stopped ({name}): {terminal(kept)}", err=True)
+    else:
+        click.echo(f"sigaudit: stopped ({name})", err=True)
+    sys.exit(128 + signum)
+
+
+def _screen(lang: str | None) -> Terminal:
+    """The terminal the table goes to: its width when standard output is one (else $COLUMNS, else
+    150, the width logs and the README show), and ``lang``, else the locale's language."""
+    width = 150
+    if sys.stdout.isatty():
+        width = shutil.get_terminal_size((150, 24)).columns
+    elif os.environ.get("COLUMNS", "").isdigit():
+        width = int(os.environ["COLUMNS"])
+    return Terminal(width=max(width, 40), lang=lang or locale_language(os.environ))
+
+
 def _interactive(quiet: bool) -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI") and not quiet
 
 
-def _progress_printer(enabled: bool) -> tuple[Callable[[Progress], None] | None, Callable[[], None]]:
+def _progress_printer(
+    enabled: bool, lang: str = "en"
+) -> tuple[Callable[[Progress], None] | None, Callable[[], None]]:
     """A rich progress line on an interactive stderr; nothing when piped or in CI."""
     if not enabled:
         return None, lambda: None
@@ -91,22 +150,20 @@ def _progress_printer(enabled: bool) -> tuple[Callable[[Progress], None] | None,
 
     bar = Bar(
         SpinnerColumn(),
-        TextColumn("{task.completed} documents"),
-        TextColumn("{task.fields[rate]}"),
+        TextColumn("{task.fields[counts]}", markup=False),
         TimeElapsedColumn(),
         TextColumn("{task.description}", markup=False),  # a document path: text, never markup
         console=Console(stderr=True),
         transient=True,
     )
-    task = bar.add_task("", total=None, rate="")
+    task = bar.add_task("", total=None, counts="")
     bar.start()
 
     def update(p: Progress) -> None:
         elapsed = bar.tasks[0].elapsed or 0.0
-        rate = f"{p.done / elapsed:.1f}/s" if elapsed > 0 else ""
-        if p.reused:
-            rate += f" ({p.reused} from the store)"
-        bar.update(task, completed=p.done, description=terminal(p.path[-60:]), rate=rate)
+        counts = progress_text(p, elapsed, lang)
+        room = max(10, bar.console.width - len(counts) - 20)  # the path gets what the counts leave
+        bar.update(task, completed=p.done, description=terminal(p.path[-room:]), counts=counts)
 
     return update, bar.stop
 
@@ -185,19 +242,21 @@ def store_option(func: F) -> F:
 def gate_options(func: F) -> F:
     func = click.option(
         "--fail-under", "fail_under", type=click.FloatRange(0, 100), metavar="PCT",
-        help="Exit 1 if the KPI's valid share of any level is below PCT percent (or nothing is measurable).",
+        help="Exit 1 if the KPI's valid share of any level is below PCT percent (or nothing is "
+        "measurable, or nothing is found).",
     )(func)  # fmt: skip
     func = click.option(
         "--fail-on", "fail_on", multiple=True, type=click.Choice([v.value for v in Verdict]),
-        help="Exit 1 if any document has this verdict. Repeatable.",
+        help="Exit 1 if any document has this verdict (or nothing is found). Repeatable.",
     )(func)  # fmt: skip
     return func
 
 
 def report_options(func: F) -> F:
     func = click.option(
-        "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-        help="Language of the HTML dashboard, the workbook and the PDF report.",
+        "--lang", type=click.Choice(["vi", "en"]), default=None,
+        help="Language of the terminal table, the HTML dashboard, the workbook and the PDF report. "
+        "Default: the table follows the locale (vi_VN: Vietnamese, else English), reports: Vietnamese.",
     )(func)  # fmt: skip
     func = click.option(
         "--etsi-report", "etsi_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -266,8 +325,112 @@ def _config(ctx: click.Context) -> Config:
     return config if config is not None else Config()
 
 
+# --- help: options in sections, everyday ones first, and examples ----------------------------------
+# Each command's options by section, in the order --help shows them; an option no section names is
+# listed under "Other options" (tests/cli/test_help.py asks that every option have its section).
+DELIVERABLES = (
+    "xlsx_out", "pdf_out", "pdf_agency", "pdf_parent", "pdf_number", "pdf_place", "pdf_recipients",
+    "pdf_signer_title", "pdf_signer_name", "sign_p12", "p12_passphrase_file", "sign_pkcs11_lib",
+    "sign_pkcs11_token", "sign_pkcs11_key", "sign_pkcs11_pin_file", "tsa_url",
+)  # fmt: skip
+HELP_SECTIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "scan": (
+        ("Inputs", ("agencies", "store_path", "no_store", "since", "until", "period_kind")),
+        ("Trust and policy", ("trust_roots", "other_certs", "no_shipped_roots", "policy_path",
+                              "revocation_dir", "online", "online_timeout_s")),
+        ("Outputs", ("json_out", "csv_out", "html_out", "lang", "quiet", "verbose", "compare", "etsi_dir",
+                     "csv_raw")),
+        ("Auditor's deliverables", DELIVERABLES),
+        ("Gates", ("fail_under", "fail_on")),
+        ("Performance", ("jobs", "rescan", "rehash", "timeout_s", "memory_mb", "max_file_mb")),
+        ("Distributed", ("executor", "scheduler", "shared_paths")),
+    ),
+    "report": (
+        ("Inputs", ("store_path", "run_id", "since", "until", "period_kind")),
+        ("Outputs", ("json_out", "csv_out", "html_out", "lang", "quiet", "etsi_dir", "csv_raw")),
+        ("Auditor's deliverables", DELIVERABLES),
+        ("Gates", ("fail_under", "fail_on")),
+    ),
+    "verify": (
+        ("Trust and policy", ("trust_roots", "other_certs", "no_shipped_roots", "policy_path",
+                              "revocation_dir", "online", "online_timeout_s")),
+        ("Outputs", ("json_out",)),
+        ("Performance", ("timeout_s",)),
+    ),
+    "diff": (("Inputs", ("store_path", "force")), ("Outputs", ("json_out",))),
+    "runs": (("Inputs", ("store_path",)), ("Outputs", ("output_format",))),
+    "agencies": (("Inputs", ("agencies",)), ("Outputs", ("output_format", "output", "csv_raw"))),
+}  # fmt: skip
+
+HELP_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "scan": (
+        "sigaudit scan /mnt/vanthu --agencies agencies.csv --html dashboard.html",
+        "sigaudit scan exports/ --trust-roots roots/ --fail-under 95 -q --json report.json",
+        "sigaudit scan batch.zip --no-store --lang vi",
+    ),
+    "report": (
+        "sigaudit report --run 7 --html dashboard.html",
+        "sigaudit report --since 2024-01-01 --period month",
+    ),
+    "verify": ("sigaudit verify cv-12.pdf", "sigaudit verify 'exports/batch.zip!/2024/cv-12.pdf' --json -"),
+    "diff": ("sigaudit diff", "sigaudit diff 3 7 --json changes.json"),
+    "runs": ("sigaudit runs", "sigaudit runs --store /var/lib/sigaudit/results.sqlite --format json"),
+    "agencies": ("sigaudit agencies exports/ --agencies agencies.csv",),
+}  # fmt: skip
+
+
+class SectionedCommand(click.Command):
+    """A command whose --help lists its options in the sections of :data:`HELP_SECTIONS`, then its
+    examples: Click's own help formatter, no extra dependency."""
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        records = {
+            p.name: p.get_help_record(ctx) for p in self.get_params(ctx) if isinstance(p, click.Option)
+        }
+        sections = HELP_SECTIONS.get(self.name or "", ())
+        for title, names in sections:
+            rows = [record for name in names if (record := records.pop(name, None))]
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+        rest = [record for record in records.values() if record]
+        if rest:
+            with formatter.section("Other options" if sections else "Options"):
+                formatter.write_dl(rest)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        examples = HELP_EXAMPLES.get(self.name or "", ())
+        if examples:
+            with formatter.section("Examples"):
+                for example in examples:
+                    formatter.write_text(f"\b\n{example}")
+        super().format_epilog(ctx, formatter)
+
+
+class SectionedGroup(click.Group):
+    """The command group: every command it declares is a :class:`SectionedCommand`, and its help lists
+    the commands in the order of :data:`COMMAND_ORDER` (everyday ones first), then any other."""
+
+    command_class = SectionedCommand
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return [n for n in COMMAND_ORDER if n in names] + [n for n in names if n not in COMMAND_ORDER]
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Examples"):
+            for example in (*HELP_EXAMPLES["scan"][:2], HELP_EXAMPLES["verify"][0], "sigaudit scan --help"):
+                formatter.write_text(f"\b\n{example}")
+
+
+COMMAND_ORDER = ("scan", "report", "verify", "runs", "diff", "agencies")
+
+
 # --- the commands ----------------------------------------------------------------------------------
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "SIGAUDIT"})
+@click.group(
+    cls=SectionedGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "SIGAUDIT"},
+)
 @click.version_option(__version__, prog_name="sigaudit")
 @click.option(
     "--config",
@@ -334,7 +497,9 @@ def _option_specs(group: click.Group) -> dict[str, dict[str, OptionSpec]]:
     help="Read and hash every file, even those unchanged (inode, size, mtime, ctime) since the last run.",
 )  # fmt: skip
 @click.option(
-    "--compare", is_flag=True, help="After the scan, list what changed since the previous stored run."
+    "--compare",
+    is_flag=True,
+    help="After the scan, list what changed since the previous stored run of the same inputs.",
 )
 @click.option(
     "--timeout", "timeout_s", type=click.FloatRange(min=1), default=120.0, show_default=True,
@@ -382,7 +547,7 @@ def scan(
     html_out: str | None,
     etsi_dir: Path | None,
     csv_raw: bool,
-    lang: str,
+    lang: str | None,
     fail_on: tuple[str, ...],
     fail_under: float | None,
     jobs: int | None,
@@ -430,9 +595,9 @@ def scan(
         shared_paths=shared_paths,
         policy=_policy(policy_path, config),
     )
-    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw, deliver)
-    request = ReportRequest(outputs, view, _gates(fail_on, fail_under), config.targets, quiet)
-    update, stop = _progress_printer(_interactive(quiet))
+    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang or "vi", csv_raw, deliver)
+    request = ReportRequest(outputs, view, _gates(fail_on, fail_under), config.targets, quiet, _screen(lang))
+    update, stop = _progress_printer(_interactive(quiet), request.terminal.lang)
     failures = commands.scan(options, request, store, click.echo, update, stop, verbose)
     sys.exit(EXIT_GATE if failures else EXIT_OK)
 
@@ -460,7 +625,7 @@ def report(
     html_out: str | None,
     etsi_dir: Path | None,
     csv_raw: bool,
-    lang: str,
+    lang: str | None,
     fail_on: tuple[str, ...],
     fail_under: float | None,
     since: datetime | None,
@@ -471,8 +636,9 @@ def report(
 ) -> None:
     """Rebuild the reports of a stored run without validating again."""
     view = _view(since, until, period_kind)
-    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw, deliver)
-    request = ReportRequest(outputs, view, _gates(fail_on, fail_under), _config(ctx).targets, quiet)
+    outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang or "vi", csv_raw, deliver)
+    targets = _config(ctx).targets
+    request = ReportRequest(outputs, view, _gates(fail_on, fail_under), targets, quiet, _screen(lang))
     failures = commands.report(store_path, run_id, request, click.echo)
     sys.exit(EXIT_GATE if failures else EXIT_OK)
 
@@ -520,6 +686,9 @@ def agencies(
 @click.option(
     "--json", "json_out", metavar="FILE", help="Write the differences as JSON to FILE ('-' for stdout)."
 )
+@click.option(
+    "--force", is_flag=True, help="Compare runs even if they scanned different inputs (folders, files)."
+)
 @click.pass_context
 @_guarded
 def diff(
@@ -528,13 +697,27 @@ def diff(
     new_run: int | None,
     store_path: Path | None,
     json_out: str | None,
+    force: bool,
 ) -> None:
-    """List what changed between two stored runs (default: the last two)."""
-    commands.diff(store_path, old_run, new_run, json_out, _config(ctx).targets, click.echo)
+    """List what changed between two stored runs of the same inputs (default: the latest run and the
+    one before it over the same inputs). See the run ids with 'sigaudit runs'."""
+    commands.diff(store_path, old_run, new_run, json_out, _config(ctx).targets, click.echo, force)
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@store_option
+@click.option(
+    "--format", "output_format", type=click.Choice(["table", "json"]), default="table",
+    show_default=True, help="How to print the list.",
+)  # fmt: skip
+@_guarded
+def runs(store_path: Path | None, output_format: str) -> None:
+    """List the runs in the store: id, start, inputs, documents and % valid per level."""
+    commands.runs(store_path, output_format, click.echo, _screen(None).width)
+
+
+@main.command()
+@click.argument("file")
 @trust_options
 @policy_option
 @revocation_options
@@ -549,7 +732,7 @@ def diff(
 @_guarded
 def verify(
     ctx: click.Context,
-    file: Path,
+    file: str,
     trust_roots: tuple[Path, ...],
     other_certs: tuple[Path, ...],
     no_shipped_roots: bool,
@@ -562,7 +745,8 @@ def verify(
 ) -> None:
     """Show one PDF's signatures in detail: signer, role, time, revocation, changes, verdict.
 
-    Exit code 0 when the document is valid, 1 when it is not.
+    FILE is a PDF, or a path as the reports print it for a ZIP member or an edXML attachment
+    (batch.zip!/2024/x.pdf). Exit code 0 when the document is valid, 1 when it is not.
     """
     trust = _trust(
         trust_roots, other_certs, no_shipped_roots, Revocation(revocation_dir, online, online_timeout_s)

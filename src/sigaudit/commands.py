@@ -41,6 +41,7 @@ from .report.diff_report import render_diff_json, render_diff_text
 from .report.documents import document_to_dict
 from .report.escape import terminal
 from .report.etsi import write_etsi_reports
+from .report.runs_view import StoredRunSummary, render_runs_json, render_runs_table
 from .report.verify_view import render_attachments, render_verify
 from .run.pool import Limits, WorkerPool
 from .sources.walk import Candidate, WalkLimits, walk
@@ -77,15 +78,24 @@ class Outputs:
 
 
 @dataclass(frozen=True)
+class Terminal:
+    """The terminal the table is printed on: its width in columns and the language of its words."""
+
+    width: int = 150
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
 class ReportRequest:
-    """The reports of a run: where they go, the KPI's view, the gates, the plan's targets, and whether
-    the terminal table is printed (``quiet``: only the failed gates, on standard error)."""
+    """The reports of a run: where they go, the KPI's view, the gates, the plan's targets, whether
+    the terminal table is printed (``quiet``: only the failed gates, on standard error) and how."""
 
     outputs: Outputs = field(default_factory=Outputs)
     view: View = field(default_factory=View)
     gates: Gates = field(default_factory=Gates)
     targets: Targets = PLAN_TARGETS
     quiet: bool = False
+    terminal: Terminal = field(default_factory=Terminal)
 
 
 def write_output(target: str, text: str | Iterable[str], echo: Echo = plain_echo, bom: bool = False) -> None:
@@ -115,11 +125,13 @@ def write_reports(run: AuditRun, request: ReportRequest, echo: Echo = plain_echo
         raise ConfigError("--json - and --csv - cannot both write to stdout")
     view, gates, targets = request.view, request.gates, request.targets
     with report_context(run, view, gates, targets, outputs.lang, outputs.csv_raw) as ctx:
-        _write_reports(ctx, outputs, request.quiet, echo)
+        _write_reports(ctx, outputs, request.quiet, echo, request.terminal)
     return ctx.gate_failures
 
 
-def _write_reports(ctx: ReportContext, outputs: Outputs, quiet: bool, echo: Echo) -> None:
+def _write_reports(
+    ctx: ReportContext, outputs: Outputs, quiet: bool, echo: Echo, screen: Terminal = Terminal()
+) -> None:
     """Write every requested report (the exchanges must still be open)."""
     json_out, csv_out, html_out = outputs.json_out, outputs.csv_out, outputs.html_out
     if json_out:
@@ -139,7 +151,8 @@ def _write_reports(ctx: ReportContext, outputs: Outputs, quiet: bool, echo: Echo
             raise output_error(f"ETSI reports to {outputs.etsi_dir}", exc) from exc
     if not quiet:
         # Keep stdout clean for a machine-readable report written there.
-        echo(_whole(FORMATTERS["table"](ctx)), nl=False, err=json_out == "-" or csv_out == "-")
+        shown = dataclasses.replace(ctx, lang=screen.lang, width=screen.width)
+        echo(_whole(FORMATTERS["table"](shown)), nl=False, err=json_out == "-" or csv_out == "-")
     else:
         for failure in ctx.gate_failures:
             echo(f"GATE FAILED: {terminal(failure)}", err=True)
@@ -184,7 +197,15 @@ def scan(
             run = run_audit(options, progress=progress, store=results)
         finally:
             progress_done()
+        if not len(run.documents):
+            shown = ", ".join(str(p) for p in options.paths)
+            echo(terminal(f"sigaudit: warning: nothing found under {shown}: no document to audit "
+                          "(an empty or unmounted folder?)"), err=True)  # fmt: skip
         failures = write_reports(run, request, echo)
+        run_id = run.manifest.get("store_run_id")
+        if run_id is not None and not request.quiet:
+            echo(terminal(f"Run {run_id} recorded in {results.path} (sigaudit runs lists the stored runs)."),
+                 err=request.outputs.json_out == "-" or request.outputs.csv_out == "-")  # fmt: skip
         if verbose:
             _list_problems(run.counted, echo)
         if store.compare:
@@ -223,23 +244,47 @@ def diff(
     json_out: str | None,
     targets: Targets = PLAN_TARGETS,
     echo: Echo = plain_echo,
+    force: bool = False,
 ) -> None:
-    """``sigaudit diff``: what changed between two stored runs (see :func:`runs_to_compare`)."""
+    """``sigaudit diff``: what changed between two stored runs (see :func:`runs_to_compare`); runs over
+    different inputs are refused unless ``force``."""
     with ResultStore(existing_store(store_path)) as store:
-        _print_diff(store, old_id, new_id, json_out, targets, echo)
+        _print_diff(store, old_id, new_id, json_out, targets, echo, force)
+
+
+def run_inputs(run: RunInfo) -> tuple[str, ...]:
+    """The paths a stored run scanned, as its manifest records them (sorted: their order is no matter)."""
+    inputs = run.manifest.get("inputs")
+    return tuple(sorted(str(p) for p in inputs)) if isinstance(inputs, list) else ()
 
 
 def runs_to_compare(
-    store: ResultStore, old_id: int | None, new_id: int | None
+    store: ResultStore, old_id: int | None, new_id: int | None, force: bool = False
 ) -> tuple[RunInfo, RunInfo] | None:
-    """The two runs to compare: both named; else the latest against ``old_id`` or the one before it.
-    None when no run is named and the store holds fewer than two."""
+    """The two runs to compare: both named; else the latest against ``old_id``, or against the latest
+    earlier run over the same inputs (any earlier run with ``force``). None when no run is named and
+    there is no such earlier run. Named runs over different inputs are an error unless ``force``:
+    comparing two unrelated archives would only list every document as new or gone."""
     if new_id is not None:
-        return store.find_run(old_id), store.find_run(new_id)
-    runs = store.runs()
-    if len(runs) < 2:
-        return None
-    return (store.find_run(old_id) if old_id is not None else runs[-2]), runs[-1]
+        chosen = store.find_run(old_id), store.find_run(new_id)
+    elif old_id is not None:
+        chosen = store.find_run(old_id), store.find_run(None)
+    else:
+        runs = store.runs()
+        if not runs:
+            return None
+        latest = runs[-1]
+        earlier = [r for r in runs[:-1] if force or run_inputs(r) == run_inputs(latest)]
+        return (earlier[-1], latest) if earlier else None
+    old, new = chosen
+    if not force and run_inputs(old) != run_inputs(new):
+        old_in, new_in = (", ".join(run_inputs(r)) or "unknown" for r in (old, new))
+        raise ConfigError(
+            f"runs {old.id} and {new.id} scanned different inputs (run {old.id}: {old_in}; run {new.id}: "
+            f"{new_in}): every document would show as new or gone. Compare runs of the same archive, "
+            "or give --force"
+        )
+    return chosen
 
 
 def _print_diff(
@@ -249,10 +294,14 @@ def _print_diff(
     json_out: str | None,
     targets: Targets,
     echo: Echo,
+    force: bool = False,
 ) -> None:
-    chosen = runs_to_compare(store, old_id, new_id)
+    chosen = runs_to_compare(store, old_id, new_id, force)
     if chosen is None:
-        echo("No earlier run in the store to compare with.", err=True)
+        others = len(store.runs()) > 1
+        echo("No earlier run over the same inputs in the store to compare with"
+             + (" (the earlier runs scanned other inputs: name two runs and give --force to compare "
+                "them anyway; 'sigaudit runs' lists them)." if others else "."), err=True)  # fmt: skip
         return
     old_info, new_info = chosen
     old_run, new_run = store.load_run(old_info), store.load_run(new_info)
@@ -265,8 +314,21 @@ def _print_diff(
         echo(render_diff_text(result, old_info.id, new_info.id), nl=False)
 
 
+def runs(
+    store_path: Path | None, output_format: str = "table", echo: Echo = plain_echo, width: int = 150
+) -> None:
+    """``sigaudit runs``: every completed run in the store, oldest first: id, start, inputs, documents
+    and the valid share per level (of every document found, as ``diff`` compares them)."""
+    with ResultStore(existing_store(store_path)) as store:
+        listed = [StoredRunSummary(info, summarize(store.load_run(info).counted)) for info in store.runs()]
+    if output_format == "json":
+        echo(render_runs_json(listed), nl=False)
+    else:
+        echo(render_runs_table(listed, store.path, width), nl=False)
+
+
 def verify(
-    file: Path,
+    file: str | Path,
     trust: TrustConfig,
     policy: ValidationPolicy,
     timeout_s: float,
@@ -290,22 +352,41 @@ def verify(
     return doc
 
 
+MEMBER_SEPARATOR = "!/"  # how the reports name a ZIP member or an edXML attachment: batch.zip!/2024/x.pdf
+
+
 def verify_document(
-    file: Path, trust: TrustConfig, policy: ValidationPolicy, timeout_s: float
+    file: str | Path, trust: TrustConfig, policy: ValidationPolicy, timeout_s: float
 ) -> DocumentResult:
-    """One file validated as a scan would (walked, then validated in a worker with ``timeout_s``), not
-    attributed to any agency; an error when the file is not exactly one document."""
+    """One document validated as a scan would (walked, then validated in a worker with ``timeout_s``),
+    not attributed to any agency. ``file`` is a file, or a path as the reports print it for a ZIP
+    member or an edXML attachment (``batch.zip!/2024/x.pdf``, ``pkg.edxml!/1-x.pdf``, nested ZIPs
+    too): its container is walked and that document picked. An error when it names no document or
+    more than one."""
     return _verified(file, trust, policy, timeout_s)[0]
 
 
 def _verified(
-    file: Path, trust: TrustConfig, policy: ValidationPolicy, timeout_s: float
+    file: str | Path, trust: TrustConfig, policy: ValidationPolicy, timeout_s: float
 ) -> tuple[DocumentResult, bytes | None]:
     """:func:`verify_document`, with the bytes that were validated."""
-    found = [e for e in walk([file]) if isinstance(e, Candidate)]
+    target = str(file)
+    container, member = Path(target), None
+    if not container.exists() and MEMBER_SEPARATOR in target:
+        outer, member = target.split(MEMBER_SEPARATOR, 1)
+        container = Path(outer)
+    if not container.exists():
+        raise ConfigError(f"no such file: {container}")
+    if container.is_dir():
+        raise ConfigError(f"{container} is a folder; verify takes one document (sigaudit scan takes folders)")
+    found = [e for e in walk([container]) if isinstance(e, Candidate)]
+    if member is not None:
+        found = [e for e in found if e.path.split(MEMBER_SEPARATOR, 1)[-1] == member]
+        if not found:
+            raise ConfigError(f"{container} holds no document {member}")
     if len(found) != 1:
         what = "is not a document" if not found else f"holds {len(found)} documents; verify takes one"
-        raise ConfigError(f"{file} {what}")
+        raise ConfigError(f"{target} {what}")
     event = found[0]
     if event.data is None or event.error is not None:
         outcome = ValidationOutcome(Verdict.UNREADABLE, event.error or "unreadable")
@@ -313,7 +394,7 @@ def _verified(
         with WorkerPool(1, trust, Limits(timeout_s=timeout_s), policy) as pool:
             [(_, outcome)] = list(pool.map_unordered([(0, event.data)]))
     sha = hashlib.sha256(event.data).hexdigest() if event.data is not None else ""
-    return DocumentResult(str(file), sha, len(event.data or b""), UNKNOWN_AGENCY, outcome), event.data
+    return DocumentResult(target, sha, len(event.data or b""), UNKNOWN_AGENCY, outcome), event.data
 
 
 def agencies(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import signal
 
 
 class SigauditError(Exception):
@@ -42,3 +43,22 @@ def output_error(what: str, exc: OSError) -> SigauditError:
     """The error to raise when writing ``what`` failed with ``exc``."""
     message = f"cannot write {what}: {exc.strerror or exc}"
     return ConfigError(message) if exc.errno in PATH_ERRNOS else OutputError(message)
+
+
+class Stopped(KeyboardInterrupt):
+    """The person or the scheduler asked the run to stop (Ctrl-C: SIGINT, or SIGTERM). A
+    KeyboardInterrupt, so that no ``except Exception`` on the way up mistakes it for a failure."""
+
+    def __init__(self, signum: int = signal.SIGINT) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+class ScanInterrupted(Stopped):
+    """A scan stopped part-way: ``saved`` documents validated by it are in the result store at
+    ``store`` (None: a scratch store, nothing kept), and the next scan reuses them."""
+
+    def __init__(self, signum: int, saved: int, store: str | None) -> None:
+        super().__init__(signum)
+        self.saved = saved
+        self.store = store

@@ -103,3 +103,12 @@ def test_fail_under_on_a_summary_of_every_document_measures_them_all() -> None:
     summary = summarize([_doc(0, Verdict.VALID, to=None), _doc(1, Verdict.INVALID, to=None)])
     assert not summary.kpi
     assert evaluate(Gates(fail_under=60), summary) == ["--fail-under 60: level province has 50.0% valid"]
+
+
+def test_every_gate_set_fails_when_nothing_was_found() -> None:
+    # An empty or unmounted share: a nightly job must not report success on nothing.
+    empty = _kpi([])
+    assert evaluate(Gates(), empty) == []
+    for gates in (Gates(fail_under=95), Gates(fail_on=frozenset({Verdict.INVALID})), Gates(fail_under=0)):
+        [failure] = evaluate(gates, empty)
+        assert "nothing found" in failure

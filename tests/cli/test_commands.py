@@ -144,3 +144,26 @@ def test_bad_configuration_is_a_usage_error(
     config.write_text(text, encoding="utf-8")
     result = _invoke("--config", str(config), "scan", str(sample_docs))
     assert result.exit_code == 2 and message in result.output
+
+
+@pytest.mark.slow
+def test_verify_takes_the_member_and_attachment_paths_the_reports_print(
+    sample_docs: Path, demo_pki: Path, expected: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A ZIP member, a member of a nested ZIP and an edXML attachment, named exactly as a scan of
+    # sample_docs prints them (from the folder the scan was run in).
+    monkeypatch.chdir(sample_docs.parent)
+    for rel in (
+        "xa/gia-cam/2024-batch.zip!/2024/cv-15.pdf",
+        "xa/tt-lam-thao/luu-tru-2024.zip!/thang-03.zip!/28-SY-UBND_2024-03-18.pdf",
+        "lien-thong/000.00.00.H44_2024-02-05_120-UBND-KGVX.edxml!/1-120-UBND-KGVX.pdf",
+    ):
+        printed = f"{sample_docs.name}/{rel}"
+        result = _invoke("verify", printed, *_trust(demo_pki), "--json", "-")
+        assert result.exit_code == (0 if expected[rel]["expected_verdict"] == "valid" else 1), result.output
+        shown = json.loads(result.stdout)
+        assert shown["path"] == printed and shown["verdict"] == expected[rel]["expected_verdict"]
+    missing = _invoke(
+        "verify", f"{sample_docs.name}/xa/gia-cam/2024-batch.zip!/2024/nope.pdf", *_trust(demo_pki)
+    )
+    assert missing.exit_code == 2 and "holds no document 2024/nope.pdf" in missing.stderr

@@ -150,6 +150,39 @@ def test_untrusted_root_is_indeterminate(
         assert outcome.verdict == Verdict.INDETERMINATE
         assert outcome.signatures[0].sub_indication == SubIndication.NO_CERTIFICATE_CHAIN_FOUND
         assert outcome.signatures[0].intact and not outcome.signatures[0].trusted
+        assert outcome.signatures[0].reason.startswith("not trusted: no chain to a configured trust root")
+
+
+def test_a_self_signed_signer_is_not_trusted_in_plain_words(
+    sample_docs: Path, expected: dict[str, dict[str, Any]], demo_trust: TrustConfig
+) -> None:
+    # A signer certificate that issued itself and is no configured root: pyHanko's path builder calls
+    # it CHAIN_CONSTRAINTS_FAILURE, which a clerk reads as "constraints not met"; it is "not trusted".
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    from realsign import Credential, Issuer, sign
+
+    key = rsa.generate_private_key(65537, 2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "UBND xã Tự Ký")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(1).not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=300))
+        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    unsigned = _bytes_of(sample_docs, _of_kind(expected, "unsigned")[0])
+    signed = sign(unsigned, Credential(cert, key, Issuer(cert, key)))
+    [sig] = validate_pdf(signed, demo_trust).signatures
+    assert sig.indication == Indication.INDETERMINATE and not sig.trusted
+    assert sig.sub_indication == SubIndication.NO_CERTIFICATE_CHAIN_FOUND
+    assert sig.reason.startswith("not trusted: self-signed signer certificate")
 
 
 def test_expired_signer_is_indeterminate(

@@ -12,7 +12,8 @@ from .kpi import Summary
 class Gates:
     """``fail_on``: verdicts that fail the run if any document has one.
     ``fail_under``: minimum valid share (percent) of the inter-agency KPI that every level with KPI
-    documents must reach; a run whose documents include none of the KPI fails it too."""
+    documents must reach; a run whose documents include none of the KPI fails it too. A run with no
+    document at all fails every gate that is set: a gate never passes on nothing."""
 
     fail_on: frozenset[Verdict] = frozenset()
     fail_under: float | None = None
@@ -22,6 +23,14 @@ def evaluate(gates: Gates, summary: Summary) -> list[str]:
     """Return one message per failed gate (empty: all gates passed)."""
     failures: list[str] = []
     every = summary.all_total.as_dict() if summary.all_total else {}
+    found = summary.all_total.documents if summary.all_total else summary.total.documents
+    if found == 0 and (gates.fail_on or gates.fail_under is not None):
+        # An empty or unmounted share must not pass a nightly job's gate: nothing was checked.
+        gate = " ".join(
+            [*(f"--fail-on {v.value}" for v in sorted(gates.fail_on, key=list(Verdict).index))]
+            + ([f"--fail-under {gates.fail_under:g}"] if gates.fail_under is not None else [])
+        )
+        return [f"{gate}: nothing found: no document to judge (an empty or unmounted folder?)"]
     for verdict in sorted(gates.fail_on, key=list(Verdict).index):
         if count := every.get(verdict.value, 0):
             failures.append(f"--fail-on {verdict.value}: {count} document(s) are {verdict.value}")

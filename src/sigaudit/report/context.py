@@ -25,6 +25,7 @@ class ReportContext:
     reconciliation: Findings = field(default_factory=Findings)
     period: Period = ALL_TIME
     csv_raw: bool = False  # CSV cells exactly as found, without the spreadsheet-formula guard
+    width: int = 150  # columns of the terminal the table is printed on
 
 
 def policy_of(manifest: Mapping[str, object]) -> tuple[str, str] | None:

@@ -1,4 +1,6 @@
-"""Terminal table: per level, documents, signed, valid and the two shares, with definitions.
+"""Terminal table: per level, documents, signed, valid and the two shares, with definitions, the
+trusted roots and how many signed documents chain to none of them; in English or Vietnamese
+(:mod:`.terminal_text`), as wide as the terminal (compact under 100 columns).
 
 Warnings, gate failures and the policy name may quote document-derived text (paths, names): they are
 printed as :func:`.escape.rich_text`, never as rich markup and never with raw control characters.
@@ -7,17 +9,19 @@ printed as :func:`.escape.rich_text`, never as rich markup and never with raw co
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from ..aggregate.exchange import EXCLUSION_TEXT
 from ..aggregate.kpi import LEVEL_ORDER, LevelCounts, Summary
-from ..aggregate.reconcile import FINDING_TEXT
 from ..aggregate.targets import Targets
-from ..model import Level
+from ..model import AuditRun, Level, SubIndication
 from .context import ReportContext, policy_of
 from .escape import rich_text
+from .i18n import EXCLUSIONS, FINDINGS, LEVELS
+from .terminal_text import PERIOD_KINDS_VI, TABLE_TEXT
 
 LEVEL_LABELS = {
     "central": "central (trung ương)",
@@ -26,55 +30,66 @@ LEVEL_LABELS = {
     "commune": "commune (xã)",
     "unknown": "unknown (chưa xác định)",
 }
+COMPACT_BELOW = 100  # terminal columns under which the table drops its per-verdict columns
+_NOT_VALID = ("invalid", "indeterminate", "unsigned", "unreadable")
 
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def build_table(summary: Summary, targets: Targets | None = None) -> Table:
-    title = (
-        "Inter-agency KPI: documents sent between agencies, per level of the issuing agency"
-        if summary.kpi
-        else "Signed documents per administrative level"
-    )
-    table = Table(title=title, title_justify="left")
+@dataclass(frozen=True)
+class _Words:
+    """The table's words in one language, and whether the layout is the compact one."""
+
+    lang: str
+    compact: bool = False
+
+    def __getitem__(self, key: str) -> str:
+        return TABLE_TEXT[self.lang][key]
+
+    def level(self, name: str) -> str:
+        if name == "total":
+            return self["total"]
+        if self.lang == "vi":
+            return LEVELS["vi"][Level(name)]
+        return name if self.compact else LEVEL_LABELS.get(name, name)
+
+
+def build_table(
+    summary: Summary,
+    targets: Targets | None = None,
+    words: _Words = _Words("en"),  # frozen
+) -> Table:
+    title = words["title_kpi"] if summary.kpi else words["title_levels"]
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD if words.compact else box.HEAVY_HEAD)
+    counts = [] if words.compact else list(_NOT_VALID)
     columns = [
-        "level",
-        "documents",
-        "signed",
-        "valid",
-        "invalid",
-        "indeterminate",
-        "unsigned",
-        "unreadable",
-        "% signed",
-        "% valid",
-    ]
+        "level", "documents_short" if words.compact else "documents", "signed", "valid", *counts,
+        "pct_signed", "pct_valid",
+    ]  # fmt: skip
     if targets is not None:
-        columns += ["target signed", "met"]
+        columns += ["target" if words.compact else "target_signed", "met"]
     for name in columns:
-        table.add_column(name, justify="left" if name == "level" else "right", no_wrap=name == "level")
+        table.add_column(words[name], justify="left" if name == "level" else "right", no_wrap=name == "level")
     rows: list[tuple[Level | None, LevelCounts]] = [
         (lv, summary.by_level[lv]) for lv in summary.levels_with_documents()
     ]
     for n, (level, c) in enumerate([*rows, (None, summary.total)]):
-        label = level.value if level else "total"
         judged: list[str] = []
         if targets is not None:
             target = targets.signed_target(level) if level else None
             share = c.share_signed
-            met = "—" if target is None or share is None else ("yes" if share >= target else "NO")
+            met = (
+                "—" if target is None or share is None else (words["yes"] if share >= target else words["no"])
+            )
             judged = [_pct(target), met]
         table.add_row(
-            LEVEL_LABELS.get(label, label),
+            words.level(level.value if level else "total"),
             str(c.documents),
             str(c.signed),
             str(c.valid),
-            str(c.invalid),
-            str(c.indeterminate),
-            str(c.unsigned),
-            str(c.unreadable),
+            *(str(getattr(c, name)) for name in counts),
             _pct(c.share_signed),
             _pct(c.share_valid),
             *judged,
@@ -83,47 +98,46 @@ def build_table(summary: Summary, targets: Targets | None = None) -> Table:
     return table
 
 
-def _cell(c: LevelCounts | None) -> str:
-    return "" if c is None else f"{c.valid}/{c.documents} valid, {c.signed} signed"
-
-
-def build_flow(summary: Summary) -> Table:
+def build_flow(summary: Summary, words: _Words = _Words("en")) -> Table:  # frozen
     """Sender level × recipient level: valid and signed among the KPI documents of each flow."""
     senders = [lv for lv in LEVEL_ORDER if any(k[0] == lv for k in summary.flow)]
     recipients = [lv for lv in LEVEL_ORDER if any(k[1] == lv for k in summary.flow)]
-    table = Table(title="Flows: issuing level (rows) → recipient level (columns)", title_justify="left")
-    table.add_column("from \\ to", no_wrap=True)
+    table = Table(title=words["flow_title"], title_justify="left")
+    table.add_column(words["flow_corner"], no_wrap=True)
     for lv in recipients:
-        table.add_column(LEVEL_LABELS[lv.value], justify="right")
+        table.add_column(words.level(lv.value), justify="right")
     for sender in senders:
-        table.add_row(LEVEL_LABELS[sender.value], *(_cell(summary.flow.get((sender, r))) for r in recipients))
+        cells = []
+        for recipient in recipients:
+            c = summary.flow.get((sender, recipient))
+            cells.append("" if c is None else words["flow_cell"].format(
+                valid=c.valid, documents=c.documents, signed=c.signed))  # fmt: skip
+        table.add_row(words.level(sender.value), *cells)
     return table
 
 
-def build_processing(ctx: ReportContext) -> Table:
+def build_processing(ctx: ReportContext, words: _Words = _Words("en")) -> Table:  # frozen
     """The plan's second measure: receptions whose status trail reaches 06 (done), per recipient level."""
-    table = Table(
-        title="Received documents processed through the system (status trail reaching 06 done), "
-        "per recipient level",
-        title_justify="left",
-    )
-    for name in ("level", "receptions", "with status trail", "done", "% done", "target", "met"):
-        table.add_column(name, justify="left" if name == "level" else "right")
+    table = Table(title=words["processing_title"], title_justify="left")
+    for name in ("level", "receptions", "with_trail", "done", "pct_done", "target", "met"):
+        table.add_column(words[name], justify="left" if name == "level" else "right")
     for level, c in ctx.summary.processing.items():
         target = ctx.targets.processed_target(level)
         share = c.share_done
-        met = "—" if target is None or share is None else ("yes" if share >= target else "NO")
+        met = "—" if target is None or share is None else (words["yes"] if share >= target else words["no"])
         table.add_row(
-            LEVEL_LABELS[level.value], str(c.receptions), str(c.with_trail), str(c.done), _pct(share),
+            words.level(level.value), str(c.receptions), str(c.with_trail), str(c.done), _pct(share),
             _pct(target), met,
         )  # fmt: skip
     return table
 
 
-def build_periods(summary: Summary) -> Table:
-    table = Table(title=f"KPI per {summary.period_kind} of the document date", title_justify="left")
-    for name in ("period", "documents", "signed", "valid", "% signed", "% valid"):
-        table.add_column(name, justify="left" if name == "period" else "right")
+def build_periods(summary: Summary, words: _Words = _Words("en")) -> Table:  # frozen
+    kind = summary.period_kind or ""
+    shown_kind = PERIOD_KINDS_VI.get(kind, kind) if words.lang == "vi" else kind
+    table = Table(title=words["periods_title"].format(kind=shown_kind), title_justify="left")
+    for name in ("period", "documents", "signed", "valid", "pct_signed", "pct_valid"):
+        table.add_column(words[name], justify="left" if name == "period" else "right")
     for key, c in summary.by_period.items():
         table.add_row(
             key, str(c.documents), str(c.signed), str(c.valid), _pct(c.share_signed), _pct(c.share_valid)
@@ -131,63 +145,90 @@ def build_periods(summary: Summary) -> Table:
     return table
 
 
-def render_table(ctx: ReportContext, width: int = 150) -> str:
-    """The table plus its definitions and the run's warnings, as plain text."""
+def render_table(ctx: ReportContext, width: int | None = None) -> str:
+    """The table plus its definitions and the run's warnings, as plain text, in ``ctx.lang``, at most
+    ``width`` (default ``ctx.width``) columns wide; compact under :data:`COMPACT_BELOW` columns."""
+    width = width or ctx.width
+    words = _Words(ctx.lang if ctx.lang in TABLE_TEXT else "en", compact=width < COMPACT_BELOW)
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, no_color=True, highlight=False, soft_wrap=False)
     run, summary = ctx.run, ctx.summary
-    console.print(build_table(summary, ctx.targets if summary.kpi else None))
+    console.print(build_table(summary, ctx.targets if summary.kpi else None, words))
+    if words.compact:
+        counts = ", ".join(f"{words[name]} {getattr(summary.total, name)}" for name in _NOT_VALID)
+        console.print(words["not_valid_note"].format(counts=counts))
     if summary.kpi:
-        _print_kpi_definitions(console, ctx)
+        _print_kpi_definitions(console, ctx, words)
     else:
-        console.print(
-            "% signed = documents with at least one signature / documents; "
-            "% valid = documents whose every signature is valid / documents.\n"
-            "documents counts every document found, unreadable ones included; level = issuing agency's "
-            "level from manifest.csv and the registry, 'unknown' when neither says."
-        )
+        console.print(words["definitions_levels"])
     if summary.kpi and summary.flow:
-        console.print(build_flow(summary))
+        console.print(build_flow(summary, words))
     if summary.period_kind and summary.by_period:
-        console.print(build_periods(summary))
+        console.print(build_periods(summary, words))
     if summary.processing:
-        console.print(build_processing(ctx))
+        console.print(build_processing(ctx, words))
     if summary.kpi:
-        _print_reconciliation(console, ctx)
+        _print_reconciliation(console, ctx, words)
     if run.skipped:
-        console.print(f"{len(run.skipped)} file(s) skipped as not documents (listed in the JSON report).")
+        console.print(words["skipped"].format(n=len(run.skipped)))
     for warning in run.warnings:
-        console.print(rich_text(f"warning: {warning}"))
+        console.print(rich_text(f"{words['warning']}{warning}"))
     for failure in ctx.gate_failures:
-        console.print(rich_text(f"GATE FAILED: {failure}"))
+        console.print(rich_text(f"{words['gate_failed']}{failure}"))
+    _print_trust(console, run, words)
     policy = policy_of(run.manifest)
     if policy is not None:
-        console.print(rich_text(f"Validation policy: {policy[0]} (SHA-256 {policy[1]})"))
+        console.print(rich_text(words["policy"].format(name=policy[0], sha256=policy[1])))
     return buffer.getvalue()
 
 
-def _print_kpi_definitions(console: Console, ctx: ReportContext) -> None:
+def trust_counts(run: AuditRun) -> tuple[int, int, int, int]:
+    """(shipped roots, roots given, signed documents, signed documents of which no signature chains to
+    a configured root) — what the trust line says, from the run's manifest and its documents."""
+    roots = run.manifest.get("trust_roots")
+    sources = (
+        [str(r.get("source", "")) for r in roots if isinstance(r, dict)] if isinstance(roots, list) else []
+    )
+    shipped = sum(source.startswith("shipped:") for source in sources)
+    signed = untrusted = 0
+    for doc in run.documents:
+        signatures = doc.outcome.signatures
+        if not signatures:
+            continue
+        signed += 1
+        if not any(sig.trusted for sig in signatures) and any(
+            sig.sub_indication == SubIndication.NO_CERTIFICATE_CHAIN_FOUND for sig in signatures
+        ):
+            untrusted += 1
+    return shipped, len(sources) - shipped, signed, untrusted
+
+
+def _print_trust(console: Console, run: AuditRun, words: _Words) -> None:
+    shipped, given, signed, untrusted = trust_counts(run)
+    if not signed:
+        return
+    console.print(words["trust"].format(shipped=shipped, given=given, untrusted=untrusted, signed=signed))
+    if untrusted * 2 > signed:
+        console.print(words["trust_hint"])
+
+
+def _print_kpi_definitions(console: Console, ctx: ReportContext, words: _Words) -> None:
     summary = ctx.summary
     found = summary.all_total.documents if summary.all_total else summary.total.documents
     period = ctx.period
     span = ""
     if period.bounded:
-        span = f" dated {period.since or '…'} to {period.until or '…'}"
-    console.print(
-        f"Denominator (documents): documents{span} that an agency sent to at least one other agency, each "
-        "counted once (sender's copy first), attributed to the issuing agency's level; unreadable ones "
-        "included.\nNumerators: % signed = documents with at least one signature / documents; % valid = "
-        "documents whose every signature is valid / documents. Target: the plan's share signed per level."
-    )
-    console.print(f"Documents found: {found}; in the KPI: {summary.total.documents}; left out:")
+        span = words["span"].format(since=period.since or "…", until=period.until or "…")
+    console.print(words["definitions_kpi"].format(span=span))
+    console.print(words["found"].format(found=found, kpi=summary.total.documents))
     if not summary.exclusions:
-        console.print("  none")
+        console.print(words["none"])
     for reason, count in summary.exclusions.items():
-        console.print(f"  {count:>6}  {reason.value}: {EXCLUSION_TEXT[reason]}")
+        console.print(f"  {count:>6}  {reason.value}: {EXCLUSIONS[words.lang][reason]}")
 
 
-def _print_reconciliation(console: Console, ctx: ReportContext) -> None:
+def _print_reconciliation(console: Console, ctx: ReportContext, words: _Words) -> None:
     counts = ctx.reconciliation.counts()
-    console.print("Reconciliation of sent and received copies (details in the JSON and CSV reports):")
+    console.print(words["reconciliation"])
     for finding, count in counts.items():
-        console.print(f"  {count:>6}  {finding.value}: {FINDING_TEXT[finding]}")
+        console.print(f"  {count:>6}  {finding.value}: {FINDINGS[words.lang][finding]}")

@@ -71,7 +71,11 @@ def validate_guarded(
 def _worker_main(
     conn: Connection, trust: TrustConfig, memory_mb: int | None, policy: ValidationPolicy
 ) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    # The parent decides when to stop: Ctrl-C reaches the whole process group, and a service manager
+    # sends SIGTERM to every process of the service; a worker that died of it would be taken for one
+    # that died on its document.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # Load pyHanko and apply the speed-ups before the memory limit applies: the limit is for
     # documents, not for the engine. The parent has already warned about untested library versions.
     from ..validation.worker import prepare
@@ -90,22 +94,25 @@ def _worker_main(
                 _leave()
             key, data = message
             outcome = validate_guarded(data, trust, memory_mb, policy)
-        except EOFError:
+        except (EOFError, OSError):  # the parent is gone
             _leave()
         except MemoryError:
             # Even receiving the document did not fit. The parent knows which one it was; the rest of
             # that message is still in the pipe, so this worker says so and stops, to be replaced.
-            conn.send((None, _memory_outcome(memory_mb)))
+            with contextlib.suppress(OSError):
+                conn.send((None, _memory_outcome(memory_mb)))
             return
         try:
             conn.send((key, outcome))
+        except OSError:  # the parent stopped (Ctrl-C, SIGTERM) and no longer listens: nothing to say
+            _leave()
         except MemoryError:
             # The answer did not fit while being pickled (nothing was written yet): say memory, in
             # as few bytes as possible, and go on; if even that does not fit, stop (the parent sees
             # the worker end and reports this document).
             try:
                 conn.send((key, _memory_outcome(memory_mb)))
-            except MemoryError:
+            except (MemoryError, OSError):
                 return
 
 
@@ -187,11 +194,15 @@ class WorkerPool:
         # Workers start when the first document needs them: a re-scan served by the store starts none.
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None:  # every answer is in: let the workers go
+            for worker in self._workers:
+                worker.send(None)
+            for worker in self._workers:
+                worker.process.join(2)
+        # Stopped part-way (Ctrl-C, SIGTERM, an error): the documents in the workers' hands are
+        # abandoned, so the workers are killed at once rather than left to finish them.
         for worker in self._workers:
-            worker.send(None)
-        for worker in self._workers:
-            worker.process.join(2)
             worker.kill()
         self._workers = []
 

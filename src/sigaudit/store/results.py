@@ -200,6 +200,14 @@ class ResultStore:
             return facts_to_json(facts_of(outcome)) if outcome is not None else None
         return str(row[0])
 
+    def validated_since(self, sha256: str, fingerprint: str, since: datetime) -> bool:
+        """Whether the stored result for these bytes was recorded at ``since`` or later: a result a
+        run finds that the run itself recorded is a copy within the run, not one reused from the store."""
+        row = self._db.execute(
+            "SELECT validated_at FROM results WHERE sha256 = ? AND fingerprint = ?", (sha256, fingerprint)
+        ).fetchone()
+        return row is not None and datetime.fromisoformat(row[0]) >= since
+
     def put(
         self, sha256: str, fingerprint: str, outcome: ValidationOutcome, facts: str | None = None
     ) -> None:

@@ -12,4 +12,6 @@
 #    DocMDP P=2), the visual check, broken later revisions and objects after the last %%EOF invalid,
 #    hybrid-reference files parsed leniently, several SignerInfos judged one by one; results carry the
 #    change categories, the deciding permission and the visual check.
-ENGINE_REVISION = 4
+# 5: a signer that chains to no configured root reads "not trusted: …"; a self-signed signer that is not
+#    a root is INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND (pyHanko says CHAIN_CONSTRAINTS_FAILURE).
+ENGINE_REVISION = 5

@@ -89,8 +89,19 @@ class Facts:
         return self.status.signer_reported_dt
 
     @property
+    def self_signed(self) -> bool:
+        """The signer certificate names itself as its issuer."""
+        return self.signer is not None and self.signer.subject == self.signer.issuer
+
+    @property
     def trust_sub(self) -> SubIndication:
-        return sub_from_pyhanko(self.status.trust_problem_indic) or SubIndication.GENERIC
+        sub = sub_from_pyhanko(self.status.trust_problem_indic) or SubIndication.GENERIC
+        # A self-signed signer that is not a configured root: pyHanko's path builder reports the
+        # certificate's own constraints (CHAIN_CONSTRAINTS_FAILURE), but what an auditor must read is
+        # that nothing trusted vouches for it.
+        if sub == SubIndication.CHAIN_CONSTRAINTS_FAILURE and self.self_signed and not self.status.trusted:
+            return SubIndication.NO_CERTIFICATE_CHAIN_FOUND
+        return sub
 
 
 class FromPyhanko(Enum):
@@ -202,8 +213,14 @@ def _trust_words(f: Facts) -> str:
             reason += f"; the {BASIS_WORDS[judged.basis]} ({judged.proof.isoformat()}) is not within it"
     elif sub == SubIndication.REVOKED_CA_NO_POE and f.details is not None:
         reason += f" on {f.details.revocation_date.isoformat()}"
-    elif sub == SubIndication.NO_CERTIFICATE_CHAIN_FOUND and info is not None:
-        reason += f" (issuer: {info.issuer})"
+    elif sub == SubIndication.NO_CERTIFICATE_CHAIN_FOUND:
+        # "not trusted" first: the plain reason a clerk reads (the details follow for the auditor).
+        if f.self_signed and info is not None:
+            reason = (
+                f"not trusted: self-signed signer certificate, not a configured trust root ({info.subject})"
+            )
+        else:
+            reason = f"not trusted: {reason}" + (f" (issuer: {info.issuer})" if info is not None else "")
     return reason
 
 

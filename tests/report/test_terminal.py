@@ -1,0 +1,135 @@
+"""Terminal output for people (issue 19, item 3): the table fits the terminal it is printed on (a real
+pseudo-terminal at 80 and 150 columns), speaks Vietnamese under a vi_VN locale, with --lang vi or from
+sigaudit.toml, says which roots were trusted and how many signed documents chain to none, and the
+progress line counts what it should."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rich.cells import cell_len
+
+from sigaudit.audit import Progress, progress_text
+from sigaudit.cli import main
+from sigaudit.report.terminal_text import locale_language
+
+CSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def test_the_language_follows_the_locale_in_posix_precedence() -> None:
+    assert locale_language({"LANG": "vi_VN.UTF-8"}) == "vi"
+    assert locale_language({"LANG": "vi"}) == "vi"
+    assert locale_language({"LANG": "en_US.UTF-8"}) == "en"
+    assert locale_language({}) == "en"
+    assert locale_language({"LC_ALL": "en_GB.UTF-8", "LANG": "vi_VN.UTF-8"}) == "en"
+    assert locale_language({"LC_MESSAGES": "vi_VN", "LANG": "C.UTF-8"}) == "vi"
+
+
+def test_progress_gives_the_total_rate_time_left_and_tells_reused_from_copies() -> None:
+    assert progress_text(Progress(10, 0, "a.pdf"), 0.0) == "10 documents"
+    walking = progress_text(Progress(50, 0, "a.pdf", copies=3), 5.0)
+    assert walking == "50 documents, 10.0/s (3 copies)"  # a new store: copies, nothing from the store
+    known = progress_text(Progress(100, 40, "a.pdf", total=700), 10.0)
+    assert known == "100/700 documents, 10.0/s, left 1:00 (40 reused from the store)"
+    assert progress_text(Progress(100, 0, "a.pdf", total=700), 10.0, "vi").startswith("100/700 văn bản")
+
+
+def _on_a_terminal(args: list[str], cwd: Path, columns: int, env: dict[str, str]) -> tuple[int, str]:
+    """Run ``sigaudit ARGS`` on a pseudo-terminal of ``columns`` × 50 (no $COLUMNS: the size is the
+    terminal's own); return the exit code and what it wrote, colour sequences removed."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    base = {k: v for k, v in os.environ.items() if k not in ("CI", "COLUMNS", "LINES", "LC_ALL", "LANG")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sigaudit", *args], cwd=cwd, stdout=slave, stderr=slave,
+        env=base | {"TERM": "xterm-256color"} | env,
+    )  # fmt: skip
+    os.close(slave)
+    written = bytearray()
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    chunk = b""
+                if not chunk and proc.poll() is not None:
+                    break
+                written += chunk
+            elif proc.poll() is not None:
+                break
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        os.close(master)
+    return proc.returncode, CSI.sub("", written.decode("utf-8").replace("\r\n", "\n"))
+
+
+@pytest.fixture(scope="module")
+def store(sample_docs: Path, demo_pki: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("store") / "results.sqlite"
+    result = CliRunner().invoke(main, [
+        "scan", str(sample_docs), "--trust-roots", str(demo_pki / "demo-root.pem"),
+        "--other-certs", str(demo_pki / "demo-intermediate.pem"),
+        "--agencies", str(demo_pki.parent / "agencies.csv"), "--store", str(path), "-q", "-j", "2",
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("columns", [80, 150])
+def test_the_table_fits_the_terminal_it_is_printed_on(store: Path, tmp_path: Path, columns: int) -> None:
+    code, text = _on_a_terminal(["report", "--store", str(store)], tmp_path, columns, {"LANG": "en_US.UTF-8"})
+    assert code == 0, text
+    lines = text.splitlines()
+    assert max(cell_len(line) for line in lines) <= columns, max(lines, key=cell_len)
+    header = next(line for line in lines if "% valid" in line)
+    if columns < 100:  # compact: the per-verdict counts move to one line under the table
+        assert "docs" in header and "indeterminate" not in header
+        assert "Not valid, per verdict: invalid 5, indeterminate 2, unsigned 3, unreadable 4" in text
+    else:
+        assert "indeterminate" in header and "province (tỉnh)" in text
+    assert "Inter-agency KPI" in text and "Trusted roots: 2 shipped + 1 given" in text
+
+
+@pytest.mark.slow
+def test_the_terminal_speaks_vietnamese_by_locale_option_or_configuration(
+    store: Path, tmp_path: Path
+) -> None:
+    vi = {"LANG": "vi_VN.UTF-8"}
+    code, text = _on_a_terminal(["report", "--store", str(store)], tmp_path, 120, vi)
+    assert code == 0 and "Chỉ tiêu liên thông" in text and "Cấp tỉnh" in text and "Gốc tin cậy" in text
+    _, text = _on_a_terminal(["report", "--store", str(store), "--lang", "en"], tmp_path, 120, vi)
+    assert "Inter-agency KPI" in text and "Chỉ tiêu liên thông" not in text
+    (tmp_path / "sigaudit.toml").write_text('[report]\nlang = "vi"\n', encoding="utf-8")
+    _, text = _on_a_terminal(["report", "--store", str(store)], tmp_path, 120, {"LANG": "en_US.UTF-8"})
+    assert "Chỉ tiêu liên thông" in text
+
+
+@pytest.mark.slow
+def test_without_the_signers_root_the_table_says_so_and_hints(sample_docs: Path) -> None:
+    result = CliRunner().invoke(main, ["scan", str(sample_docs / "huyen"), "--no-store", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    # 7 of the 9 signed documents (the others are tampered: their hash fails before trust is asked).
+    assert (
+        "Trusted roots: 2 shipped + 0 given; 7 of 9 signed document(s) chain to none of them."
+        in result.output
+    )
+    assert "Hint: most signed documents chain to no trusted root" in result.output
+    assert "--trust-roots FILE" in result.output
