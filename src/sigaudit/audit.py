@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .agencies.registry import Registry, attribute, party_level
 from .codec import facts_from_json, facts_of, facts_to_json, share_signers
+from .content import TEXT_REVISION, TextLimits
 from .errors import ConfigError
 from .model import (
     NO_META,
@@ -90,6 +91,7 @@ class AuditOptions:
     scheduler: str | None = None  # Dask scheduler address, for executor "dask"
     shared_paths: bool = False  # Dask workers read plain files from the same path instead of bytes
     policy: ValidationPolicy = field(default_factory=default_policy)
+    text: TextLimits | None = field(default_factory=TextLimits)  # None: --no-text, the pages are not read
 
 
 def _package_version(name: str) -> str:
@@ -99,14 +101,16 @@ def _package_version(name: str) -> str:
         return "unknown"
 
 
-def verdict_fingerprint(trust: TrustConfig, policy: ValidationPolicy | None = None) -> str:
-    """A digest of everything that can change a verdict for the same bytes (except time, see store)."""
+def verdict_fingerprint(trust: TrustConfig, policy: ValidationPolicy | None = None, text: bool = True) -> str:
+    """A digest of everything that can change a verdict for the same bytes (except time, see store),
+    and whether (and how) the text was read, which the stored facts hold too."""
     policy = policy if policy is not None else default_policy()
     parts = {
         "trust": trust.fingerprint(),
         "policy": {"name": policy.name, "sha256": policy.sha256, "fixed_rules": FIXED_RULES},
         "sigaudit": __version__,
         "engine_revision": ENGINE_REVISION,
+        "text": TEXT_REVISION if text else None,
         "pyhanko": _package_version("pyhanko"),
         "pyhanko-certvalidator": _package_version("pyhanko-certvalidator"),
     }
@@ -141,7 +145,7 @@ def run_audit(
     spool on disk until the run is recorded. Without a store, the documents are held in memory.
     """
     started = datetime.now(UTC)
-    fingerprint = verdict_fingerprint(options.trust, options.policy)
+    fingerprint = verdict_fingerprint(options.trust, options.policy, options.text is not None)
     manifest = _run_manifest(options, started, fingerprint, store)
     run_id = store.begin_run(fingerprint, manifest) if store else None
     skipped: list[Skipped] = []
@@ -396,7 +400,9 @@ class _LocalExecutor:
     """The default: a pool of warm worker processes on this machine."""
 
     def __init__(self, options: AuditOptions) -> None:
-        self._pool = WorkerPool(options.jobs, options.trust, options.worker_limits, options.policy)
+        self._pool = WorkerPool(
+            options.jobs, options.trust, options.worker_limits, options.policy, options.text
+        )
 
     def __enter__(self) -> _LocalExecutor:
         self._pool.__enter__()
@@ -418,7 +424,12 @@ def _executor(options: AuditOptions) -> _LocalExecutor | DaskExecutor:
         from .run.dask import DaskExecutor
 
         return DaskExecutor(
-            options.scheduler, options.trust, options.worker_limits, options.shared_paths, options.policy
+            options.scheduler,
+            options.trust,
+            options.worker_limits,
+            options.shared_paths,
+            options.policy,
+            options.text,
         )
     return _LocalExecutor(options)
 
@@ -447,6 +458,11 @@ def _run_manifest(
         "online_timeout_s": options.trust.online_timeout_s if options.trust.online else None,
         "policy": options.policy.manifest(),
         "verdict_fingerprint": fingerprint,
+        "text": (
+            {"read": True, "pages": "first and last", "max_chars_per_page": options.text.max_chars}
+            if options.text is not None
+            else {"read": False}
+        ),
         "store": str(store.path) if store and not store.temporary else None,
         "rescan": options.rescan,
         "started": started.isoformat(),

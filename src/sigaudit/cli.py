@@ -29,6 +29,7 @@ from .aggregate.kpi import PERIOD_KINDS
 from .audit import AuditOptions, Progress
 from .commands import Outputs, ReportRequest, ScanStore
 from .config import Config, OptionSpec, find_config, load_config
+from .content import TextLimits
 from .errors import ConfigError, OutputError, SigauditError, StoreError
 from .model import Verdict
 from .report.context import View
@@ -356,6 +357,11 @@ def _option_specs(group: click.Group) -> dict[str, dict[str, OptionSpec]]:
     "--shared-paths", is_flag=True,
     help="With Dask: workers read plain files from the same paths instead of receiving their bytes.",
 )  # fmt: skip
+@click.option(
+    "--no-text", is_flag=True,
+    help="Do not read the documents' first and last pages (agency, number, date, Nơi nhận): for exports "
+    "whose metadata names every agency and recipient.",
+)  # fmt: skip
 @period_options
 @click.option("--quiet", "-q", is_flag=True, help="Print no table and no progress; only errors.")
 @click.option(
@@ -394,6 +400,7 @@ def scan(
     executor: str,
     scheduler: str | None,
     shared_paths: bool,
+    no_text: bool,
     since: datetime | None,
     until: datetime | None,
     period_kind: str | None,
@@ -425,6 +432,7 @@ def scan(
         scheduler=scheduler,
         shared_paths=shared_paths,
         policy=_policy(policy_path, config),
+        text=None if no_text else TextLimits(),
     )
     outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang, csv_raw)
     request = ReportRequest(outputs, view, _gates(fail_on, fail_under), config.targets, quiet)
