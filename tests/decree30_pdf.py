@@ -18,7 +18,8 @@ Line = tuple[str, float, float, int, str]
 
 @cache
 def sample_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_sample_docs", REPO / "scripts" / "make_sample_docs.py")
+    script = REPO / "scripts" / "make_sample_docs.py"
+    spec = importlib.util.spec_from_file_location("make_sample_docs", script)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("make_sample_docs", module)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from decree30_pdf import body, closing, header, pdf
-
 from sigaudit.content import TextLimits, read_text
 from sigaudit.content.pages import read_pages
 from sigaudit.model import TextStatus
 
-FIRST = header(["SỞ NỘI VỤ"], "Số: 12/SNV-VP", "Phú Thọ, ngày 12 tháng 3 năm 2024", parent="UBND TỈNH PHÚ THỌ")
+FIRST = header(
+    ["SỞ NỘI VỤ"], "Số: 12/SNV-VP", "Phú Thọ, ngày 12 tháng 3 năm 2024", parent="UBND TỈNH PHÚ THỌ"
+)
 LAST = closing(["- UBND tỉnh (b/c);", "- Lưu: VT, VP."], ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"])
 
 

@@ -194,7 +194,7 @@ def signing_block(lines: Sequence[str]) -> str | None:
     lines = _nfc(lines)
     for i, line in enumerate(lines):
         low = folded(line).strip()
-        at = max(low.find(" tm."), low.find(" kt."), low.find(" tl."), low.find(" tuq."))
+        at = max(low.find(f" {p}.") for p in ("tm", "kt", "tl", "tuq", "q"))
         if not _SIGNING.match(low) and at < 0:
             continue
         authority = line[at + 1 :] if not _SIGNING.match(low) else line
@@ -260,6 +260,9 @@ def recipient_list(
         if not stripped:
             continue
         bullet = re.match(r"^[-–+•]\s*", stripped)
+        low = folded(stripped)
+        if _SIGNING.match(low) or (not bullet and entries and folded(entries[-1]).startswith("luu")):
+            break  # the signing block, read in the same column; or past the file copy, always last
         if bullet or not entries:
             entries.append(stripped[bullet.end() :] if bullet else stripped)
         else:
