@@ -22,13 +22,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .agencies.registry import Registry, attribute, party_level
+from .agencies.attribution import attribute_document, meta_from_text
+from .agencies.registry import Registry, party_level
 from .codec import facts_from_json, facts_of, facts_to_json, share_signers
 from .content import TEXT_REVISION, TextLimits
 from .errors import ConfigError
 from .model import (
     NO_META,
     AuditRun,
+    Direction,
     DocumentFacts,
     DocumentMeta,
     DocumentResult,
@@ -265,11 +267,11 @@ def run_audit(
             "reused_from_store": counters["reused"],
             "skipped": len(skipped),
         }
-        rows = (_run_row(done, spool, options.registry) for done in spool.documents())
+        rows = (_run_row(done, spool, options.registry, warnings) for done in spool.documents())
         if store and run_id is not None:
             if not store.temporary:
                 manifest["store_run_id"] = run_id
-            store.end_run(run_id, rows, manifest, skipped, warnings.lines())
+            store.end_run(run_id, rows, manifest, skipped, _lines_when_read(warnings))
             store.remember_files(remember)
             documents: Sequence[DocumentResult] = store.documents(run_id, fingerprint)
             facts: Sequence[DocumentFacts] = store.facts(run_id, fingerprint)
@@ -286,23 +288,47 @@ def run_audit(
     )
 
 
-def _run_row(done: Spooled, spool: RunSpool, registry: Registry) -> RunRow:
-    """A finished document as the run records it: attributed, with its metadata and statuses."""
+def _run_row(done: Spooled, spool: RunSpool, registry: Registry, warnings: WarningLog) -> RunRow:
+    """A finished document as the run records it: attributed, with its metadata and statuses.
+
+    Attribution takes the metadata, then the agency certificate, then the document's header
+    (agencies/attribution.py); the ``Nơi nhận`` list read from the document stands for the exchange
+    metadata when the export gives neither recipients nor a direction."""
     entry = done.entry
+    facts = facts_from_json(done.facts)
     meta = NO_META
     if entry is not None:
         meta = _recipient_levels(entry.meta, registry)
         if meta.document_id:
             meta = _with_statuses(meta, spool.statuses(meta.document_id))
-    facts = DocumentFacts(
+    latest = facts.latest_time.date() if facts.latest_time is not None else None
+    found = attribute_document(
+        entry, registry, facts.agency_certificates, facts.agency_uids, facts.text, latest
+    )
+    if found.conflict:
+        warnings.add(WarningKind.ATTRIBUTION, f"{done.path}: {found.conflict}")
+    text = facts.text
+    if (
+        text is not None
+        and text.has_recipient_list
+        and not meta.recipients
+        and meta.direction == Direction.UNKNOWN
+    ):
+        meta = meta_from_text(meta, text, found.agency, registry)
+    document = DocumentFacts(
         path=done.path,
         sha256=done.sha256,
         size=done.size,
-        agency=attribute(entry, registry),
-        facts=facts_from_json(done.facts),
+        agency=found.agency,
+        facts=facts,
         meta=meta,
     )
-    return RunRow(facts, done.outcome, done.facts)
+    return RunRow(document, done.outcome, done.facts)
+
+
+def _lines_when_read(log: WarningLog) -> Iterator[str]:
+    """The log's lines as they are when first read: after the rows, whose attribution adds some."""
+    yield from log.lines()
 
 
 def _result(facts: DocumentFacts, outcome: ValidationOutcome | None) -> DocumentResult:
