@@ -105,6 +105,16 @@ def attribute_document(
     if not found:
         return Attribution(stated if entry is not None else _nothing(certificates, text))
     chosen, others = found[0], found[1:]
+    if not decisive and (stated.code or stated.name):
+        # The metadata names the agency but gives no level: it keeps its identity (the sender's code
+        # and name match copies and recipients), and the level comes from the next source.
+        chosen = replace(
+            chosen,
+            code=stated.code or chosen.code,
+            name=stated.name or chosen.name,
+            source=f"manifest+{chosen.source}",
+            basis=f"{stated.basis}; level from {chosen.basis}" if stated.basis else chosen.basis,
+        )
     differing = [o for o in others if o.level != chosen.level and chosen.level != Level.UNKNOWN]
     if not differing:
         return Attribution(share_agency(chosen))
