@@ -331,3 +331,26 @@ def test_no_store_reports_the_same_and_leaves_no_store_behind(
     assert data["documents"] == report["documents"] and data["summary"] == report["summary"]
     assert data["manifest"]["store"] is None and "store_run_id" not in data["manifest"]
     assert list(scratch.iterdir()) == []
+
+
+def test_what_the_pages_say_is_in_the_json_and_the_csv(report: dict[str, Any]) -> None:
+    """text_meta per document (issue 18): the header, number, date and Nơi nhận as read from the PDF."""
+    docs = {_rel(d["path"]): d for d in report["documents"]}
+    text = docs["khac/scan_0001.pdf"]["text_meta"]
+    assert (text["status"], text["agency"], text["number"], text["notation"]) == (
+        "read",
+        "UBND XÃ SƠN VI",
+        "19",
+        "UBND",
+    )
+    assert text["date"] == "2024-04-12" and text["file_copy"] == "Lưu: VT" and text["has_recipient_list"]
+    assert docs["huyen/viet-tri/2024/340-UBND-VP_2024-05-02.pdf"]["text_meta"]["status"] == "not_read"  # cut
+    assert docs["xa/son-vi/2024/15-UBND_2024-04-03.pdf"]["text_meta"] is None  # not a PDF: never read
+    rows = {_rel(r["path"]): r for r in csv.DictReader(io.StringIO(report["_csv"]))}
+    row = rows["khac/scan_0001.pdf"]
+    assert (row["text_status"], row["text_number_notation"], row["text_date"]) == (
+        "read",
+        "19/UBND",
+        "2024-04-12",
+    )
+    assert row["text_agency"] == "UBND HUYỆN LÂM THAO / UBND XÃ SƠN VI"
