@@ -37,16 +37,24 @@ _SIGNING = re.compile(r"^(?:tm|kt|tl|tuq|q|tq)\s*\.\s*\S")
 _PARENT_START = re.compile(r"^(?:uy ban nhan dan|ubnd|hoi dong nhan dan|hdnd|bo|tinh|thanh pho) \S")
 
 
+def _fold_table() -> dict[int, str]:
+    """Each Latin letter with or without marks (Vietnamese's included) to its bare lower-case letter."""
+    table = {ord("đ"): "d", ord("Đ"): "d"}
+    for code in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        base = unicodedata.normalize("NFD", chr(code))[0].lower()
+        if len(base) == 1 and base.isascii() and base.isalpha():
+            table[code] = base
+    return table
+
+
+_FOLD = _fold_table()
+
+
 def folded(text: str) -> str:
-    """``text`` lower-cased without accents, character for character (đ → d; NFC first)."""
-    out = []
-    for char in unicodedata.normalize("NFC", text):
-        if char in "đĐ":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", char)[0]
-        out.append(base.lower() if len(base.lower()) == 1 else char)
-    return "".join(out)
+    """``text`` lower-cased without accents, character for character (đ → d; NFC first), so a match's
+    position in it is the position in the NFC text. A table, not a per-character normalisation: the
+    parser folds every line it looks at (measured: most of its time before)."""
+    return unicodedata.normalize("NFC", text).translate(_FOLD)
 
 
 def _clean(text: str) -> str:
