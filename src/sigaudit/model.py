@@ -447,7 +447,7 @@ class DocumentResult:
 
     def _for_agency(self) -> tuple[Decree30, bool | None]:
         names = agency_certificate_names(self.outcome.signatures)
-        return for_agency(self.outcome.decree30, self.agency.name, names)
+        return for_agency(self.outcome.decree30, issuer_to_judge(self.agency), names)
 
     @property
     def legally_complete(self) -> bool:
@@ -471,6 +471,12 @@ def agency_certificate_names(signatures: Sequence[SignatureResult]) -> Names:
         for s in signatures
         if s.role == SignerRole.AGENCY and s.signer is not None
     )
+
+
+def issuer_to_judge(agency: Agency) -> str | None:
+    """The issuing agency's name to check the agency certificate against: None (not judged) when the
+    agency was attributed from that certificate itself (issue 18), which would be circular."""
+    return None if agency.source.startswith("certificate") else agency.name
 
 
 def agency_certificate_uids(signatures: Sequence[SignatureResult]) -> tuple[str, ...]:
@@ -583,7 +589,8 @@ class DocumentFacts:
         if self.facts.verdict != Verdict.VALID:
             return False
         facts = self.facts
-        return for_agency(facts.decree30, self.agency.name, facts.agency_certificates)[0] == Decree30.COMPLETE
+        judged = issuer_to_judge(self.agency)
+        return for_agency(facts.decree30, judged, facts.agency_certificates)[0] == Decree30.COMPLETE
 
 
 class Counted(Protocol):
