@@ -570,6 +570,36 @@ def render_letter(lt: Letter, *, empty_fields: tuple[str, ...] = (), encrypt_pw:
     return out.getvalue()
 
 
+Line = tuple[str, float, float, int, str]  # text, x, y, size, align ("l" left, "c" centred on x)
+
+
+def render_pages(pages: list[list[Line]], *, title: str = "") -> bytes:
+    """A PDF whose pages carry the given lines in DejaVu Serif (Vietnamese text, as a text layer); an
+    empty list gives a page without any text (as a scan without OCR would be)."""
+    w = PdfFileWriter()
+    engine = font_engine(w) if any(pages) else None  # a font with no glyph used cannot be embedded
+    for lines in pages:
+        ops = []
+        for text, x, y, size, align in lines:
+            assert engine is not None
+            engine.font_size = size
+            shaped = engine.shape(text)
+            x0 = x - shaped.x_advance * size / 2 if align == "c" else x
+            ops.append(b"BT /F1 %d Tf 1 0 0 1 %.2f %.2f Tm %s ET" % (size, x0, y, shaped.graphics_ops))
+        if not lines:  # a grey rectangle where a scanned image would be: drawing, but no text
+            ops.append(b"0.8 g 72 72 451 698 re f")
+        contents = w.add_object(generic.StreamObject(stream_data=b"\n".join(ops) + b"\n"))
+        resources = generic.DictionaryObject({
+            generic.pdf_name("/Font"): generic.DictionaryObject({generic.pdf_name("/F1"): engine.as_resource()})
+        } if engine is not None else {})
+        w.insert_page(PageObject(contents=contents, media_box=(0, 0, 595, 842), resources=resources))
+    if title:
+        w.set_info(generic.DictionaryObject({generic.pdf_name("/Title"): generic.TextStringObject(title)}))
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
 # --------------------------------------------------------------------------------------
 # Signing
 # --------------------------------------------------------------------------------------
@@ -1188,9 +1218,11 @@ def write_expected(docs: list[Doc]) -> None:
         exp[doc.path] = {
             "kind": doc.kind,
             "expected_verdict": VERDICT[doc.kind],
-            "level": "unknown" if doc.manifest == "none" else a.level,
+            # A document the manifest leaves out is still attributed: from its agency certificate or its
+            # header (sigaudit reads the first page), by the registry's names, else the name rules.
+            "level": a.level,
             "signer_tools": tools,
-            "agency_code": None if doc.manifest == "none" else a.code,
+            "agency_code": a.code,
             "note": doc.note,
         }
     # Copies of documents above: the edXML package's attachment and the received copies.

@@ -25,12 +25,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .agencies.registry import Registry, attribute, party_level
+from .agencies.attribution import attribute_document, meta_from_text
+from .agencies.registry import Registry, party_level
 from .codec import facts_from_json, facts_of, facts_to_json, share_signers
+from .content import TEXT_REVISION, TextLimits
 from .errors import ConfigError, ScanInterrupted, Stopped
 from .model import (
     NO_META,
     AuditRun,
+    Direction,
     DocumentFacts,
     DocumentMeta,
     DocumentResult,
@@ -117,6 +120,7 @@ class AuditOptions:
     scheduler: str | None = None  # Dask scheduler address, for executor "dask"
     shared_paths: bool = False  # Dask workers read plain files from the same path instead of bytes
     policy: ValidationPolicy = field(default_factory=default_policy)
+    text: TextLimits | None = field(default_factory=TextLimits)  # None: --no-text, the pages are not read
 
 
 def _package_version(name: str) -> str:
@@ -126,14 +130,16 @@ def _package_version(name: str) -> str:
         return "unknown"
 
 
-def verdict_fingerprint(trust: TrustConfig, policy: ValidationPolicy | None = None) -> str:
-    """A digest of everything that can change a verdict for the same bytes (except time, see store)."""
+def verdict_fingerprint(trust: TrustConfig, policy: ValidationPolicy | None = None, text: bool = True) -> str:
+    """A digest of everything that can change a verdict for the same bytes (except time, see store),
+    and whether (and how) the text was read, which the stored facts hold too."""
     policy = policy if policy is not None else default_policy()
     parts = {
         "trust": trust.fingerprint(),
         "policy": {"name": policy.name, "sha256": policy.sha256, "fixed_rules": FIXED_RULES},
         "sigaudit": __version__,
         "engine_revision": ENGINE_REVISION,
+        "text": TEXT_REVISION if text else None,
         "pyhanko": _package_version("pyhanko"),
         "pyhanko-certvalidator": _package_version("pyhanko-certvalidator"),
     }
@@ -168,7 +174,7 @@ def run_audit(
     spool on disk until the run is recorded. Without a store, the documents are held in memory.
     """
     started = datetime.now(UTC)
-    fingerprint = verdict_fingerprint(options.trust, options.policy)
+    fingerprint = verdict_fingerprint(options.trust, options.policy, options.text is not None)
     manifest = _run_manifest(options, started, fingerprint, store)
     run_id = store.begin_run(fingerprint, manifest) if store else None
     skipped: list[Skipped] = []
@@ -304,11 +310,11 @@ def run_audit(
             "copies_in_run": counters["copies"],
             "skipped": len(skipped),
         }
-        rows = (_run_row(done, spool, options.registry) for done in spool.documents())
+        rows = (_run_row(done, spool, options.registry, warnings) for done in spool.documents())
         if store and run_id is not None:
             if not store.temporary:
                 manifest["store_run_id"] = run_id
-            store.end_run(run_id, rows, manifest, skipped, warnings.lines())
+            store.end_run(run_id, rows, manifest, skipped, _lines_when_read(warnings))
             store.remember_files(remember)
             documents: Sequence[DocumentResult] = store.documents(run_id, fingerprint)
             facts: Sequence[DocumentFacts] = store.facts(run_id, fingerprint)
@@ -325,23 +331,47 @@ def run_audit(
     )
 
 
-def _run_row(done: Spooled, spool: RunSpool, registry: Registry) -> RunRow:
-    """A finished document as the run records it: attributed, with its metadata and statuses."""
+def _run_row(done: Spooled, spool: RunSpool, registry: Registry, warnings: WarningLog) -> RunRow:
+    """A finished document as the run records it: attributed, with its metadata and statuses.
+
+    Attribution takes the metadata, then the agency certificate, then the document's header
+    (agencies/attribution.py); the ``Nơi nhận`` list read from the document stands for the exchange
+    metadata when the export gives neither recipients nor a direction."""
     entry = done.entry
+    facts = facts_from_json(done.facts)
     meta = NO_META
     if entry is not None:
         meta = _recipient_levels(entry.meta, registry)
         if meta.document_id:
             meta = _with_statuses(meta, spool.statuses(meta.document_id))
-    facts = DocumentFacts(
+    latest = facts.latest_time.date() if facts.latest_time is not None else None
+    found = attribute_document(
+        entry, registry, facts.agency_certificates, facts.agency_uids, facts.text, latest
+    )
+    if found.conflict:
+        warnings.add(WarningKind.ATTRIBUTION, f"{done.path}: {found.conflict}")
+    text = facts.text
+    if (
+        text is not None
+        and text.has_recipient_list
+        and not meta.recipients
+        and meta.direction == Direction.UNKNOWN
+    ):
+        meta = meta_from_text(meta, text, found.agency, registry)
+    document = DocumentFacts(
         path=done.path,
         sha256=done.sha256,
         size=done.size,
-        agency=attribute(entry, registry),
-        facts=facts_from_json(done.facts),
+        agency=found.agency,
+        facts=facts,
         meta=meta,
     )
-    return RunRow(facts, done.outcome, done.facts)
+    return RunRow(document, done.outcome, done.facts)
+
+
+def _lines_when_read(log: WarningLog) -> Iterator[str]:
+    """The log's lines as they are when first read: after the rows, whose attribution adds some."""
+    yield from log.lines()
 
 
 def _result(facts: DocumentFacts, outcome: ValidationOutcome | None) -> DocumentResult:
@@ -439,7 +469,9 @@ class _LocalExecutor:
     """The default: a pool of warm worker processes on this machine."""
 
     def __init__(self, options: AuditOptions) -> None:
-        self._pool = WorkerPool(options.jobs, options.trust, options.worker_limits, options.policy)
+        self._pool = WorkerPool(
+            options.jobs, options.trust, options.worker_limits, options.policy, options.text
+        )
 
     def __enter__(self) -> _LocalExecutor:
         self._pool.__enter__()
@@ -461,7 +493,12 @@ def _executor(options: AuditOptions) -> _LocalExecutor | DaskExecutor:
         from .run.dask import DaskExecutor
 
         return DaskExecutor(
-            options.scheduler, options.trust, options.worker_limits, options.shared_paths, options.policy
+            options.scheduler,
+            options.trust,
+            options.worker_limits,
+            options.shared_paths,
+            options.policy,
+            options.text,
         )
     return _LocalExecutor(options)
 
@@ -490,6 +527,11 @@ def _run_manifest(
         "online_timeout_s": options.trust.online_timeout_s if options.trust.online else None,
         "policy": options.policy.manifest(),
         "verdict_fingerprint": fingerprint,
+        "text": (
+            {"read": True, "pages": "first and last", "max_chars_per_page": options.text.max_chars}
+            if options.text is not None
+            else {"read": False}
+        ),
         "store": str(store.path) if store and not store.temporary else None,
         "rescan": options.rescan,
         "started": started.isoformat(),

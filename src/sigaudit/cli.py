@@ -34,6 +34,7 @@ from .aggregate.kpi import PERIOD_KINDS
 from .audit import AuditOptions, Progress, progress_text
 from .commands import Outputs, ReportRequest, ScanStore, Terminal
 from .config import Config, OptionSpec, find_config, load_config
+from .content import TextLimits
 from .deliver import Deliverables
 from .deliver_cli import deliverable_options
 from .errors import ConfigError, OutputError, ScanInterrupted, SigauditError, Stopped, StoreError
@@ -523,6 +524,11 @@ def _option_specs(group: click.Group) -> dict[str, dict[str, OptionSpec]]:
     "--shared-paths", is_flag=True,
     help="With Dask: workers read plain files from the same paths instead of receiving their bytes.",
 )  # fmt: skip
+@click.option(
+    "--no-text", is_flag=True,
+    help="Do not read the documents' first and last pages (agency, number, date, Nơi nhận): for exports "
+    "whose metadata names every agency and recipient.",
+)  # fmt: skip
 @period_options
 @click.option("--quiet", "-q", is_flag=True, help="Print no table and no progress; only errors.")
 @click.option(
@@ -562,6 +568,7 @@ def scan(
     executor: str,
     scheduler: str | None,
     shared_paths: bool,
+    no_text: bool,
     since: datetime | None,
     until: datetime | None,
     period_kind: str | None,
@@ -594,6 +601,7 @@ def scan(
         scheduler=scheduler,
         shared_paths=shared_paths,
         policy=_policy(policy_path, config),
+        text=None if no_text else TextLimits(),
     )
     outputs = Outputs(json_out, csv_out, html_out, etsi_dir, lang or "vi", csv_raw, deliver)
     request = ReportRequest(outputs, view, _gates(fail_on, fail_under), config.targets, quiet, _screen(lang))

@@ -40,6 +40,8 @@ from .model import (
     SignerRole,
     StatusEvent,
     SubIndication,
+    TextMeta,
+    TextStatus,
     TimeBasis,
     ValidationOutcome,
     Verdict,
@@ -131,13 +133,18 @@ def facts_to_json(facts: OutcomeFacts) -> str:
             facts.decree30.value,
             [list(n) for n in facts.agency_certificates],
             iso(facts.latest_time),
+            text_meta_to_dict(facts.text),
+            list(facts.agency_uids),
         ],
         ensure_ascii=False,
     )
 
 
 def facts_from_json(text: str) -> OutcomeFacts:
-    verdict, reason, signed, decree30, names, latest = json.loads(text)
+    """The inverse of :func:`facts_to_json`; the two last items are absent from stores written before
+    the text step (issue 18)."""
+    verdict, reason, signed, decree30, names, latest, *more = json.loads(text)
+    meta, uids = [*more, None, []][:2]
     return OutcomeFacts(
         Verdict(verdict),
         _share(_texts, reason),
@@ -145,6 +152,59 @@ def facts_from_json(text: str) -> OutcomeFacts:
         Decree30(decree30),
         _share(_names, tuple((cn, o) for cn, o in names)),
         _dt(latest),
+        text_meta_from_dict(meta),
+        tuple(uids),
+    )
+
+
+def text_meta_to_dict(meta: TextMeta | None) -> dict[str, Any] | None:
+    """The text meta as stored and as the JSON report's ``text_meta`` shows it (None: not read)."""
+    if meta is None:
+        return None
+    return {
+        "status": meta.status.value,
+        "detail": meta.detail,
+        "page_count": meta.page_count,
+        "pages": list(meta.pages),
+        "empty_pages": list(meta.empty_pages),
+        "parent": meta.parent,
+        "agency": meta.agency,
+        "number": meta.number,
+        "notation": meta.notation,
+        "place": meta.place,
+        "date": meta.date.isoformat() if meta.date else None,
+        "kind": meta.kind,
+        "subject": meta.subject,
+        "signing": meta.signing,
+        "recipients": list(meta.recipients),
+        "upward": list(meta.upward),
+        "file_copy": meta.file_copy,
+        "has_recipient_list": meta.has_recipient_list,
+    }
+
+
+def text_meta_from_dict(d: dict[str, Any] | None) -> TextMeta | None:
+    if d is None:
+        return None
+    return TextMeta(
+        status=TextStatus(d["status"]),
+        detail=d.get("detail", ""),
+        page_count=d.get("page_count", 0),
+        pages=tuple(d.get("pages", ())),
+        empty_pages=tuple(d.get("empty_pages", ())),
+        parent=d.get("parent"),
+        agency=d.get("agency"),
+        number=d.get("number"),
+        notation=d.get("notation"),
+        place=d.get("place"),
+        date=date.fromisoformat(d["date"]) if d.get("date") else None,
+        kind=d.get("kind"),
+        subject=d.get("subject"),
+        signing=d.get("signing"),
+        recipients=tuple(d.get("recipients", ())),
+        upward=tuple(d.get("upward", ())),
+        file_copy=d.get("file_copy"),
+        has_recipient_list=bool(d.get("has_recipient_list")),
     )
 
 
@@ -291,6 +351,7 @@ def outcome_to_dict(outcome: ValidationOutcome) -> dict[str, Any]:
         "empty_signature_fields": list(outcome.empty_signature_fields),
         "notes": list(outcome.notes),
         "document_timestamps": [document_timestamp_to_dict(t) for t in outcome.document_timestamps],
+        "text_meta": text_meta_to_dict(outcome.text),
     }
 
 
@@ -303,6 +364,7 @@ def outcome_from_dict(d: dict[str, Any]) -> ValidationOutcome:
         notes=tuple(d["notes"]),
         decree30=Decree30(d["decree30"]),
         document_timestamps=tuple(document_timestamp_from_dict(t) for t in d.get("document_timestamps", ())),
+        text=text_meta_from_dict(d.get("text_meta")),
     )
 
 

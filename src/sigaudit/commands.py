@@ -29,6 +29,7 @@ from .aggregate.gates import Gates
 from .aggregate.kpi import summarize
 from .aggregate.targets import PLAN_TARGETS, Targets
 from .audit import AuditOptions, ProgressCallback, run_audit
+from .content import TextLimits
 from .deliver import NO_DELIVERABLES, Deliverables, write_deliverables
 from .errors import ConfigError, output_error
 from .files import write_atomic
@@ -391,7 +392,7 @@ def _verified(
     if event.data is None or event.error is not None:
         outcome = ValidationOutcome(Verdict.UNREADABLE, event.error or "unreadable")
     else:
-        with WorkerPool(1, trust, Limits(timeout_s=timeout_s), policy) as pool:
+        with WorkerPool(1, trust, Limits(timeout_s=timeout_s), policy, text=TextLimits()) as pool:
             [(_, outcome)] = list(pool.map_unordered([(0, event.data)]))
     sha = hashlib.sha256(event.data).hexdigest() if event.data is not None else ""
     return DocumentResult(target, sha, len(event.data or b""), UNKNOWN_AGENCY, outcome), event.data

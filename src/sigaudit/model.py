@@ -301,6 +301,56 @@ class Decree30(enum.StrEnum):
     NOT_SIGNED = "not_signed"
 
 
+# --- What the document's own text says (issue 18: archives exported without metadata) -----------------
+
+
+class TextStatus(enum.StrEnum):
+    """Whether a document's text layer could be read (``content/``)."""
+
+    READ = "read"  # text was read from the pages looked at
+    NO_TEXT_LAYER = "no_text_layer"  # the pages looked at carry no text: a scan without OCR
+    NOT_READ = "not_read"  # the file could not be opened for text, or a limit stopped the reading
+
+
+@dataclass(frozen=True, slots=True)
+class TextMeta:
+    """The Decree 30 fields read from a document's first and last pages (Appendix I layout).
+
+    Everything here is untrusted text from the document, NFC-normalised; a field the page does not show
+    is None (or empty). ``recipients`` are the ``Nơi nhận`` entries naming other bodies, "(b/c)" removed
+    ("Như trên" replaced by the ``Kính gửi`` addressees when the first page names them); ``upward`` those
+    marked "(b/c)" (sent for report); ``file_copy`` the "Lưu: VT, …" entry.
+    """
+
+    status: TextStatus
+    detail: str = ""  # why the text was not read, or which pages had none
+    page_count: int = 0
+    pages: tuple[int, ...] = ()  # the pages read, 1-based
+    empty_pages: tuple[int, ...] = ()  # of those, the ones without a text layer
+    parent: str | None = None  # the parent body line above the issuing agency ("UBND TỈNH PHÚ THỌ")
+    agency: str | None = None  # the issuing agency as the header names it
+    number: str | None = None
+    notation: str | None = None
+    place: str | None = None
+    date: date | None = None
+    kind: str | None = None  # "Quyết định", "Công văn"…
+    subject: str | None = None
+    signing: str | None = (
+        None  # the signing block's authority line and title ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH")
+    )
+    recipients: tuple[str, ...] = ()
+    upward: tuple[str, ...] = ()
+    file_copy: str | None = None
+    has_recipient_list: bool = False  # a "Nơi nhận:" block was found
+
+    @property
+    def number_notation(self) -> str | None:
+        """``12/UBND-VP`` as read, when either part was."""
+        if not (self.number or self.notation):
+            return None
+        return "/".join(p for p in (self.number, self.notation) if p)
+
+
 @dataclass(frozen=True)
 class ValidationOutcome:
     """What the validation stage says about one file's bytes."""
@@ -312,6 +362,7 @@ class ValidationOutcome:
     notes: tuple[str, ...] = ()
     decree30: Decree30 = Decree30.NOT_SIGNED
     document_timestamps: tuple[DocumentTimestampResult, ...] = ()
+    text: TextMeta | None = None  # what the first and last pages say (None: not read, e.g. --no-text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,7 +487,7 @@ class DocumentResult:
 
     def _for_agency(self) -> tuple[Decree30, bool | None]:
         names = agency_certificate_names(self.outcome.signatures)
-        return for_agency(self.outcome.decree30, self.agency.name, names)
+        return for_agency(self.outcome.decree30, issuer_to_judge(self.agency), names)
 
     @property
     def legally_complete(self) -> bool:
@@ -459,6 +510,24 @@ def agency_certificate_names(signatures: Sequence[SignatureResult]) -> Names:
         (s.signer.common_name, s.signer.organization)
         for s in signatures
         if s.role == SignerRole.AGENCY and s.signer is not None
+    )
+
+
+def issuer_to_judge(agency: Agency) -> str | None:
+    """The issuing agency's name to check the agency certificate against: None (not judged) when the
+    agency was attributed from that certificate itself (issue 18), which would be circular."""
+    return None if agency.source.startswith("certificate") else agency.name
+
+
+def agency_certificate_uids(signatures: Sequence[SignatureResult]) -> tuple[str, ...]:
+    """The UID values of the agency signatures' certificates (often ``MST:…`` or an agency code)."""
+    return tuple(
+        dict.fromkeys(
+            uid
+            for s in signatures
+            if s.role == SignerRole.AGENCY and s.signer is not None
+            for uid in s.signer.uid
+        )
     )
 
 
@@ -506,6 +575,8 @@ class OutcomeFacts:
     decree30: Decree30
     agency_certificates: Names
     latest_time: datetime | None
+    text: TextMeta | None = None  # what the pages say, for attribution and exchange (issue 18)
+    agency_uids: tuple[str, ...] = ()  # the UID values (MST:…, agency codes) of the agency certificates
 
     @classmethod
     def of(cls, outcome: ValidationOutcome) -> OutcomeFacts:
@@ -516,6 +587,8 @@ class OutcomeFacts:
             outcome.decree30,
             agency_certificate_names(outcome.signatures),
             latest_signing_time(outcome.signatures),
+            outcome.text,
+            agency_certificate_uids(outcome.signatures),
         )
 
 
@@ -556,7 +629,8 @@ class DocumentFacts:
         if self.facts.verdict != Verdict.VALID:
             return False
         facts = self.facts
-        return for_agency(facts.decree30, self.agency.name, facts.agency_certificates)[0] == Decree30.COMPLETE
+        judged = issuer_to_judge(self.agency)
+        return for_agency(facts.decree30, judged, facts.agency_certificates)[0] == Decree30.COMPLETE
 
 
 class Counted(Protocol):

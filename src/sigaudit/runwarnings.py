@@ -21,6 +21,7 @@ class WarningKind(enum.StrEnum):
     MANIFEST_ROW = "manifest and register problems"
     MANIFEST_CONFLICT = "documents described differently by two rows"
     UNMATCHED = "manifest rows naming files that are not in the archive"
+    ATTRIBUTION = "sources that name different agencies"
     OTHER = "other warnings"
 
 

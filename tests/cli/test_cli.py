@@ -60,11 +60,13 @@ def test_the_kpi_counts_each_inter_agency_document_once_and_says_why_others_are_
     docs = {_rel(d["path"]): d for d in report["documents"]}
     copies = {p for p, e in expected.items() if e["note"].startswith("copy of ")}
     internal = {"tinh/so-noi-vu/2024/du-thao-265-SNV_2024-05-10.pdf"}
-    unlisted = {p for p, e in expected.items() if e["agency_code"] is None}  # not in any register
+    # Not in any register: their own "Nơi nhận" lists show them sent to other agencies (issue 18).
+    unlisted = {p for p in expected if p.startswith("khac/")}
+    assert {docs[p]["metadata"]["source"] for p in unlisted} == {"text"}
     assert {p for p, d in docs.items() if d["excluded_reason"] == "duplicate_copy"} == copies
     assert {p for p, d in docs.items() if d["excluded_reason"] == "internal"} == internal
-    assert {p for p, d in docs.items() if d["excluded_reason"] == "no_exchange_data"} == unlisted
-    counted = set(expected) - copies - internal - unlisted
+    assert not {p for p, d in docs.items() if d["excluded_reason"] == "no_exchange_data"}
+    counted = set(expected) - copies - internal
     assert {p for p, d in docs.items() if d["excluded_reason"] is None} == counted
     assert all(docs[p]["inter_agency"] for p in counted)
     summary = report["summary"]
@@ -99,11 +101,12 @@ def test_per_level_numbers_match_the_declared_sample(
         }, lv
         assert got["legally_complete"] <= got["valid"]
     assert report["summary"]["all_total"]["documents"] == len(expected) >= 30
-    assert {lv for lv in LEVELS if by_level[lv]["documents"]} >= {
+    # Every document, even those no register lists, is attributed (issue 18: header and certificate).
+    assert {lv for lv in LEVELS if by_level[lv]["documents"]} == {
+        "central",
         "province",
         "district",
         "commune",
-        "unknown",
     }
 
 
@@ -174,7 +177,7 @@ def test_table_shows_levels_shares_and_definitions(report: dict[str, Any]) -> No
     assert "signed = documents with at least one signature / documents" in table
     # The KPI says what it counts and what it leaves out, with the reason and the count.
     assert "Denominator (documents): documents that an agency sent to at least one other agency" in table
-    assert "3  no_exchange_data" in table and "1  internal" in table and "3  duplicate_copy" in table
+    assert "no_exchange_data" not in table and "1  internal" in table and "3  duplicate_copy" in table
     assert "Flows: issuing level (rows) → recipient level (columns)" in table
     assert "processed through the system" in table and "Reconciliation of sent and received" in table
 
@@ -192,9 +195,12 @@ def test_fail_on_passes_when_no_document_has_the_verdict(
     rel = next(p for p, e in expected.items() if e["kind"] == "two_signature" and "!/" not in p)
     (tmp_path / "one.pdf").write_bytes((sample_docs / rel).read_bytes())
     gates = ("--fail-on", "invalid", "--fail-on", "unreadable", "--fail-under", "100")
-    # Nothing says the file was exchanged between agencies: the KPI gate has nothing to measure.
-    result = _scan(tmp_path, demo_pki, *gates)
+    # Without its text read, nothing says the file was exchanged: the KPI gate has nothing to measure.
+    result = _scan(tmp_path, demo_pki, *gates, "--no-text")
     assert result.exit_code == 1 and "nothing to measure" in result.output
+    # Its own "Nơi nhận" list shows it sent to other agencies (issue 18): measured.
+    result = _scan(tmp_path, demo_pki, *gates)
+    assert result.exit_code == 0, result.output
     (tmp_path / "manifest.csv").write_text(
         "file,agency_code,agency_name,level,recipient_codes\n"
         "one.pdf,000.00.00.H44,UBND tỉnh,province,000.00.30.H44\n",
@@ -325,3 +331,26 @@ def test_no_store_reports_the_same_and_leaves_no_store_behind(
     assert data["documents"] == report["documents"] and data["summary"] == report["summary"]
     assert data["manifest"]["store"] is None and "store_run_id" not in data["manifest"]
     assert list(scratch.iterdir()) == []
+
+
+def test_what_the_pages_say_is_in_the_json_and_the_csv(report: dict[str, Any]) -> None:
+    """text_meta per document (issue 18): the header, number, date and Nơi nhận as read from the PDF."""
+    docs = {_rel(d["path"]): d for d in report["documents"]}
+    text = docs["khac/scan_0001.pdf"]["text_meta"]
+    assert (text["status"], text["agency"], text["number"], text["notation"]) == (
+        "read",
+        "UBND XÃ SƠN VI",
+        "19",
+        "UBND",
+    )
+    assert text["date"] == "2024-04-12" and text["file_copy"] == "Lưu: VT" and text["has_recipient_list"]
+    assert docs["huyen/viet-tri/2024/340-UBND-VP_2024-05-02.pdf"]["text_meta"]["status"] == "not_read"  # cut
+    assert docs["xa/son-vi/2024/15-UBND_2024-04-03.pdf"]["text_meta"] is None  # not a PDF: never read
+    rows = {_rel(r["path"]): r for r in csv.DictReader(io.StringIO(report["_csv"]))}
+    row = rows["khac/scan_0001.pdf"]
+    assert (row["text_status"], row["text_number_notation"], row["text_date"]) == (
+        "read",
+        "19/UBND",
+        "2024-04-12",
+    )
+    assert row["text_agency"] == "UBND HUYỆN LÂM THAO / UBND XÃ SƠN VI"

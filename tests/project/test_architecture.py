@@ -22,6 +22,7 @@ BOTTOM = ("text", "errors", "files", "rows", "runwarnings", "model", "codec")
 # The stages and what sits on them, lowest first: each may import the bottom and what comes before it.
 LAYERS = (
     "sources",
+    "content",
     "agencies",
     "validation",
     "run",
@@ -37,15 +38,19 @@ LAYERS = (
     "cli",
     "__main__",
 )
-STAGES = ("sources", "agencies", "validation", "run", "store", "aggregate", "report", "signing")
+STAGES = ("sources", "content", "agencies", "validation", "run", "store", "aggregate", "report", "signing")
 # Which stages each stage reads (besides the bottom). A new arrow is a decision, made here in review: a
 # helper two stages share goes to the bottom instead (as the text folding did, from sources/manifest.py
 # to text.py, and the Decree 30 agency check, from validation/ to model.py).
 MAY_IMPORT = {
     "sources": (),
+    # What the pages say (text layer, Decree 30 fields): only PDFium and the values at the bottom.
+    "content": (),
     "agencies": ("sources",),  # manifest rows and the walk's findings name the agencies
     "validation": (),
-    "run": ("sources", "validation"),  # documents from the walk, validated in worker processes
+    # Documents from the walk, validated in worker processes; the same workers read the pages' text
+    # (content/), so each document's bytes are handed over once and the text step shares its limits.
+    "run": ("sources", "validation", "content"),
     "store": ("sources",),  # the file stamps that let a re-scan skip unchanged files
     "aggregate": (),
     "report": ("agencies", "aggregate", "store", "validation"),  # the listing, the KPI, stored rows, policy

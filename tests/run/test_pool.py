@@ -102,3 +102,22 @@ def test_a_worker_that_dies_is_replaced_and_its_document_reported(
         results = dict(pool.map_unordered([(0, slow), (1, data)]))
     assert results[0].verdict == Verdict.UNREADABLE and "died" in results[0].reason
     assert results[1].verdict == Verdict.VALID
+
+
+@pytest.mark.slow
+def test_the_workers_read_the_text_only_when_asked(
+    sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
+) -> None:
+    """The text is read in the worker that validates, beside the verdict; without ``text`` (--no-text)
+    the outcome carries none."""
+    from sigaudit.content import TextLimits
+    from sigaudit.model import TextStatus
+
+    data = _signed_pdf(sample_docs, expected)
+    with WorkerPool(1, demo_trust, text=TextLimits()) as pool:
+        [(_, read)] = list(pool.map_unordered([(0, data)]))
+    with WorkerPool(1, demo_trust) as pool:
+        [(_, unread)] = list(pool.map_unordered([(0, data)]))
+    assert read.verdict == unread.verdict == Verdict.VALID
+    assert read.text is not None and read.text.status == TextStatus.READ and read.text.number
+    assert unread.text is None

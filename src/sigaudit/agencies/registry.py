@@ -8,6 +8,7 @@ rows with different validity periods, for instance before and after the 2025-07-
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import unicodedata
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from ..codec import share_agency
 from ..errors import ConfigError
 from ..model import UNKNOWN_AGENCY, Agency, Level, Party
 from ..sources.manifest import ManifestEntry, parse_level
-from .names import level_from_name
+from .names import level_from_name, name_key
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code", "valid_from", "valid_to")
 
@@ -58,6 +59,22 @@ class Registry:
             if entry.valid_on(day):
                 return entry
         return None
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, tuple[RegistryEntry, ...]]:
+        found: dict[str, list[RegistryEntry]] = {}
+        for entries in self.entries.values():
+            for entry in entries:
+                if entry.name:
+                    found.setdefault(name_key(entry.name), []).append(entry)
+        return {k: tuple(v) for k, v in found.items()}
+
+    def find_name(self, name: str, on: date | None = None) -> RegistryEntry | None:
+        """The entry whose name is ``name`` (without case, accents or punctuation, abbreviations
+        written out) valid on ``on``; None when none is, or when two agencies share the name."""
+        day = on or date.today()
+        valid = [e for e in self._by_name.get(name_key(name), ()) if e.valid_on(day)]
+        return valid[0] if len({e.code for e in valid}) == 1 else None
 
     def knows(self, code: str) -> bool:
         return code.strip() in self.entries

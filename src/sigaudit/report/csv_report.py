@@ -71,6 +71,15 @@ COLUMNS = (
     "shown_reason",
     # the legal validity conditions (validation/legal.py), one status column each, appended last
     *(f"check_{name.value}" for name in CheckName),
+    # what the first and last pages say (content/, issue 18), appended after the checks
+    "text_status",
+    "text_agency",
+    "text_number_notation",
+    "text_date",
+    "text_place",
+    "text_kind",
+    "text_recipients",
+    "text_file_copy",
 )
 
 # Columns whose every value sigaudit makes itself (hex digests, enum values, ISO dates and times,
@@ -104,6 +113,8 @@ EXACT_COLUMNS = frozenset(
         "permission",
         "shown",
         *(f"check_{name.value}" for name in CheckName),
+        "text_status",
+        "text_date",
     }
 )
 
@@ -127,6 +138,23 @@ def _document_cells(doc: DocumentResult, exchange: Exchange | None, findings: li
         "inter_agency": str(exchange.inter_agency).lower() if exchange else "",
         "excluded_reason": exchange.excluded.value if exchange and exchange.excluded else "",
         "reconciliation": ";".join(findings),
+        **_text_cells(doc),
+    }
+
+
+def _text_cells(doc: DocumentResult) -> dict[str, str]:
+    text = doc.outcome.text
+    if text is None:
+        return {}
+    return {
+        "text_status": text.status.value,
+        "text_agency": " / ".join(p for p in (text.parent, text.agency) if p),
+        "text_number_notation": text.number_notation or "",
+        "text_date": text.date.isoformat() if text.date else "",
+        "text_place": text.place or "",
+        "text_kind": text.kind or "",
+        "text_recipients": ";".join(text.recipients),
+        "text_file_copy": text.file_copy or "",
     }
 
 

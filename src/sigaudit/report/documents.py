@@ -155,7 +155,10 @@ def stored_document_lines(
         attribution = json.loads(row.agency)
         meta = attribution.pop("meta", None) or meta_to_dict(NO_META)
         known = facts_from_json(row.facts)
-        decree30, named = for_agency(known.decree30, attribution.get("name"), known.agency_certificates)
+        judged = (
+            None if str(attribution.get("source", "")).startswith("certificate") else attribution.get("name")
+        )
+        decree30, named = for_agency(known.decree30, judged, known.agency_certificates)  # see issuer_to_judge
         line = document_line(
             row.path, row.sha256, row.size, attribution, meta, row.outcome, decree30, named, decided
         )

@@ -14,6 +14,7 @@ from ..model import (
     DocumentTimestampResult,
     ShownCheck,
     SignatureResult,
+    TextMeta,
     TimeBasis,
     document_timestamp_proof,
 )
@@ -119,6 +120,30 @@ def _signature_lines(
     return lines
 
 
+def _text_lines(text: TextMeta | None) -> list[str]:
+    """What the first and last pages say (the Decree 30 fields read, or why none were)."""
+    if text is None:
+        return []
+    lines = ["", f"Text of the pages ({text.status.value}{': ' + text.detail if text.detail else ''})"]
+    fields = (
+        ("parent body", text.parent),
+        ("agency", text.agency),
+        ("number", text.number_notation),
+        (
+            "place, date",
+            ", ".join(p for p in (text.place, text.date.isoformat() if text.date else None) if p),
+        ),
+        ("kind", text.kind),
+        ("subject", text.subject),
+        ("signing", text.signing),
+        ("recipients", "; ".join(text.recipients)),
+        ("for report", "; ".join(text.upward)),
+        ("file copy", text.file_copy),
+    )
+    lines += [f"  {name:<13} {value}" for name, value in fields if value]
+    return lines
+
+
 def render_verify(doc: DocumentResult, policy: ValidationPolicy | None = None) -> str:
     out = doc.outcome
     lines = [
@@ -135,6 +160,7 @@ def render_verify(doc: DocumentResult, policy: ValidationPolicy | None = None) -
     for index, sig in enumerate(out.signatures, start=1):
         lines.append("")
         lines += _signature_lines(index, sig, out.document_timestamps)
+    lines += _text_lines(out.text)
     lines += [
         "",
         "Assumption: each signing key was under its holder's sole control (Decree 130/2018 Art. 9); a file",

@@ -20,12 +20,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ..content import TextLimits
 from ..errors import ConfigError
 from ..model import ValidationOutcome, Verdict
 from ..sources.walk import Candidate
 from ..validation.policy import ValidationPolicy, default_policy
 from ..validation.trust import TrustConfig
-from .pool import Limits, validate_guarded
+from .pool import Limits, examine
 
 
 def validate_task(
@@ -34,8 +35,10 @@ def validate_task(
     sha256: str,
     memory_mb: int | None,
     policy: ValidationPolicy | None = None,
+    text: TextLimits | None = None,
 ) -> ValidationOutcome:
-    """Runs on a Dask worker: read the document if given a path, check its hash, validate it.
+    """Runs on a Dask worker: read the document if given a path, check its hash, validate it (and read
+    its text, unless ``text`` is None).
 
     The worker process is prepared (engine loaded, speed-ups applied unless refused, pyHanko's loggers
     quieted) by its first task; a Dask worker runs several tasks at once in threads, which the
@@ -56,7 +59,7 @@ def validate_task(
             )
     else:
         data = payload
-    return validate_guarded(data, trust, memory_mb, policy)
+    return examine(data, trust, memory_mb, policy, text)
 
 
 class DaskExecutor:
@@ -69,6 +72,7 @@ class DaskExecutor:
         limits: Limits,
         shared_paths: bool,
         policy: ValidationPolicy | None = None,
+        text: TextLimits | None = None,
     ) -> None:
         try:
             from distributed import Client
@@ -81,6 +85,7 @@ class DaskExecutor:
         self._trust: Any = self._client.scatter(trust, broadcast=True)
         self._policy: Any = self._client.scatter(policy or default_policy(), broadcast=True)
         self._limits = limits
+        self._text = text
         self._shared = shared_paths
         threads = sum(self._client.nthreads().values()) or 1
         self._window = max(4, threads * 4)
@@ -118,6 +123,7 @@ class DaskExecutor:
                     sha,
                     self._limits.memory_mb,
                     self._policy,
+                    self._text,
                     pure=False,
                 )
                 pending[future] = (key, time.monotonic())

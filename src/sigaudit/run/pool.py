@@ -13,6 +13,7 @@ Results come back in completion order with the caller's key, so callers can orde
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import multiprocessing
 import multiprocessing.connection
@@ -27,6 +28,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, NoReturn
 
+from ..content import TextLimits, read_text
 from ..model import ValidationOutcome, Verdict
 from ..validation import speedups_gate
 from ..validation.policy import ValidationPolicy, default_policy
@@ -68,8 +70,27 @@ def validate_guarded(
     return outcome
 
 
+def examine(
+    data: bytes,
+    trust: TrustConfig,
+    memory_mb: int | None,
+    policy: ValidationPolicy | None = None,
+    text: TextLimits | None = None,
+) -> ValidationOutcome:
+    """Validate, then (unless ``text`` is None, or memory ran out) read the first and last pages' text:
+    the worker that holds the bytes reads them once, within the same per-document limits."""
+    outcome = validate_guarded(data, trust, memory_mb, policy)
+    if text is None or outcome.reason.startswith("memory:"):
+        return outcome
+    return dataclasses.replace(outcome, text=read_text(data, text))
+
+
 def _worker_main(
-    conn: Connection, trust: TrustConfig, memory_mb: int | None, policy: ValidationPolicy
+    conn: Connection,
+    trust: TrustConfig,
+    memory_mb: int | None,
+    policy: ValidationPolicy,
+    text: TextLimits | None = None,
 ) -> None:
     # The parent decides when to stop: Ctrl-C reaches the whole process group, and a service manager
     # sends SIGTERM to every process of the service; a worker that died of it would be taken for one
@@ -93,7 +114,7 @@ def _worker_main(
             if message is None:
                 _leave()
             key, data = message
-            outcome = validate_guarded(data, trust, memory_mb, policy)
+            outcome = examine(data, trust, memory_mb, policy, text)
         except (EOFError, OSError):  # the parent is gone
             _leave()
         except MemoryError:
@@ -135,11 +156,18 @@ class _Worker:
     goes on collecting results, and the next document waits in the pipe while the current one is
     validated, so the worker never waits for the parent between documents."""
 
-    def __init__(self, ctx: Any, trust: TrustConfig, limits: Limits, policy: ValidationPolicy) -> None:
+    def __init__(
+        self,
+        ctx: Any,
+        trust: TrustConfig,
+        limits: Limits,
+        policy: ValidationPolicy,
+        text: TextLimits | None = None,
+    ) -> None:
         parent, child = ctx.Pipe()
         self.conn: Connection = parent
         self.process: BaseProcess = ctx.Process(
-            target=_worker_main, args=(child, trust, limits.memory_mb, policy), daemon=True
+            target=_worker_main, args=(child, trust, limits.memory_mb, policy, text), daemon=True
         )
         self.process.start()
         child.close()
@@ -179,8 +207,11 @@ class WorkerPool:
         trust: TrustConfig,
         limits: Limits | None = None,
         policy: ValidationPolicy | None = None,
+        text: TextLimits | None = None,
     ) -> None:
+        """``text``: read each document's first and last pages too, within these bounds (None: not)."""
         self.jobs = max(1, jobs)
+        self.text = text
         self.trust = trust
         self.limits = limits or Limits()
         self.policy = policy if policy is not None else default_policy()
@@ -229,7 +260,7 @@ class WorkerPool:
         saved = os.environ.get("PYTHONHASHSEED")
         os.environ["PYTHONHASHSEED"] = WORKER_HASH_SEED
         try:
-            return _Worker(self._ctx, self.trust, self.limits, self.policy)
+            return _Worker(self._ctx, self.trust, self.limits, self.policy, self.text)
         finally:
             if saved is None:
                 del os.environ["PYTHONHASHSEED"]

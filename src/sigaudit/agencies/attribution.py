@@ -1,0 +1,170 @@
+"""Who issued a document, from every source that can say, strongest first (issue 18).
+
+1. the stated metadata (manifest, register, edXML), with the registry by code (:func:`registry.attribute`);
+   an ``unknown`` the metadata decides (a code the registry knows, but not on that day; a name whose
+   rule says its level no longer exists) is kept: the later sources are for what the metadata leaves open;
+2. the agency signature's certificate: its UID values as codes in the registry, then its CN as a name
+   (the registry by name, then the name rules); its O names the *parent* body in Vietnamese
+   certificates, so it is read only when there is no CN;
+3. the document's own header as read from its first page (``TextMeta.agency``; with the parent line,
+   "VĂN PHÒNG" under "UBND HUYỆN X" reads as "Văn phòng UBND huyện X"): the registry by name, then the
+   name rules;
+4. else ``unknown``, saying what was tried.
+
+The registry is asked before the name rules at each step: an entry states the level (and the code)
+for that very agency, a rule only reads the kind of name. The first source that gives a level decides;
+when a later one gives another level, the first is kept, the basis shows both and the run warns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from ..codec import share_agency
+from ..model import UNKNOWN_AGENCY, Agency, DocumentMeta, Level, Names, Party, TextMeta, TextStatus
+from ..sources.manifest import ManifestEntry
+from ..text import name_key
+from .names import level_from_name
+from .registry import Registry, _entry_words, attribute
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The agency a document is attributed to, and the disagreement to warn about (None: none)."""
+
+    agency: Agency
+    conflict: str | None = None
+
+
+def by_name(name: str | None, on: date | None, registry: Registry, source: str, what: str) -> Agency | None:
+    """An agency named ``name`` by ``what``: the registry by name, then the name rules; None when
+    neither gives a level."""
+    if not name:
+        return None
+    found = registry.find_name(name, on)
+    if found is not None:
+        words = f"{what} '{name}' is {found.name} in the {_entry_words(found, registry)}"
+        return Agency(found.code, found.name, found.level, f"{source}+registry", words)
+    rule = level_from_name(name, on)
+    if rule is not None and rule.level != Level.UNKNOWN:
+        return Agency(None, name, rule.level, source, f"{what} '{name}': {rule.basis}")
+    return None
+
+
+def from_certificate(
+    names: Names, uids: tuple[str, ...], on: date | None, registry: Registry
+) -> Agency | None:
+    """The issuing agency as its agency signature's certificate names it (see the module text)."""
+    for uid in uids:
+        for code in dict.fromkeys((uid.split(":", 1)[-1].strip(), uid.strip())):
+            found = registry.lookup(code, on=on) if code else None
+            if found is not None:
+                words = f"agency certificate UID {uid}: {_entry_words(found, registry)}"
+                return Agency(found.code, found.name, found.level, "certificate+registry", words)
+    for cn, o in names:
+        name, what = (cn, "agency certificate CN") if cn else (o, "agency certificate O")
+        named = by_name(name, on, registry, "certificate", what)
+        if named is not None:
+            return named
+    return None
+
+
+def from_text(text: TextMeta | None, on: date | None, registry: Registry) -> Agency | None:
+    """The issuing agency as the document's header names it."""
+    if text is None or not text.agency:
+        return None
+    found = by_name(text.agency, on, registry, "text", "document header")
+    if found is None and text.parent:
+        combined = f"{text.agency} {text.parent}"
+        found = by_name(combined, on, registry, "text", "document header")
+    return found
+
+
+def attribute_document(
+    entry: ManifestEntry | None,
+    registry: Registry,
+    certificates: Names = (),
+    uids: tuple[str, ...] = (),
+    text: TextMeta | None = None,
+    on: date | None = None,
+) -> Attribution:
+    """The document's agency from the sources in order (module text), with any disagreement."""
+    stated = attribute(entry, registry)
+    day = (entry.meta.date if entry is not None else None) or (text.date if text else None) or on
+    # The metadata's ``unknown`` is an answer when the registry knows the code but not on that day, or
+    # a name rule says the level no longer exists (the 2025 reform): no weaker source replaces it.
+    decisive = stated.level != Level.UNKNOWN or stated.source == "name-rule"
+    decisive = decisive or bool(stated.code and registry.knows(stated.code))
+    candidates = [
+        stated if decisive else None,
+        from_certificate(certificates, uids, day, registry),
+        from_text(text, day, registry),
+    ]
+    found = [c for c in candidates if c is not None]
+    if not found:
+        return Attribution(stated if entry is not None else _nothing(certificates, text))
+    chosen, others = found[0], found[1:]
+    if not decisive and (stated.code or stated.name):
+        # The metadata names the agency but gives no level: it keeps its identity (the sender's code
+        # and name match copies and recipients), and the level comes from the next source.
+        chosen = replace(
+            chosen,
+            code=stated.code or chosen.code,
+            name=stated.name or chosen.name,
+            source=f"manifest+{chosen.source}",
+            basis=f"{stated.basis}; level from {chosen.basis}" if stated.basis else chosen.basis,
+        )
+    differing = [o for o in others if o.level != chosen.level and chosen.level != Level.UNKNOWN]
+    if not differing:
+        return Attribution(share_agency(chosen))
+    said = "; ".join(f"{o.source} says {o.level.value} ({o.name})" for o in differing)
+    kept = replace(chosen, basis=f"{chosen.basis}; {said}")
+    conflict = f"level {chosen.level.value} from {chosen.source} ({chosen.name}) kept; {said}"
+    return Attribution(share_agency(kept), conflict)
+
+
+def _nothing(certificates: Names, text: TextMeta | None) -> Agency:
+    """``unknown``, and in words what was looked at."""
+    parts = ["no metadata names the agency"]
+    parts.append(
+        "no agency certificate" if not certificates else "the agency certificate's name matches no rule"
+    )
+    if text is None:
+        parts.append("the text was not read")
+    elif text.status != TextStatus.READ:
+        parts.append(f"the text was not read ({text.status.value})")
+    elif text.agency:
+        parts.append(f"the header's '{text.agency}' matches no name rule")
+    else:
+        parts.append("the header names no agency")
+    return share_agency(replace(UNKNOWN_AGENCY, basis="; ".join(parts)))
+
+
+def meta_from_text(meta: DocumentMeta, text: TextMeta, issuer: Agency, registry: Registry) -> DocumentMeta:
+    """The exchange metadata the document's ``Nơi nhận`` list gives, where the export gives none.
+
+    Each recipient is resolved as a header is (the registry by name, then the name rules; else its level
+    is ``unknown``, and it still is another body); an entry naming the issuer itself is dropped. A list
+    with only the file copy ("Lưu: VT") names the issuer as its only recipient: ``internal``. The
+    number, notation and date fill only what the metadata leaves empty."""
+    day = meta.date or text.date
+    own = {name_key(n) for n in (issuer.name, text.agency) if n}
+    parties: list[Party] = []
+    for name in text.recipients:
+        if name_key(name) in own:
+            continue
+        found = by_name(name, day, registry, "text", "recipient")
+        parties.append(Party(found.code, name, found.level) if found else Party(None, name))
+    if not parties:
+        parties = [Party(issuer.code, issuer.name or text.agency, issuer.level)]
+    return replace(
+        meta,
+        source="text" if meta.source == "none" else f"{meta.source}+text",
+        recipients=tuple(parties),
+        date=meta.date or text.date,
+        number=meta.number or text.number,
+        notation=meta.notation or text.notation,
+        subject=meta.subject or text.subject,
+        document_type=meta.document_type or text.kind,
+    )

@@ -1,0 +1,90 @@
+"""Attribution order: metadata, then the agency certificate, then the document's header; conflicts."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sigaudit.agencies.attribution import attribute_document, meta_from_text
+from sigaudit.agencies.registry import load_registry
+from sigaudit.model import NO_META, Level, TextMeta, TextStatus
+from sigaudit.sources.manifest import ManifestEntry
+
+DAY = date(2024, 3, 12)
+HEADER = TextMeta(TextStatus.READ, agency="UBND XÃ SƠN VI", parent="UBND HUYỆN LÂM THAO", date=DAY)
+
+
+def _registry(tmp_path: Path):  # type: ignore[no-untyped-def]
+    path = tmp_path / "agencies.csv"
+    path.write_text(
+        "code,name,level,parent_code,valid_from,valid_to\n"
+        "000.00.12.H44,Sở Nội vụ tỉnh Phú Thọ,province,,,\n"
+        "000.03.31.H44,UBND xã Sơn Vi,commune,,,\n",
+        encoding="utf-8",
+    )
+    return load_registry(path)
+
+
+def test_the_header_alone_gives_the_level_by_the_name_rules() -> None:
+    from sigaudit.agencies.registry import EMPTY_REGISTRY
+
+    found = attribute_document(None, EMPTY_REGISTRY, text=HEADER)
+    assert (found.agency.level, found.agency.source, found.conflict) == (Level.COMMUNE, "text", None)
+    assert "document header 'UBND XÃ SƠN VI'" in found.agency.basis
+
+
+def test_the_registry_by_name_comes_before_the_rules_and_gives_the_code(tmp_path: Path) -> None:
+    found = attribute_document(None, _registry(tmp_path), text=HEADER)
+    assert (found.agency.code, found.agency.level, found.agency.source) == (
+        "000.03.31.H44",
+        Level.COMMUNE,
+        "text+registry",
+    )
+
+
+def test_the_certificate_comes_before_the_text_and_its_uid_before_its_name(tmp_path: Path) -> None:
+    registry = _registry(tmp_path)
+    names = (("Sở Nội vụ tỉnh Phú Thọ", "UBND tỉnh Phú Thọ"),)
+    found = attribute_document(None, registry, names, ("MST:000.00.12.H44",), HEADER)
+    assert (found.agency.code, found.agency.level, found.agency.source) == (
+        "000.00.12.H44",
+        Level.PROVINCE,
+        "certificate+registry",
+    )
+    # the header says a commune: the stronger source is kept, both are shown, and the run warns
+    assert found.conflict is not None and "text+registry says commune" in found.conflict
+    assert "text+registry says commune (UBND xã Sơn Vi)" in found.agency.basis
+
+
+def test_the_certificates_o_is_the_parent_body_and_is_not_read_when_there_is_a_cn() -> None:
+    from sigaudit.agencies.registry import EMPTY_REGISTRY
+
+    found = attribute_document(None, EMPTY_REGISTRY, (("Trường Tiểu học Sơn Vi", "UBND xã Sơn Vi"),))
+    assert found.agency.level == Level.UNKNOWN
+    assert "no metadata" in found.agency.basis and "the text was not read" in found.agency.basis
+
+
+def test_stated_metadata_wins(tmp_path: Path) -> None:
+    entry = ManifestEntry(path="a.pdf", agency_code=None, agency_name="UBND xã Sơn Vi", level=Level.DISTRICT)
+    found = attribute_document(entry, _registry(tmp_path), text=HEADER)
+    assert (found.agency.level, found.agency.source) == (Level.DISTRICT, "manifest")
+    assert found.conflict is not None and "says commune" in found.conflict
+
+
+def test_recipients_read_from_the_document_make_the_exchange(tmp_path: Path) -> None:
+    registry = _registry(tmp_path)
+    issuer = attribute_document(None, registry, text=HEADER).agency
+    sent = TextMeta(
+        TextStatus.READ, agency="UBND XÃ SƠN VI", recipients=("Sở Nội vụ tỉnh Phú Thọ", "UBND xã Sơn Vi"),
+        number="7", notation="UBND", date=DAY, has_recipient_list=True,
+    )  # fmt: skip
+    meta = meta_from_text(NO_META, sent, issuer, registry)
+    assert [(p.code, p.level) for p in meta.recipients] == [
+        ("000.00.12.H44", Level.PROVINCE)
+    ]  # issuer dropped
+    assert (meta.source, meta.number_notation, meta.date) == ("text", "7/UBND", DAY)
+    file_copy_only = TextMeta(
+        TextStatus.READ, agency="UBND XÃ SƠN VI", file_copy="Lưu: VT", has_recipient_list=True
+    )
+    own = meta_from_text(NO_META, file_copy_only, issuer, registry)
+    assert [p.code for p in own.recipients] == [issuer.code]  # its only recipient is itself: internal

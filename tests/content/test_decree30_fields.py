@@ -1,0 +1,137 @@
+"""The Decree 30 field parser on varied layouts: text as other extractors give it, and real PDFs."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+from decree30_pdf import body, closing, header, pdf
+from sigaudit.content import read_text
+from sigaudit.content.decree30 import (
+    header as read_header,
+)
+from sigaudit.content.decree30 import (
+    number_notation,
+    parse,
+    place_date,
+    recipient_list,
+    signing_block,
+)
+from sigaudit.content.pages import Page
+
+DECISION = """ỦY BAN NHÂN DÂN
+TỈNH PHÚ THỌ
+________
+Số: 512/QĐ-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Phú Thọ, ngày 05 tháng 3
+năm 2024
+QUYẾT ĐỊNH
+Về việc phê duyệt kế hoạch chuyển đổi số
+năm 2024 của tỉnh Phú Thọ
+ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ
+Căn cứ Luật Tổ chức chính quyền địa phương;
+Nơi nhận:
+- Như Điều 3;
+- Bộ Thông tin và Truyền thông (b/c);
+- TT Tỉnh ủy, TT HĐND tỉnh
+(để b/c);
+- Lưu: VT, KGVX.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+"""
+
+
+def test_a_decision_over_one_column_with_names_and_dates_across_lines() -> None:
+    meta = parse(Page.single(DECISION))
+    assert (meta.parent, meta.agency) == (None, "ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ")
+    assert (meta.number, meta.notation) == ("512", "QĐ-UBND")
+    assert (meta.place, meta.date) == ("Phú Thọ", date(2024, 3, 5))
+    assert meta.kind == "Quyết định"
+    assert meta.subject == "Về việc phê duyệt kế hoạch chuyển đổi số năm 2024 của tỉnh Phú Thọ"
+    assert meta.recipients == ("Như Điều 3", "Bộ Thông tin và Truyền thông", "TT Tỉnh ủy, TT HĐND tỉnh")
+    assert meta.upward == ("Bộ Thông tin và Truyền thông", "TT Tỉnh ủy, TT HĐND tỉnh")
+    assert meta.file_copy == "Lưu: VT, KGVX" and meta.has_recipient_list
+    assert meta.signing == "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"
+
+
+def test_parent_body_line_above_the_agency() -> None:
+    assert read_header(["UBND TỈNH PHÚ THỌ", "SỞ TÀI NGUYÊN VÀ", "MÔI TRƯỜNG", "Số: 7/STNMT"]) == (
+        "UBND TỈNH PHÚ THỌ",
+        "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG",
+    )
+    assert read_header(["UBND HUYỆN LÂM THAO", "UBND XÃ SƠN VI", "-----"]) == (
+        "UBND HUYỆN LÂM THAO",
+        "UBND XÃ SƠN VI",
+    )
+    assert read_header(["BỘ NỘI VỤ", "Số: 1250/BNV-CCVC"]) == (None, "BỘ NỘI VỤ")
+
+
+def test_the_number_with_and_without_spaces() -> None:
+    assert number_notation(["Số: 12/UBND-VP"]) == ("12", "UBND-VP")
+    assert number_notation(["Số:12/UBND-VP"]) == ("12", "UBND-VP")
+    assert number_notation(["SỐ : 12 / UBND - VP"]) == ("12", "UBND-VP")
+    assert number_notation(["Số:    /QĐ-UBND"]) == (None, "QĐ-UBND")  # left blank, filled when issued
+    assert number_notation(["Số: 12/UBND-VP Phú Thọ, ngày 12 tháng 3 năm 2024"]) == ("12", "UBND-VP")
+    assert number_notation(["Sè: 45/UBND"]) == ("45", "UBND")  # TCVN3-era "Số"
+    # "Nghị định số 30/2020/NĐ-CP" in the body is not the document's number
+    assert number_notation(["Thực hiện Nghị định số 30/2020/NĐ-CP ngày 05/3/2020"]) is None
+
+
+def test_the_place_and_date_line_in_any_normal_form() -> None:
+    nfd = unicodedata.normalize("NFD", "Phú Thọ, ngày 12 tháng 3 năm 2024")
+    assert place_date([nfd]) == ("Phú Thọ", date(2024, 3, 12))
+    assert place_date(["Việt Trì, ngày   tháng   năm 2025"]) == ("Việt Trì", None)  # date left blank
+    assert place_date(["Số: 301/UBND-VP Việt Trì, ngày 14 tháng 02 năm 2024"]) == (
+        "Việt Trì",
+        date(2024, 2, 14),
+    )
+    assert place_date(["Hà Nội, ngày 31 tháng 02 năm 2024"]) == ("Hà Nội", None)  # no such day
+    assert place_date(["văn bản không có ngày"]) is None
+
+
+def test_recipients_over_several_lines_and_as_above() -> None:
+    lines = [
+        "Nơi nhận:",
+        "- Như trên;",
+        "- Sở Tài chính, Sở Kế hoạch và",
+        "Đầu tư;",
+        "- UBND tỉnh (b/c);",
+        "- Lưu: VT, TH.",
+    ]
+    above = ("UBND các huyện, thành, thị",)
+    recipients, upward, copy, found = recipient_list(lines, above)
+    assert recipients == ("UBND các huyện, thành, thị", "Sở Tài chính, Sở Kế hoạch và Đầu tư", "UBND tỉnh")
+    assert upward == ("UBND tỉnh",) and copy == "Lưu: VT, TH" and found
+
+
+def test_a_list_with_only_the_file_copy() -> None:
+    assert recipient_list(["NƠI NHẬN:", "- Lưu VT."]) == ((), (), "Lưu VT", True)
+    assert recipient_list(["Kính gửi: Sở Nội vụ"]) == ((), (), None, False)
+
+
+def test_signing_blocks() -> None:
+    assert signing_block(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A"]) == "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    assert signing_block(["TL. GIÁM ĐỐC", "Chánh Văn phòng"]) == "TL. GIÁM ĐỐC"
+    assert signing_block(["- Lưu: VT. Q. GIÁM ĐỐC"]) == "Q. GIÁM ĐỐC"
+
+
+def test_an_official_letter_in_a_real_pdf_with_kinh_gui_and_as_above() -> None:
+    first = header(
+        ["UBND XÃ SƠN VI"], "Số: 19/UBND", "Sơn Vi, ngày 12 tháng 4 năm 2024", parent="UBND HUYỆN LÂM THAO"
+    )
+    first += [("V/v báo cáo kết quả cải cách hành chính", 150, 716, 10, "c")]
+    first += body(["Kính gửi:", "- Phòng Nội vụ huyện Lâm Thao;", "- Văn phòng HĐND và UBND huyện."], 660)
+    last = closing(["- Như trên;", "- Lưu: VT."], ["CHỦ TỊCH"], 200)
+    meta = read_text(pdf([first, body(["Nội dung"]) + last]))
+    assert (meta.parent, meta.agency, meta.number, meta.notation) == (
+        "UBND HUYỆN LÂM THAO",
+        "UBND XÃ SƠN VI",
+        "19",
+        "UBND",
+    )
+    assert (meta.place, meta.date, meta.kind) == ("Sơn Vi", date(2024, 4, 12), "Công văn")
+    assert meta.subject == "V/v báo cáo kết quả cải cách hành chính"
+    assert meta.recipients == ("Phòng Nội vụ huyện Lâm Thao", "Văn phòng HĐND và UBND huyện")
+    assert meta.signing == "CHỦ TỊCH" and meta.file_copy == "Lưu: VT"

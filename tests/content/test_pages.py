@@ -1,0 +1,63 @@
+"""Reading the first and last pages' text layer with PDFium, on real PDFs drawn with a Vietnamese font."""
+
+from __future__ import annotations
+
+from decree30_pdf import body, closing, header, pdf
+from sigaudit.content import TextLimits, read_text
+from sigaudit.content.pages import read_pages
+from sigaudit.model import TextStatus
+
+FIRST = header(
+    ["SỞ NỘI VỤ"], "Số: 12/SNV-VP", "Phú Thọ, ngày 12 tháng 3 năm 2024", parent="UBND TỈNH PHÚ THỌ"
+)
+LAST = closing(["- UBND tỉnh (b/c);", "- Lưu: VT, VP."], ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"])
+
+
+def test_columns_printed_side_by_side_are_read_apart() -> None:
+    """The agency and the motto share a baseline: read as one line they would make one wrong name."""
+    read = read_pages(pdf([FIRST + LAST]))
+    assert read.status == TextStatus.READ
+    page = read.pages[0]
+    assert page.left[:3] == ("UBND TỈNH PHÚ THỌ", "SỞ NỘI VỤ", "Số: 12/SNV-VP")
+    assert page.right[:3] == (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Phú Thọ, ngày 12 tháng 3 năm 2024",
+    )
+
+
+def test_only_the_first_and_last_pages_are_read() -> None:
+    middle = body(["TRANG GIỮA: Sở Tài chính không được đọc"])
+    meta = read_text(pdf([FIRST + body(["Nội dung trang 1"]), middle, middle, LAST]))
+    assert meta.status == TextStatus.READ
+    assert (meta.page_count, meta.pages) == (4, (1, 4))
+    assert meta.agency == "SỞ NỘI VỤ" and meta.file_copy == "Lưu: VT, VP"
+    assert meta.recipients == ("UBND tỉnh",) and meta.upward == ("UBND tỉnh",)
+
+
+def test_a_scan_without_text_layer_is_reported_as_such() -> None:
+    meta = read_text(pdf([[], []]))
+    assert meta.status == TextStatus.NO_TEXT_LAYER
+    assert "no text layer" in meta.detail and meta.agency is None
+
+
+def test_a_last_page_without_text_is_named() -> None:
+    meta = read_text(pdf([FIRST, []]))
+    assert meta.status == TextStatus.READ and meta.empty_pages == (2,)
+    assert meta.detail == "page 2 has no text layer" and meta.number == "12"
+
+
+def test_what_is_not_a_pdf_gets_a_reason_not_an_exception() -> None:
+    for data in (b"", b"<html>error</html>", pdf([FIRST])[:400]):
+        meta = read_text(data)
+        assert meta.status == TextStatus.NOT_READ and meta.detail.startswith("PDFium cannot")
+
+
+def test_the_characters_per_page_are_bounded() -> None:
+    read = read_pages(pdf([FIRST]), TextLimits(max_chars=20))
+    assert sum(len(line) for line in read.pages[0].lines) <= 20
+
+
+def test_the_time_budget_stops_before_the_last_page() -> None:
+    meta = read_text(pdf([FIRST, LAST]), TextLimits(time_s=-1))
+    assert meta.status == TextStatus.NOT_READ and "stopped after" in meta.detail
