@@ -336,7 +336,7 @@ DELIVERABLES = (
 )  # fmt: skip
 HELP_SECTIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "scan": (
-        ("Inputs", ("agencies", "store_path", "no_store", "since", "until", "period_kind")),
+        ("Inputs", ("agencies", "no_text", "store_path", "no_store", "since", "until", "period_kind")),
         ("Trust and policy", ("trust_roots", "other_certs", "no_shipped_roots", "policy_path",
                               "revocation_dir", "online", "online_timeout_s")),
         ("Outputs", ("json_out", "csv_out", "html_out", "lang", "quiet", "verbose", "compare", "etsi_dir",
