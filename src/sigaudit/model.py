@@ -443,6 +443,13 @@ class DocumentMeta:
             return None
         return "/".join(p for p in (self.number, self.notation) if p)
 
+    @property
+    def recipients_read(self) -> bool:
+        """Whether the recipients were read from the document's own ``Nơi nhận`` list (``source``
+        ``text`` or ``…+text``) rather than stated by the export: what the sender meant to send, not
+        evidence that anyone received it."""
+        return self.source == "text" or self.source.endswith("+text")
+
 
 NO_META = DocumentMeta()
 

@@ -163,6 +163,7 @@ CREATE TABLE docs (
     period_reason TEXT,  -- undated or outside the period: overrides everything else
     reason TEXT,  -- the final exclusion (NULL: the document counts)
     parties TEXT NOT NULL,  -- JSON: recipients [code, name, level] and statuses [code, organ, source]
+    recipients_read INTEGER NOT NULL,  -- the recipients come from the document's Nơi nhận, not the export
     -- what the counts per level, agency, month, period and flow need (kpi.summarize)
     agency TEXT NOT NULL,  -- JSON: [code, name, level] of the issuing agency
     verdict TEXT NOT NULL,
@@ -202,6 +203,7 @@ class Copy:
     excluded: Exclusion | None
     recipients: tuple[Party, ...]
     statuses: tuple[tuple[str, str | None, str], ...]  # (code, organ, source)
+    recipients_read: bool = False  # recipients read from its own Nơi nhận list, not stated by the export
 
 
 class Exchanges(Rows[Exchange]):
@@ -219,7 +221,7 @@ class Exchanges(Rows[Exchange]):
         self._db.execute("PRAGMA journal_mode=OFF")  # nothing to recover: the file dies with the run
         self._db.executescript(_SCHEMA)
         with self._db:
-            insert = "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)"
+            insert = "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)"
             self._db.executemany(insert, _rows(documents, period))
         self._count: int = self._db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
         with self._db:
@@ -293,7 +295,8 @@ class Exchanges(Rows[Exchange]):
         cursor = self._db.execute(
             f"WITH d AS (SELECT *, {key} AS key FROM docs WHERE {key} IS NOT NULL {narrow}), "
             "k AS (SELECT key, MIN(seq) AS first FROM d GROUP BY key) "
-            "SELECT d.key, d.path, d.sha256, d.direction, d.newer, d.signed, d.reason, d.parties "
+            "SELECT d.key, d.path, d.sha256, d.direction, d.newer, d.signed, d.reason, d.parties, "
+            "d.recipients_read "
             "FROM d JOIN k USING (key) ORDER BY k.first, d.seq"
         )
         for ident, rows in itertools.groupby(cursor, key=lambda row: str(row[0])):
@@ -350,8 +353,8 @@ def _parties(rows: list[list[str | None]]) -> tuple[Party, ...]:
     return tuple(Party(code, name, Level(level or Level.UNKNOWN)) for code, name, level in rows)
 
 
-def _copy(row: tuple[str, str, str, int, int, int, str | None, str]) -> Copy:
-    _, path, sha256, direction, newer, signed, reason, parties = row
+def _copy(row: tuple[str, str, str, int, int, int, str | None, str, int]) -> Copy:
+    _, path, sha256, direction, newer, signed, reason, parties, read = row
     recipients, statuses = json.loads(parties)
     return Copy(
         path,
@@ -362,6 +365,7 @@ def _copy(row: tuple[str, str, str, int, int, int, str | None, str]) -> Copy:
         Exclusion(reason) if reason else None,
         _parties(recipients),
         tuple((code, organ, source) for code, organ, source in statuses),
+        bool(read),
     )
 
 
@@ -403,6 +407,7 @@ def _rows(documents: Iterable[Counted], period: Period) -> Iterator[tuple[object
             first_reason.value if first_reason else None,
             period_reason,
             json.dumps(parties, ensure_ascii=False),
+            meta.recipients_read,
             _agency_text(doc.agency.code, doc.agency.name, doc.agency.level),
             doc.verdict.value,
             doc.legally_complete,

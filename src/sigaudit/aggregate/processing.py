@@ -10,7 +10,9 @@ Units are (document, recipient) pairs: a document sent to three communes is thre
 attributed to the recipient's level. Copies of one document are merged by identity (see
 :mod:`.exchange`). Only receptions with at least one status are measured; the others are counted as
 "without a status trail" so the report says how much of the picture is missing. Documents left out of
-the KPI as recalled, replaced, internal or outside the period are left out here too.
+the KPI as recalled, replaced, internal or outside the period are left out here too. Recipients read
+from a document's own ``Nơi nhận`` list (a bare folder, no exchange metadata) are not receptions: the
+sender's list says whom it was meant for, not that anyone received or processed it.
 """
 
 from __future__ import annotations
@@ -54,7 +56,9 @@ def measure(exchanges: Exchanges) -> Mapping[Level, ProcessingCounts]:
         levels: dict[str, Level] = {}
         reported: list[tuple[str, str | None]] = []  # statuses of the document that name an organ
         for doc in copies:
-            for recipient in doc.recipients:
+            # A recipient read from the sender's own Nơi nhận list is whom it meant to send to, not a
+            # reception the archive shows: only the export's metadata makes receptions.
+            for recipient in () if doc.recipients_read else doc.recipients:
                 who = party_key(recipient.code, recipient.name)
                 if who is None:
                     continue

@@ -29,7 +29,8 @@ from ..aggregate.targets import Targets
 from ..model import AuditRun, Level, ShownCheck, SignatureResult, Verdict
 from .context import ReportContext, policy_of
 from .escape import html_text
-from .i18n import Labels, labels_for
+from .i18n import NOTES, Labels, labels_for
+from .notes import coverage_notes
 from .trend import CHART_WIDTH, pct, share_text, tick, trend_chart
 
 TEMPLATE = "dashboard.html.j2"
@@ -251,10 +252,15 @@ class KpiView:
 
 # --- builders --------------------------------------------------------------------------------------
 def _cards(summary: Summary, run: AuditRun, t: Labels) -> tuple[Card, ...]:
+    """The headline figures. Documents found and those not valid count every document, as the list of
+    documents that are not valid does; the shares are the KPI's (every document's when there is none)."""
     total = summary.total
-    not_valid = total.documents - total.valid
+    found = summary.all_total or total
+    not_valid = found.documents - found.valid
+    in_kpi = (Card(t.text["card_kpi"], str(total.documents), "", "neutral"),) if summary.kpi else ()
     return (
-        Card(t.text["card_documents"], str(total.documents), "", "neutral"),
+        Card(t.text["card_documents"], str(found.documents), "", "neutral"),
+        *in_kpi,
         Card(
             t.text["share_signed"],
             pct(total.share_signed, t.lang),
@@ -296,6 +302,19 @@ def _level_rows(summary: Summary, targets: Targets, t: Labels) -> tuple[LevelRow
     ]
     total = _level_row("", t.text["total"], summary.total, None, t)
     return (*rows, replace(total, target=""))
+
+
+def _all_rows(summary: Summary, t: Labels) -> tuple[LevelRow, ...]:
+    """Every document found, per level and the total, without targets (the KPI's table has them);
+    empty when the level table already counts every document (no KPI)."""
+    if not summary.kpi or summary.all_total is None:
+        return ()
+    rows = [
+        _level_row(lv.value, t.levels[lv], summary.all_by_level[lv], None, t)
+        for lv in LEVEL_ORDER
+        if summary.all_by_level[lv].documents
+    ]
+    return (*rows, replace(_level_row("", t.text["total"], summary.all_total, None, t), target=""))
 
 
 def _bar_chart(summary: Summary, targets: Targets, t: Labels) -> BarChart:
@@ -635,6 +654,9 @@ def render_html(ctx: ReportContext) -> str:
         cards=_cards(summary, run, t),
         gate_failures=tuple(ctx.gate_failures),
         level_rows=_level_rows(summary, ctx.targets, t),
+        all_rows=_all_rows(summary, t),
+        all_title=NOTES[t.lang]["all_title"],
+        notes=coverage_notes(ctx, t.lang),
         bar_chart=_bar_chart(summary, ctx.targets, t),
         verdict_columns=_verdict_columns(t),
         measures=_measures(ctx.targets, t),

@@ -28,8 +28,12 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         "trung ương, cấp tỉnh, cấp huyện, cấp xã.",
         "run_period": "Lần kiểm tra",
         "run_to": "đến",
-        "card_documents": "Tổng số văn bản",
-        "card_not_valid": "Văn bản chưa hợp lệ",
+        "card_documents": "Tổng số văn bản tìm thấy",
+        "card_kpi": "Văn bản thuộc chỉ tiêu liên thông",
+        "card_not_valid": "Văn bản chưa hợp lệ (mọi văn bản tìm thấy)",
+        "notes_title": "Những gì chưa đo được",
+        "all_intro": "Mọi văn bản tìm thấy, kể cả văn bản không thuộc chỉ tiêu (nội bộ, bản sao, không có "
+        "dữ liệu liên thông…), theo cấp của cơ quan ban hành và kết quả kiểm tra.",
         "card_skipped": "Tệp bỏ qua (không phải văn bản)",
         "share_signed": "Tỷ lệ văn bản có chữ ký số",
         "share_valid": "Tỷ lệ văn bản có chữ ký số hợp lệ",
@@ -155,8 +159,12 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         "level: central, province, district, commune.",
         "run_period": "Audit run",
         "run_to": "to",
-        "card_documents": "Documents",
-        "card_not_valid": "Documents not valid",
+        "card_documents": "Documents found",
+        "card_kpi": "Documents in the inter-agency KPI",
+        "card_not_valid": "Documents not valid (of all found)",
+        "notes_title": "What could not be measured",
+        "all_intro": "Every document found, in the KPI or not (internal, copies, no exchange data…), per "
+        "level of the issuing agency and verdict.",
         "card_skipped": "Files skipped (not documents)",
         "share_signed": "Share of documents with a digital signature",
         "share_valid": "Share of documents with a valid digital signature",
@@ -324,6 +332,7 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "share_signed": "Tỷ lệ có chữ ký số",
         "share_valid": "Tỷ lệ hợp lệ",
         "level": "Cấp",
+        "unknown_level": "Chưa xác định cấp",
     },
     "en": {
         "kpi": "Inter-agency KPI",
@@ -336,6 +345,7 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "share_signed": "Share signed",
         "share_valid": "Share valid",
         "level": "Level",
+        "unknown_level": "Unknown level",
     },
 }
 
@@ -358,6 +368,52 @@ DEFINITIONS_VI: Mapping[str, str] = {
     "share_valid": "hợp lệ / số văn bản",
     "level": "cấp của cơ quan ban hành, theo manifest.csv và danh mục cơ quan; «chưa xác định» khi "
     "cả hai đều không nêu",
+    "unknown_level": "số văn bản chưa xác định cấp theo kết quả kiểm tra, trong các văn bản thuộc chỉ tiêu "
+    "(basis kpi) hoặc, khi chỉ tiêu trống, mọi văn bản tìm thấy (basis all); warn: tỷ lệ chưa xác định cấp "
+    "của văn bản chưa ký và của văn bản có ký chênh nhau gap_points điểm và việc xác định cấp cho chúng có "
+    "thể làm tỷ lệ có ký của một cấp thay đổi move_points điểm (docs/agencies-and-kpi.md, cảnh báo thiên "
+    "lệch)",
+}
+
+# What the reports say about what they could not measure (report/notes.py), shared by the terminal and
+# the dashboard. Placeholders are filled with str.format from numbers, codes and the labels above only.
+NOTES: Mapping[str, Mapping[str, str]] = {
+    "vi": {
+        "all_title": "Mọi văn bản tìm thấy, theo cấp của cơ quan ban hành (thuộc chỉ tiêu hay không)",
+        "kpi_empty": "Chỉ tiêu trống: không văn bản nào được chứng minh là gửi giữa các cơ quan ({reasons}).",
+        "no_data_text_off": " {n} văn bản không có dữ liệu liên thông: hãy cung cấp manifest, sổ văn bản "
+        "hoặc gói edXML ghi nơi nhận, hoặc để sigaudit đọc nội dung trang (bỏ --no-text).",
+        "no_data_text_on": " {n} văn bản không có dữ liệu liên thông: không manifest, sổ văn bản hay gói "
+        "edXML nào ghi nơi nhận, và trang văn bản cũng không ghi (không có lớp chữ hoặc không có mục «Nơi "
+        "nhận»); hãy cung cấp manifest hoặc sổ văn bản.",
+        "levels_from_names": "Cấp được xác định theo tên (không có danh mục --agencies): quy tắc tên đọc "
+        "siêu dữ liệu, chứng thư số của cơ quan và phần đầu văn bản; {unknown} trong {documents} văn bản "
+        "tìm thấy chưa xác định cấp. Cung cấp --agencies TỆP.csv để xác định theo mã.",
+        "unknown_share": "Chưa xác định cấp, theo kết quả ({basis}): {counts}.",
+        "basis_kpi": "văn bản thuộc chỉ tiêu",
+        "basis_all": "mọi văn bản tìm thấy",
+        "bias": "Có thể thiên lệch: {unsigned} văn bản chưa ký nhưng {signed} văn bản có ký chưa xác định "
+        "cấp (chênh {gap:+.1f} điểm); nếu xác định được cấp, tỷ lệ có ký của {level} có thể thay đổi tới "
+        "{move:.1f} điểm. Hãy cung cấp --agencies hoặc siêu dữ liệu xác định cấp của văn bản chưa ký.",
+    },
+    "en": {
+        "all_title": "All documents found, per level of the issuing agency (in the KPI or not)",
+        "kpi_empty": "The KPI is empty: no document was shown to be sent between agencies ({reasons}).",
+        "no_data_text_off": " {n} have no exchange data: supply a manifest, a register or the edXML "
+        "packages naming their recipients, or let sigaudit read the pages (drop --no-text).",
+        "no_data_text_on": " {n} have no exchange data: no manifest, register or edXML package names their "
+        "recipients and their pages name none either (no text layer, or no Nơi nhận list); supply a "
+        "manifest or a register.",
+        "levels_from_names": "Levels come from names (no --agencies registry): the name rules read the "
+        "metadata, the agency certificates and the document headers; {unknown} of {documents} documents "
+        "found are at level unknown. Supply --agencies FILE.csv to place them by code.",
+        "unknown_share": "Level unknown, per verdict ({basis}): {counts}.",
+        "basis_kpi": "KPI documents",
+        "basis_all": "all documents found",
+        "bias": "Possible bias: {unsigned} of unsigned but {signed} of signed documents are at level unknown "
+        "({gap:+.1f} points); attributing them could move the {level} signed share by up to {move:.1f} "
+        "points. Supply --agencies or metadata that places the unsigned documents.",
+    },
 }
 
 # Why a document is left out of the KPI; English is the text the table and JSON report print.

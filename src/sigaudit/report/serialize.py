@@ -8,6 +8,7 @@ from ..aggregate.exchange import EXCLUSION_TEXT
 from ..aggregate.kpi import LEVEL_ORDER, Summary
 from ..aggregate.reconcile import FINDING_TEXT, Finding, Findings
 from ..aggregate.targets import Targets
+from ..aggregate.unknowns import unknown_share_of
 
 DEFINITIONS = {
     "kpi": "the inter-agency KPI: documents an agency sent to at least one other agency (sender ≠ "
@@ -28,6 +29,10 @@ DEFINITIONS = {
     "share_valid": "valid / documents",
     "level": "level of the issuing agency, from manifest.csv and the agency registry; "
     "unknown when neither says",
+    "unknown_level": "documents at level unknown per verdict, among the KPI documents (basis kpi) or, "
+    "when the KPI is empty, every document found (basis all); warn: the unknown share of unsigned and of "
+    "signed documents differ by gap_points and attributing the unknowns could move a level's signed share "
+    "by move_points (docs/agencies-and-kpi.md, the bias guard)",
 }
 
 
@@ -42,6 +47,7 @@ def summary_dict(
             lv.value: (summary.all_by_level.get(lv) or summary.by_level[lv]).as_dict() for lv in LEVEL_ORDER
         },
         "all_total": all_total.as_dict(),
+        "unknown_level": unknown_share_of(summary).as_dict(),
         "excluded": {
             reason.value: {"documents": count, "why": EXCLUSION_TEXT[reason]}
             for reason, count in summary.exclusions.items()

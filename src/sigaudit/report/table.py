@@ -9,6 +9,7 @@ printed as :func:`.escape.rich_text`, never as rich markup and never with raw co
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rich import box
@@ -20,7 +21,8 @@ from ..aggregate.targets import Targets
 from ..model import AuditRun, Level, SubIndication
 from .context import ReportContext, policy_of
 from .escape import rich_text
-from .i18n import EXCLUSIONS, FINDINGS, LEVELS
+from .i18n import EXCLUSIONS, FINDINGS, LEVELS, NOTES
+from .notes import coverage_notes
 from .terminal_text import PERIOD_KINDS_VI, TABLE_TEXT
 
 LEVEL_LABELS = {
@@ -61,7 +63,26 @@ def build_table(
     targets: Targets | None = None,
     words: _Words = _Words("en"),  # frozen
 ) -> Table:
+    """The KPI per level (every document when the summary is not a KPI), with the targets if given."""
     title = words["title_kpi"] if summary.kpi else words["title_levels"]
+    return _level_table(title, summary.by_level, summary.total, targets, words)
+
+
+def build_all_table(summary: Summary, words: _Words = _Words("en")) -> Table:  # frozen
+    """Every document found, in the KPI or not, per level and verdict: shown beside the KPI so that
+    no document's verdict goes unshown when the KPI leaves it out (or is empty)."""
+    total = summary.all_total or summary.total
+    by_level = summary.all_by_level or summary.by_level
+    return _level_table(NOTES[words.lang]["all_title"], by_level, total, None, words)
+
+
+def _level_table(
+    title: str,
+    by_level: Mapping[Level, LevelCounts],
+    total: LevelCounts,
+    targets: Targets | None,
+    words: _Words,
+) -> Table:
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD if words.compact else box.HEAVY_HEAD)
     counts = [] if words.compact else list(_NOT_VALID)
     columns = [
@@ -73,9 +94,9 @@ def build_table(
     for name in columns:
         table.add_column(words[name], justify="left" if name == "level" else "right", no_wrap=name == "level")
     rows: list[tuple[Level | None, LevelCounts]] = [
-        (lv, summary.by_level[lv]) for lv in summary.levels_with_documents()
+        (lv, by_level[lv]) for lv in LEVEL_ORDER if lv in by_level and by_level[lv].documents
     ]
-    for n, (level, c) in enumerate([*rows, (None, summary.total)]):
+    for n, (level, c) in enumerate([*rows, (None, total)]):
         judged: list[str] = []
         if targets is not None:
             target = targets.signed_target(level) if level else None
@@ -159,8 +180,14 @@ def render_table(ctx: ReportContext, width: int | None = None) -> str:
         console.print(words["not_valid_note"].format(counts=counts))
     if summary.kpi:
         _print_kpi_definitions(console, ctx, words)
+        console.print(build_all_table(summary, words))
+        if words.compact and summary.all_total is not None:
+            counts = ", ".join(f"{words[name]} {getattr(summary.all_total, name)}" for name in _NOT_VALID)
+            console.print(words["not_valid_note"].format(counts=counts))
     else:
         console.print(words["definitions_levels"])
+    for note in coverage_notes(ctx, words.lang):
+        console.print(rich_text(f"{words['warning']}{note.text}" if note.warning else note.text))
     if summary.kpi and summary.flow:
         console.print(build_flow(summary, words))
     if summary.period_kind and summary.by_period:
