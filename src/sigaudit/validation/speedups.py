@@ -79,6 +79,7 @@ from typing import Any, NamedTuple
 import pyhanko_certvalidator
 from asn1crypto import x509
 from pyhanko.pdf_utils import generic, misc
+from pyhanko.pdf_utils.reader import HistoricalResolver
 from pyhanko_certvalidator.authority import AuthorityWithCert
 from pyhanko_certvalidator.policy_decl import FRESHNESS_FALLBACK_VALIDITY_DEFAULT
 
@@ -339,7 +340,7 @@ def _replacements() -> list[tuple[Any, str, Any, Any]]:
         # find_valid_path (which pyHanko calls for every signer) looks the function up in this module.
         (pyhanko_certvalidator, "async_validate_path", ORIGINAL_VALIDATE_PATH, _validate_path_remembered),
         (
-            speedups_paths.HistoricalResolver,
+            HistoricalResolver,
             "_load_reverse_xref_cache",
             speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE,
             speedups_paths.load_reverse_xref_cache,

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from pyhanko.pdf_utils import generic, misc
 from pyhanko.pdf_utils.reader import HistoricalResolver, RawPdfPath
@@ -50,7 +50,10 @@ def load_reverse_xref_cache(self: Any) -> None:
     collected: defaultdict[generic.Reference, set[Path]] = defaultdict(set)
     on_path: set[generic.Reference] = set()
 
+    # One frame per level, as pyHanko's walk (never more: a deep file must not reach Python's
+    # recursion limit here where pyHanko's walk does not).
     def walk(obj: Any, path: Path, in_struct_tree: bool) -> None:
+        ref = None
         if isinstance(obj, generic.IndirectObject):
             ref = obj.reference
             if ref in on_path:
@@ -62,30 +65,34 @@ def load_reverse_xref_cache(self: Any) -> None:
             if not in_struct_tree and ref in struct_tree_nodes:
                 return
             on_path.add(ref)
-            try:
-                _children(obj, path, in_struct_tree)
-            finally:
+        try:
+            if isinstance(obj, generic.DictionaryObject):
+                for key, value in obj.items():
+                    if key == "/Parent" or (in_struct_tree and key == "/P"):
+                        continue
+                    if isinstance(value, _CONTAINERS):
+                        entering = in_struct_tree or (path == _STRUCT_TREE_PATH and key == "/K")
+                        walk(value, (*path, key), entering)
+            elif isinstance(obj, generic.ArrayObject):
+                for index, value in enumerate(obj):
+                    if isinstance(value, _CONTAINERS):
+                        walk(value, (*path, index), in_struct_tree)
+        finally:
+            if ref is not None:
                 on_path.discard(ref)
-        else:
-            _children(obj, path, in_struct_tree)
-
-    def _children(obj: Any, path: Path, in_struct_tree: bool) -> None:
-        if isinstance(obj, generic.DictionaryObject):
-            for key, value in obj.items():
-                if key == "/Parent" or (in_struct_tree and key == "/P"):
-                    continue
-                if isinstance(value, _CONTAINERS):
-                    entering = in_struct_tree or (path == _STRUCT_TREE_PATH and key == "/K")
-                    walk(value, (*path, key), entering)
-        elif isinstance(obj, generic.ArrayObject):
-            for index, value in enumerate(obj):
-                if isinstance(value, _CONTAINERS):
-                    walk(value, (*path, index), in_struct_tree)
 
     walk(self.trailer_view, (), False)
     self._indirect_object_access_cache = {
         ref: {RawPdfPath(*path) for path in paths} for ref, paths in collected.items()
     }
+
+
+def reverse_map(resolver: Any, walk: Any = None) -> dict[generic.Reference, set[RawPdfPath]]:
+    """The reverse-reference map of ``resolver``'s revision as ``walk`` leaves it (default: this
+    module's walk; ``ORIGINAL_LOAD_REVERSE_XREF_CACHE`` for pyHanko's), for the equivalence tests and
+    measurements. Errors are the walk's own. Use a fresh resolver: a resolver maps only once."""
+    (walk or load_reverse_xref_cache)(resolver)
+    return dict(resolver._indirect_object_access_cache or {})
 
 
 def _tree_nodes(self: Any) -> tuple[dict[generic.Reference, Path], set[generic.Reference]]:
@@ -133,7 +140,7 @@ def _struct_tree_refs(struct_elem: Any) -> Iterator[generic.Reference]:
         child_ref = None
         if isinstance(child, generic.IndirectObject):
             child_ref = child.reference
-            child = child.get_object()
+            child = cast(Any, child).get_object()
         if not isinstance(child, generic.DictionaryObject):  # content items
             continue
         try:
