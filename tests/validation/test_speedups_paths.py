@@ -172,3 +172,38 @@ def test_a_struct_tree_and_a_page_reached_twice_are_mapped_as_pyhanko_does() -> 
     assert len(paths[(7, 0)]) == 2  # so the font has two paths (one per page), not a third via /Dest
     assert (12, 0) in paths and (11, 0) in paths  # the cycle, followed once per path
     assert (13, 0) not in paths  # /P is not followed inside the structure tree
+
+
+def _chain(objects: int, nesting: int) -> bytes:
+    """A catalogue leading through ``objects`` objects, each holding the next one ``nesting`` arrays deep."""
+    bodies = {
+        1: b"<< /Type /Catalog /Pages 2 0 R /Chain 3 0 R >>",
+        2: b"<< /Type /Pages /Kids [] /Count 0 >>",
+    }
+    for k in range(objects):
+        inner = b"%d 0 R" % (k + 4) if k + 1 < objects else b"0"
+        bodies[k + 3] = b"[" * nesting + inner + b"]" * nesting
+    out = BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = {}
+    for number, body in bodies.items():
+        offsets[number] = out.tell()
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1))
+    for number in bodies:
+        out.write(b"%010d 00000 n \n" % offsets[number])
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("objects", [1, 2, 4, 6, 8, 10, 12, 16, 24])
+def test_a_deep_chain_fails_exactly_where_pyhankos_walk_does(objects: int) -> None:
+    """pyHanko's walk hashes its paths recursively: past a few hundred elements (here between 160 and
+    480: objects 40 arrays deep, chained) it reaches Python's recursion limit and the analysis fails.
+    The replacement must map what pyHanko maps and fail where it fails (with fewer frames per level and
+    tuple paths it would otherwise map them all)."""
+    data = _chain(objects, 40)
+    ours = _mapped(data, 0, speedups_paths.load_reverse_xref_cache)
+    assert ours == _mapped(data, 0, speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE)
+    assert ours[0] == ("ok" if objects <= 2 else "error") or 2 < objects < 12

@@ -40,6 +40,12 @@ ORIGINAL_LOAD_REVERSE_XREF_CACHE: Any = HistoricalResolver._load_reverse_xref_ca
 Path = tuple[Any, ...]
 _CONTAINERS = (generic.IndirectObject, generic.DictionaryObject, generic.ArrayObject)
 _STRUCT_TREE_PATH: Path = ("/Root", "/StructTreeRoot")
+# pyHanko hashes and compares its linked-list paths recursively, one Python frame per element, at the
+# walk's depth (one frame per element too): a path of a few hundred elements exceeds Python's recursion
+# limit there and the analysis fails. Paths longer than this are hashed (and compared) the same way, at
+# the same depth, so such a file fails here exactly as it does in pyHanko (real documents' paths are
+# under 20 elements).
+_LONG_PATH = 64
 
 
 def load_reverse_xref_cache(self: Any) -> None:
@@ -59,8 +65,13 @@ def load_reverse_xref_cache(self: Any) -> None:
             if ref in on_path:
                 return
             collected[ref].add(path)
+            if len(path) > _LONG_PATH:
+                hash(_cons(path))  # raises where pyHanko's recursive hash of the path would
             obj = self(ref)
-            if page_tree_nodes.get(ref, path) != path:  # a page tree node off its canonical path
+            canonical = page_tree_nodes.get(ref, path)
+            if canonical != path:  # a page tree node off its canonical path
+                if max(len(path), len(canonical)) > _LONG_PATH:
+                    _ = _cons(canonical) != _cons(path)  # raises where pyHanko's comparison would
                 return
             if not in_struct_tree and ref in struct_tree_nodes:
                 return
@@ -85,6 +96,14 @@ def load_reverse_xref_cache(self: Any) -> None:
     self._indirect_object_access_cache = {
         ref: {RawPdfPath(*path) for path in paths} for ref, paths in collected.items()
     }
+
+
+def _cons(path: Path) -> misc.ConsList[Any]:
+    """``path`` as pyHanko's walk holds it (a linked list, last element first)."""
+    linked: misc.ConsList[Any] = misc.ConsList.empty()
+    for element in path:
+        linked = linked.cons(element)
+    return linked
 
 
 def reverse_map(resolver: Any, walk: Any = None) -> dict[generic.Reference, set[RawPdfPath]]:
