@@ -523,7 +523,12 @@ def agency_certificate_names(signatures: Sequence[SignatureResult]) -> Names:
 def issuer_to_judge(agency: Agency) -> str | None:
     """The issuing agency's name to check the agency certificate against: None (not judged) when the
     agency was attributed from that certificate itself (issue 18), which would be circular."""
-    return None if agency.source.startswith("certificate") else agency.name
+    return name_to_judge(agency.source, agency.name)
+
+
+def name_to_judge(source: str, name: str | None) -> str | None:
+    """:func:`issuer_to_judge` from an attribution's source and name (as stored rows hold them)."""
+    return None if source.startswith("certificate") else name
 
 
 def agency_certificate_uids(signatures: Sequence[SignatureResult]) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from datetime import date
 from ..model import Level
 from ..text import name_key
 
-__all__ = ["TWO_TIER_FROM", "NameMatch", "level_from_name", "name_key"]
+__all__ = ["TWO_TIER_FROM", "NameMatch", "level_from_name"]
 
 TWO_TIER_FROM = date(2025, 7, 1)  # Resolution 202/2025/QH15: no district level from this day
 

@@ -19,7 +19,8 @@ from ..codec import share_agency
 from ..errors import ConfigError
 from ..model import UNKNOWN_AGENCY, Agency, Level, Party
 from ..sources.manifest import ManifestEntry, parse_level
-from .names import level_from_name, name_key
+from ..text import name_key
+from .names import level_from_name
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code", "valid_from", "valid_to")
 

@@ -24,18 +24,18 @@ def evaluate(gates: Gates, summary: Summary) -> list[str]:
     failures: list[str] = []
     every = summary.all_total.as_dict() if summary.all_total else {}
     found = summary.all_total.documents if summary.all_total else summary.total.documents
-    if found == 0 and (gates.fail_on or gates.fail_under is not None):
+    fail_on = sorted(gates.fail_on, key=list(Verdict).index)
+    if found == 0 and (fail_on or gates.fail_under is not None):
         # An empty or unmounted share must not pass a nightly job's gate: nothing was checked.
         gate = " ".join(
-            [*(f"--fail-on {v.value}" for v in sorted(gates.fail_on, key=list(Verdict).index))]
+            [*(f"--fail-on {v.value}" for v in fail_on)]
             + ([f"--fail-under {gates.fail_under:g}"] if gates.fail_under is not None else [])
         )
         return [f"{gate}: nothing found: no document to judge (an empty or unmounted folder?)"]
-    for verdict in sorted(gates.fail_on, key=list(Verdict).index):
+    for verdict in fail_on:
         if count := every.get(verdict.value, 0):
             failures.append(f"--fail-on {verdict.value}: {count} document(s) are {verdict.value}")
     if gates.fail_under is not None:
-        found = summary.all_total.documents if summary.all_total else 0
         if summary.kpi and summary.total.documents == 0 and found and gates.fail_under > 0:
             failures.append(
                 f"--fail-under {gates.fail_under:g}: nothing to measure: none of the {found} document(s) "

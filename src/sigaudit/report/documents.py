@@ -14,15 +14,12 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..codec import (
-    agency_from_dict,
     agency_to_dict,
     facts_from_json,
-    meta_from_dict,
     meta_to_dict,
-    outcome_from_dict,
     outcome_to_dict,
 )
-from ..model import NO_META, Decree30, Direction, DocumentResult, for_agency
+from ..model import NO_META, Decree30, DocumentResult, for_agency, name_to_judge
 from ..store.results import StoredRow
 
 
@@ -120,22 +117,6 @@ def document_line(
     )
 
 
-def document_from_dict(d: dict[str, Any]) -> DocumentResult:
-    """A document of a JSON report read back into its values (the inverse of :func:`document_to_dict`)."""
-    meta = dict(d.get("metadata") or {})
-    if meta:
-        meta["direction"] = d.get("direction", Direction.UNKNOWN.value)
-        meta["recipients"] = d.get("recipients", [])
-    return DocumentResult(
-        path=d["path"],
-        sha256=d["sha256"],
-        size=d["size"],
-        agency=agency_from_dict(d["agency"]),
-        outcome=outcome_from_dict(d),
-        meta=meta_from_dict(meta),
-    )
-
-
 def stored_document_lines(
     rows: Iterable[StoredRow], exchange: Callable[[int], dict[str, Any] | None]
 ) -> Iterator[str | dict[str, Any]]:
@@ -155,10 +136,8 @@ def stored_document_lines(
         attribution = json.loads(row.agency)
         meta = attribution.pop("meta", None) or meta_to_dict(NO_META)
         known = facts_from_json(row.facts)
-        judged = (
-            None if str(attribution.get("source", "")).startswith("certificate") else attribution.get("name")
-        )
-        decree30, named = for_agency(known.decree30, judged, known.agency_certificates)  # see issuer_to_judge
+        judged = name_to_judge(str(attribution.get("source", "")), attribution.get("name"))
+        decree30, named = for_agency(known.decree30, judged, known.agency_certificates)
         line = document_line(
             row.path, row.sha256, row.size, attribution, meta, row.outcome, decree30, named, decided
         )
