@@ -18,7 +18,7 @@ import sigaudit
 PACKAGE = Path(sigaudit.__file__).parent
 
 # Modules below every stage, each importing only those before it in this list.
-BOTTOM = ("text", "errors", "files", "rows", "runwarnings", "model", "codec")
+BOTTOM = ("text", "errors", "files", "native", "rows", "runwarnings", "model", "codec")
 # The stages and what sits on them, lowest first: each may import the bottom and what comes before it.
 LAYERS = (
     "sources",

@@ -14,7 +14,8 @@ import re
 import time
 from dataclasses import dataclass
 
-from ..model import TextMeta, TextStatus
+from ..model import TextStatus
+from ..native import PDFIUM_LOCK
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,13 @@ class PagesRead:
 
 
 def read_pages(data: bytes, limits: TextLimits | None = None) -> PagesRead:
-    """The first and last pages' text (one page when the document has one); never raises."""
+    """The first and last pages' text (one page when the document has one); never raises. One PDFium
+    user at a time per process (:mod:`sigaudit.native`)."""
+    with PDFIUM_LOCK:
+        return _read_pages(data, limits)
+
+
+def _read_pages(data: bytes, limits: TextLimits | None) -> PagesRead:
     import pypdfium2 as pdfium  # loaded in the workers only, where documents are read
 
     limits = limits or TextLimits()
@@ -196,8 +203,3 @@ def _columns(runs: list[_Run], width: float, number: int) -> Page:
         if rights:
             right.append(" ".join(rights))
     return Page(number, tuple(all_lines), tuple(left), tuple(right))
-
-
-def not_read(detail: str) -> TextMeta:
-    """The text meta of a document whose text was not read."""
-    return TextMeta(TextStatus.NOT_READ, detail)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from ..model import ChangeCategory, Changes, Indication, ShownCheck, SignatureResult, SubIndication
+from .guards import xref_overclaim
 from .revision_changes import SignatureChanges
 
 if TYPE_CHECKING:  # visual.py loads PDFium (~60 ms, ~9 MB): only when a visual check runs
@@ -95,18 +97,25 @@ def readable_signed_revisions(data: bytes) -> list[int]:
     alone: the end (second range's end) of each /ByteRange found in the bytes, shorter than the file,
     whose prefix pyHanko reads; longest first. For a file whose later revisions are broken, these are
     the revisions whose signatures can still be judged (and the change after them refused)."""
+    return list(iter_readable_signed_revisions(data))
+
+
+def iter_readable_signed_revisions(data: bytes) -> Iterator[int]:
+    """:func:`readable_signed_revisions` one at a time (the engine stops at the first it can judge). A
+    prefix whose cross-reference stream over-claims is skipped unparsed, as the engine's own opening
+    refuses it (guards.xref_overclaim: a lenient parse of it can take gigabytes)."""
     ends = sorted(
         {int(m.group(3)) + int(m.group(4)) for m in _BYTE_RANGE.finditer(data)},
         reverse=True,
     )
-    readable = []
     for end in [e for e in ends if 0 < e < len(data)][:MAX_CANDIDATES]:
+        if xref_overclaim(data[:end]) is not None:
+            continue
         try:
             _ = PdfFileReader(BytesIO(data[:end]), strict=False).root
         except Exception:
             continue
-        readable.append(end)
-    return readable
+        yield end
 
 
 def refused_after(result: SignatureResult, words: str) -> SignatureResult:

@@ -54,8 +54,8 @@ from .after_signing import (
     UNREADABLE_AFTER_WORDS,
     AfterSigning,
     after_signing,
+    iter_readable_signed_revisions,
     object_after_last_revision,
-    readable_signed_revisions,
     refused_after,
 )
 from .algorithms import CRYPTO_CONSTRAINTS, weak_algorithm
@@ -220,7 +220,7 @@ def _signed_revision_only(
     """A file that cannot be read whole whose signed revision can (a broken later revision: a shadow or
     incremental-saving attack pyHanko cannot parse): the signatures of that revision judged, and what
     follows refused. None when no signed revision reads on its own."""
-    for end in readable_signed_revisions(data):
+    for end in iter_readable_signed_revisions(data):
         inner = validate_pdf(data[:end], trust, moment, policy)
         if not inner.signatures:
             continue

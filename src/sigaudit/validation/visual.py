@@ -15,7 +15,6 @@ never as "same". It is meant to run only when a signature is followed by changes
 from __future__ import annotations
 
 import ctypes
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,10 +24,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..model import ShownCheck
+from ..native import PDFIUM_LOCK  # PDFium is not thread-safe; Dask workers run threads
 
-# PDFium is not thread-safe (pypdfium2's documentation): one comparison at a time per process (Dask
-# workers run several threads).
-_PDFIUM = threading.Lock()
 # The renderer's anti-aliasing can bleed a pixel or two past an annotation's rectangle.
 MARGIN_PX = 2
 WHITE = 0xFF
@@ -103,7 +100,7 @@ def compare_revisions(
     limits = limits or VisualLimits()
     start = time.monotonic()
     try:
-        with _PDFIUM, _open(signed) as old_doc, _open(current) as new_doc:
+        with PDFIUM_LOCK, _open(signed) as old_doc, _open(current) as new_doc:
             return _compare(old_doc, new_doc, limits, explained, start)
     except pdfium.PdfiumError as exc:
         return VisualCheck(

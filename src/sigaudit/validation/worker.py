@@ -21,6 +21,10 @@ def prepare(warn: bool = True) -> bool:
     thread-safe, cheap after the first call (Dask calls it at the start of every task). True when the
     speed-ups are applied."""
     global _prepared
+    if _prepared:  # Dask calls this at the start of every task
+        from . import speedups
+
+        return speedups.installed()
     # pyHanko imports cryptography's DSA classes to recognise such keys; cryptography announces their
     # deprecation at that import, once per worker, onto the operator's progress line. Known, harmless.
     warnings.filterwarnings("ignore", message="DSA is deprecated", module=r"pyhanko\.")
