@@ -123,8 +123,12 @@ def facts_of(outcome: ValidationOutcome) -> OutcomeFacts:
     )
 
 
+FACTS_ITEMS = 9  # the items of the stored form; a store reads the outcome of facts stored with fewer
+
+
 def facts_to_json(facts: OutcomeFacts) -> str:
-    """The compact stored form: ``[verdict, reason, signed, decree30, [[cn, o], ...], latest time]``."""
+    """The compact stored form: ``[verdict, reason, signed, decree30, [[cn, o], ...], latest time,
+    text meta, agency UIDs, unchained]``."""
     return json.dumps(
         [
             facts.verdict.value,
@@ -135,16 +139,18 @@ def facts_to_json(facts: OutcomeFacts) -> str:
             iso(facts.latest_time),
             text_meta_to_dict(facts.text),
             list(facts.agency_uids),
+            facts.unchained,
         ],
         ensure_ascii=False,
     )
 
 
 def facts_from_json(text: str) -> OutcomeFacts:
-    """The inverse of :func:`facts_to_json`; the two last items are absent from stores written before
-    the text step (issue 18)."""
+    """The inverse of :func:`facts_to_json`. The text meta and UIDs are absent from stores written
+    before the text step (issue 18), the unchained flag from those written before it was kept: the
+    store reads such rows' outcomes instead (:data:`FACTS_ITEMS`)."""
     verdict, reason, signed, decree30, names, latest, *more = json.loads(text)
-    meta, uids = [*more, None, []][:2]
+    meta, uids, unchained = [*more, None, [], False][:3]  # an absent unchained flag reads False
     return OutcomeFacts(
         Verdict(verdict),
         _share(_texts, reason),
@@ -154,6 +160,7 @@ def facts_from_json(text: str) -> OutcomeFacts:
         _dt(latest),
         text_meta_from_dict(meta),
         tuple(uids),
+        bool(unchained),
     )
 
 

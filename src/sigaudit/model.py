@@ -483,6 +483,11 @@ class DocumentResult:
         return latest_signing_time(self.outcome.signatures)
 
     @property
+    def unchained(self) -> bool:
+        """See :func:`is_unchained`."""
+        return is_unchained(self.outcome.signatures)
+
+    @property
     def agency_named(self) -> bool | None:
         """Whether the agency signature's certificate names the issuing agency (None: not judged)."""
         return self._for_agency()[1]
@@ -506,6 +511,14 @@ def latest_signing_time(signatures: Sequence[SignatureResult]) -> datetime | Non
     """The latest signature's time (its timestamp's, else the time its signer claims)."""
     known = [t for s in signatures if (t := s.timestamp_time or s.claimed_signing_time) is not None]
     return max(known) if known else None
+
+
+def is_unchained(signatures: Sequence[SignatureResult]) -> bool:
+    """Signed, and no signature chains to a configured root while one at least finds no chain to any:
+    what the terminal's trust line counts (its roots are likely missing)."""
+    return not any(s.trusted for s in signatures) and any(
+        s.sub_indication == SubIndication.NO_CERTIFICATE_CHAIN_FOUND for s in signatures
+    )
 
 
 Names = tuple[tuple[str | None, str | None], ...]
@@ -589,6 +602,7 @@ class OutcomeFacts:
     latest_time: datetime | None
     text: TextMeta | None = None  # what the pages say, for attribution and exchange (issue 18)
     agency_uids: tuple[str, ...] = ()  # the UID values (MST:…, agency codes) of the agency certificates
+    unchained: bool = False  # see :func:`is_unchained`
 
     @classmethod
     def of(cls, outcome: ValidationOutcome) -> OutcomeFacts:
@@ -601,6 +615,7 @@ class OutcomeFacts:
             latest_signing_time(outcome.signatures),
             outcome.text,
             agency_certificate_uids(outcome.signatures),
+            is_unchained(outcome.signatures),
         )
 
 
@@ -636,6 +651,10 @@ class DocumentFacts:
         return self.facts.latest_time
 
     @property
+    def unchained(self) -> bool:
+        return self.facts.unchained
+
+    @property
     def legally_complete(self) -> bool:
         """As :attr:`DocumentResult.legally_complete`, from the facts."""
         if self.facts.verdict != Verdict.VALID:
@@ -666,6 +685,8 @@ class Counted(Protocol):
     def legally_complete(self) -> bool: ...
     @property
     def latest_time(self) -> datetime | None: ...
+    @property
+    def unchained(self) -> bool: ...
 
 
 @dataclass(frozen=True)

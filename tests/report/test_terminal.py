@@ -10,6 +10,7 @@ import os
 import pty
 import re
 import select
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -133,3 +134,31 @@ def test_without_the_signers_root_the_table_says_so_and_hints(sample_docs: Path)
     )
     assert "Hint: most signed documents chain to no trusted root" in result.output
     assert "--trust-roots FILE" in result.output
+
+
+@pytest.mark.slow
+def test_the_trust_line_of_a_stored_run_reads_the_facts_not_the_outcomes(
+    sample_docs: Path, tmp_path: Path
+) -> None:
+    """The trust line counts from each document's stored facts: with every stored outcome made
+    unreadable, ``report`` still prints it; a store whose facts predate the unchained flag has its
+    outcomes read for it, and says the same."""
+    store = tmp_path / "s.sqlite"
+    scanned = CliRunner().invoke(main, ["scan", str(sample_docs / "huyen"), "--store", str(store), "-j", "1"])
+    assert scanned.exit_code == 0, scanned.output
+    line = "Trusted roots: 2 shipped + 0 given; 7 of 9 signed document(s) chain to none of them."
+    assert line in scanned.output
+    with sqlite3.connect(store) as db:
+        outcomes = db.execute("SELECT sha256, outcome FROM results").fetchall()
+        db.execute("UPDATE results SET outcome = 'not JSON'")
+    result = CliRunner().invoke(main, ["report", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert line in result.output
+    with sqlite3.connect(store) as db:
+        db.executemany("UPDATE results SET outcome = ? WHERE sha256 = ?", [(o, s) for s, o in outcomes])
+        for table in ("results", "run_documents"):  # the facts as stored before the flag was kept
+            db.execute(f"UPDATE {table} SET facts = json_remove(facts, '$[8]')")
+        assert db.execute("SELECT MAX(json_array_length(facts)) FROM run_documents").fetchone()[0] == 8
+    result = CliRunner().invoke(main, ["report", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert line in result.output

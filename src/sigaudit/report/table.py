@@ -18,7 +18,7 @@ from rich.table import Table
 
 from ..aggregate.kpi import LEVEL_ORDER, LevelCounts, Summary
 from ..aggregate.targets import Targets
-from ..model import AuditRun, Level, SubIndication
+from ..model import AuditRun, Level
 from .context import ReportContext, policy_of
 from .escape import rich_text
 from .i18n import EXCLUSIONS, FINDINGS, LEVELS, NOTES
@@ -211,22 +211,16 @@ def render_table(ctx: ReportContext, width: int | None = None) -> str:
 
 def trust_counts(run: AuditRun) -> tuple[int, int, int, int]:
     """(shipped roots, roots given, signed documents, signed documents of which no signature chains to
-    a configured root) — what the trust line says, from the run's manifest and its documents."""
+    a configured root) — what the trust line says, from the run's manifest and its documents' facts."""
     roots = run.manifest.get("trust_roots")
     sources = (
         [str(r.get("source", "")) for r in roots if isinstance(r, dict)] if isinstance(roots, list) else []
     )
     shipped = sum(source.startswith("shipped:") for source in sources)
     signed = untrusted = 0
-    for doc in run.documents:
-        signatures = doc.outcome.signatures
-        if not signatures:
-            continue
-        signed += 1
-        if not any(sig.trusted for sig in signatures) and any(
-            sig.sub_indication == SubIndication.NO_CERTIFICATE_CHAIN_FOUND for sig in signatures
-        ):
-            untrusted += 1
+    for doc in run.counted:  # the stored facts when the run has them: no outcome is decoded
+        signed += doc.signed
+        untrusted += doc.unchained
     return shipped, len(sources) - shipped, signed, untrusted
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..codec import (
+    FACTS_ITEMS,
     agency_from_dict,
     agency_to_dict,
     facts_from_json,
@@ -48,7 +49,8 @@ CREATE TABLE IF NOT EXISTS results (
     outcome TEXT NOT NULL,
     recheck_after TEXT,
     validated_at TEXT NOT NULL,
-    facts TEXT,  -- what aggregation needs of the outcome (codec.facts_to_json); NULL in older stores
+    facts TEXT,  -- what aggregation needs of the outcome (codec.facts_to_json); NULL in older stores,
+                 -- fewer than codec.FACTS_ITEMS items in stores older than the latest item
     PRIMARY KEY (sha256, fingerprint)
 );
 CREATE TABLE IF NOT EXISTS runs (
@@ -85,6 +87,11 @@ CREATE TABLE IF NOT EXISTS files (
     sha256 TEXT NOT NULL
 );
 """
+
+
+# A row's stored facts, NULL when they lack an item of the current form (codec.FACTS_ITEMS): the
+# readers then decode the outcome, as for rows stored before facts were kept at all.
+_CURRENT_FACTS = f"CASE WHEN json_array_length(facts) >= {FACTS_ITEMS} THEN facts END"
 
 
 def default_store_path() -> Path:
@@ -190,12 +197,12 @@ class ResultStore:
         """What aggregation needs of the stored outcome (same reuse rule as :meth:`get`), in its stored
         form (:func:`~sigaudit.codec.facts_to_json`), without decoding the outcome itself."""
         row = self._db.execute(
-            "SELECT facts, recheck_after FROM results WHERE sha256 = ? AND fingerprint = ?",
+            f"SELECT {_CURRENT_FACTS}, recheck_after FROM results WHERE sha256 = ? AND fingerprint = ?",
             (sha256, fingerprint),
         ).fetchone()
         if row is None or _due(row[1], now):
             return None
-        if row[0] is None:  # written before facts were stored
+        if row[0] is None:  # written before facts (or their latest item) were stored
             outcome = self.get(sha256, fingerprint, now)
             return facts_to_json(facts_of(outcome)) if outcome is not None else None
         return str(row[0])
@@ -386,11 +393,12 @@ class ResultStore:
 
     def _facts(self, run_id: int, fingerprint: str, where: str = "", *args: int) -> Iterator[DocumentFacts]:
         """A run's rows as facts; the outcomes are decoded only for rows recorded before their facts
-        were stored."""
+        (or the facts' latest item) were stored."""
+        facts = _CURRENT_FACTS.replace("facts", "d.facts")
         cursor = self._db.execute(
-            "SELECT d.path, d.sha256, d.size, d.agency, d.facts, "
-            "CASE WHEN d.facts IS NULL THEN COALESCE(d.outcome, r.outcome) END FROM run_documents d "
-            "LEFT JOIN results r ON d.facts IS NULL AND r.sha256 = d.sha256 AND r.fingerprint = ? "
+            f"SELECT d.path, d.sha256, d.size, d.agency, {facts}, "
+            f"CASE WHEN {facts} IS NULL THEN COALESCE(d.outcome, r.outcome) END FROM run_documents d "
+            f"LEFT JOIN results r ON {facts} IS NULL AND r.sha256 = d.sha256 AND r.fingerprint = ? "
             f"WHERE d.run_id = ? {where} ORDER BY d.seq",
             (fingerprint, run_id, *args),
         )
