@@ -30,7 +30,7 @@ from .aggregate.kpi import summarize
 from .aggregate.targets import PLAN_TARGETS, Targets
 from .audit import AuditOptions, ProgressCallback, run_audit
 from .content import TextLimits
-from .deliver import NO_DELIVERABLES, Deliverables, write_deliverables
+from .deliver import NO_DELIVERABLES, Deliverables, evidence, write_deliverables
 from .errors import ConfigError, output_error
 from .files import write_atomic
 from .model import UNKNOWN_AGENCY, AuditRun, Counted, DocumentResult, ValidationOutcome, Verdict
@@ -135,16 +135,23 @@ def _write_reports(
 ) -> None:
     """Write every requested report (the exchanges must still be open)."""
     json_out, csv_out, html_out = outputs.json_out, outputs.csv_out, outputs.html_out
+    # The PDF report carries the JSON and CSV reports: then each is rendered once, whole, and the same
+    # text is written and attached; otherwise they are written as they are rendered, in chunks.
+    whole = outputs.deliver.pdf_out is not None
+    json_report = _whole(FORMATTERS["json"](ctx)) if whole else None
+    csv_report = _whole(FORMATTERS["csv"](ctx)) if whole else None
     if json_out:
-        write_output(json_out, FORMATTERS["json"](ctx), echo)
+        write_output(json_out, FORMATTERS["json"](ctx) if json_report is None else json_report, echo)
     if csv_out:
-        write_output(csv_out, FORMATTERS["csv"](ctx), echo, bom=csv_out != "-")
+        csv_text = FORMATTERS["csv"](ctx) if csv_report is None else csv_report
+        write_output(csv_out, csv_text, echo, bom=csv_out != "-")
     if html_out:
         if "html" not in FORMATTERS:
             raise ConfigError("this installation has no HTML report")
         write_output(html_out, FORMATTERS["html"](ctx), echo)
     if outputs.deliver.wanted:
-        write_deliverables(ctx, outputs.deliver)
+        attached = None if json_report is None or csv_report is None else evidence(json_report, csv_report)
+        write_deliverables(ctx, outputs.deliver, attached)
     if outputs.etsi_dir is not None:
         try:
             write_etsi_reports(ctx, outputs.etsi_dir)

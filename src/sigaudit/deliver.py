@@ -39,19 +39,22 @@ class Deliverables:
 NO_DELIVERABLES = Deliverables()
 
 
-def evidence(ctx: ReportContext) -> tuple[Attachment, Attachment]:
-    """The JSON report and the CSV evidence of ``ctx``, as the PDF report carries them (the CSV with
-    its BOM, as ``--csv`` writes it, so a spreadsheet opens it in UTF-8)."""
-    json_data = "".join(iter_json(ctx)).encode("utf-8")
-    csv_data = ("\ufeff" + "".join(iter_csv(ctx))).encode("utf-8")
+def evidence(json_text: str, csv_text: str) -> tuple[Attachment, Attachment]:
+    """The JSON report and the CSV evidence, given as rendered, as the PDF report carries them (the CSV
+    with its BOM, as ``--csv`` writes it, so a spreadsheet opens it in UTF-8)."""
+    json_data = json_text.encode("utf-8")
+    csv_data = ("\ufeff" + csv_text).encode("utf-8")
     return (
         Attachment("sigaudit-report.json", json_data, "application/json", "pdf_evidence_json"),
         Attachment("sigaudit-evidence.csv", csv_data, "text/csv", "pdf_evidence_csv"),
     )
 
 
-def write_deliverables(ctx: ReportContext, wanted: Deliverables) -> None:
-    """Render, sign when asked, and write each requested deliverable atomically."""
+def write_deliverables(
+    ctx: ReportContext, wanted: Deliverables, attached: tuple[Attachment, Attachment] | None = None
+) -> None:
+    """Render, sign when asked, and write each requested deliverable atomically; the PDF carries
+    ``attached`` (:func:`evidence` of the reports already rendered), else the reports rendered here."""
     if wanted.xlsx_out is not None:
         from .report.xlsx import render_xlsx  # openpyxl is loaded only when a workbook is asked for
 
@@ -59,7 +62,9 @@ def write_deliverables(ctx: ReportContext, wanted: Deliverables) -> None:
     if wanted.pdf_out is not None:
         from .report.pdf import render_pdf  # so is fpdf2 for the PDF
 
-        pdf = render_pdf(ctx, wanted.header, evidence(ctx))
+        if attached is None:
+            attached = evidence("".join(iter_json(ctx)), "".join(iter_csv(ctx)))
+        pdf = render_pdf(ctx, wanted.header, attached)
         if wanted.signing is not None:
             from .signing.signer import sign_pdf  # pyHanko's signers, only when signing
 
