@@ -246,7 +246,7 @@ def run_audit(
                 cached = store.get_facts(sha, fingerprint)
                 if cached is not None:  # unchanged since it was read and validated: nothing to read
                     assert event.stamp is not None
-                    finished(new_item(event.path, event.stamp[2], sha, cached), reused=True)
+                    finished(new_item(event.path, event.stamp[2], sha, cached.facts), reused=True)
                     continue
                 event, sha = _read_now(event, options.limits)
             item = new_item(event.path, len(event.data) if event.data is not None else 0, sha)
@@ -260,9 +260,8 @@ def run_audit(
                 continue
             cached = store.get_facts(sha, fingerprint) if store and not options.rescan else None
             if cached is not None:
-                item.facts = cached
-                assert store is not None
-                if store.validated_since(sha, fingerprint, started):  # validated earlier in this run
+                item.facts = cached.facts
+                if cached.recorded_since(started):  # validated earlier in this run
                     finished(item, copy=True)
                 else:
                     finished(item, reused=True)

@@ -100,6 +100,19 @@ def default_store_path() -> Path:
     return Path(base) / "sigaudit" / "results.sqlite"
 
 
+@dataclass(frozen=True, slots=True)
+class CachedFacts:
+    """A stored result's facts (:func:`~sigaudit.codec.facts_to_json`) and when it was recorded."""
+
+    facts: str
+    validated_at: str  # ISO 8601, UTC
+
+    def recorded_since(self, moment: datetime) -> bool:
+        """Whether the result was recorded at ``moment`` or later: a result a run finds that the run
+        itself recorded is a copy within the run, not one reused from the store."""
+        return datetime.fromisoformat(self.validated_at) >= moment
+
+
 @dataclass(frozen=True)
 class RunInfo:
     """One recorded scan."""
@@ -193,27 +206,21 @@ class ResultStore:
             return None
         return outcome_from_dict(json.loads(row[0]))
 
-    def get_facts(self, sha256: str, fingerprint: str, now: datetime | None = None) -> str | None:
+    def get_facts(self, sha256: str, fingerprint: str, now: datetime | None = None) -> CachedFacts | None:
         """What aggregation needs of the stored outcome (same reuse rule as :meth:`get`), in its stored
-        form (:func:`~sigaudit.codec.facts_to_json`), without decoding the outcome itself."""
+        form (:func:`~sigaudit.codec.facts_to_json`), without decoding the outcome itself, and when the
+        result was recorded."""
         row = self._db.execute(
-            f"SELECT {_CURRENT_FACTS}, recheck_after FROM results WHERE sha256 = ? AND fingerprint = ?",
+            f"SELECT {_CURRENT_FACTS}, recheck_after, validated_at FROM results "
+            "WHERE sha256 = ? AND fingerprint = ?",
             (sha256, fingerprint),
         ).fetchone()
         if row is None or _due(row[1], now):
             return None
         if row[0] is None:  # written before facts (or their latest item) were stored
             outcome = self.get(sha256, fingerprint, now)
-            return facts_to_json(facts_of(outcome)) if outcome is not None else None
-        return str(row[0])
-
-    def validated_since(self, sha256: str, fingerprint: str, since: datetime) -> bool:
-        """Whether the stored result for these bytes was recorded at ``since`` or later: a result a
-        run finds that the run itself recorded is a copy within the run, not one reused from the store."""
-        row = self._db.execute(
-            "SELECT validated_at FROM results WHERE sha256 = ? AND fingerprint = ?", (sha256, fingerprint)
-        ).fetchone()
-        return row is not None and datetime.fromisoformat(row[0]) >= since
+            return CachedFacts(facts_to_json(facts_of(outcome)), row[2]) if outcome is not None else None
+        return CachedFacts(str(row[0]), row[2])
 
     def put(
         self, sha256: str, fingerprint: str, outcome: ValidationOutcome, facts: str | None = None
