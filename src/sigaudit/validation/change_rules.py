@@ -70,15 +70,16 @@ def _ref(indirect: Any) -> generic.Reference:
     return generic.Reference(indirect.idnum, indirect.generation)
 
 
-def _deref(indirect: Any) -> Any:
-    return indirect.get_object()
+def deref(value: Any) -> Any:
+    """The object an indirect reference (or a Reference) points to; a direct object as it is."""
+    return value.get_object() if isinstance(value, (generic.IndirectObject, generic.Reference)) else value
 
 
 def page_refs(node: Any, depth: int = 0) -> Iterator[Any]:
     """The page objects (as indirect references) under a page-tree node, depth- and count-bounded."""
     if depth > 32 or not isinstance(node, generic.IndirectObject):
         return
-    obj: Any = _deref(node)
+    obj: Any = deref(node)
     if obj.get("/Type") == "/Page":
         yield node
     elif "/Kids" in obj:
@@ -99,7 +100,8 @@ def annots(page: Any) -> list[Any]:
     return entries
 
 
-def _exists(old: Any, ref: generic.Reference) -> bool:
+def existed(old: Any, ref: generic.Reference) -> bool:
+    """Whether ``ref`` names an object (not null) in the earlier revision ``old`` (a historical resolver)."""
     try:
         obj = old(ref)
     except Exception:
@@ -126,7 +128,7 @@ class AddedAnnotationRule(QualifiedWhitelistRule):
 
     @staticmethod
     def _page(old: Any, new: Any, ref: generic.Reference, changed: set[Any]) -> list[generic.Reference]:
-        if not _exists(old, ref):
+        if not existed(old, ref):
             return []  # a new page is never an annotation
         old_page, new_page = old(ref), new(ref)
         old_raw, new_raw = old_page.get("/Annots"), new_page.get("/Annots")
@@ -146,7 +148,7 @@ class AddedAnnotationRule(QualifiedWhitelistRule):
             return []
         cleared = list(updated)
         for annot_ref in added:
-            if _exists(old, annot_ref):
+            if existed(old, annot_ref):
                 return []
             annot = new(annot_ref)
             if annot.get("/Subtype") not in MARKUP_SUBTYPES or "/FT" in annot:
@@ -173,7 +175,7 @@ class ChildWidgetStateRule(FieldMDPRule):
                 continue
             for kid in new_field["/Kids"]:
                 kid_ref = _ref(kid) if isinstance(kid, generic.IndirectObject) else None
-                if kid_ref is None or kid_ref not in changed or not _exists(context.old, kid_ref):
+                if kid_ref is None or kid_ref not in changed or not existed(context.old, kid_ref):
                     continue
                 old_kid, new_kid = context.old(kid_ref), context.new(kid_ref)
                 if "/T" in new_kid:

@@ -11,7 +11,6 @@ incremental-saving or shadow attack reads as what it changed.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -20,7 +19,7 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 
 from ..model import ChangeCategory, Changes, Coverage
 from .after_signing import SHOWN_DIFFERS_WORDS, UNREADABLE_AFTER_WORDS, AfterSigning
-from .change_rules import MARKUP_SUBTYPES, diff_policy
+from .change_rules import MARKUP_SUBTYPES, deref, diff_policy, page_refs
 from .revision_changes import PERMISSION_WORDS, ChainedDiffPolicy
 from .words import exception_words
 
@@ -30,11 +29,6 @@ def document_policy() -> ChainedDiffPolicy:
     each revision analysed once against the one before it (revision_changes.py). Make one per document
     and pass it to every signature's validation."""
     return ChainedDiffPolicy(diff_policy())
-
-
-def _deref(value: Any) -> Any:
-    """The object an indirect reference (or a Reference) points to; a direct object as it is."""
-    return value.get_object() if isinstance(value, (generic.IndirectObject, generic.Reference)) else value
 
 
 MODIFICATION_WORDS = {
@@ -132,9 +126,9 @@ def suspicious_words(diff: SuspiciousModification, reader: PdfFileReader) -> str
 def _page_content_ids(reader: PdfFileReader) -> set[int]:
     ids: set[int] = set()
     try:
-        for page_ref in _page_refs(reader.root.raw_get("/Pages"), depth=0):
+        for page_ref in list(page_refs(reader.root.raw_get("/Pages"))):  # the whole tree read first
             contents = page_ref.get_object().raw_get("/Contents")
-            items = _deref(contents)
+            items = deref(contents)
             if isinstance(items, generic.ArrayObject):
                 ids.update(c.idnum for c in items if isinstance(c, generic.IndirectObject))
             if isinstance(contents, generic.IndirectObject):
@@ -144,20 +138,9 @@ def _page_content_ids(reader: PdfFileReader) -> set[int]:
     return ids
 
 
-def _page_refs(node: Any, depth: int) -> list[Any]:
-    if depth > 32 or not isinstance(node, generic.IndirectObject):
-        return []
-    obj = _deref(node)
-    if obj.get("/Type") == "/Page":
-        return [node]
-    return (
-        [ref for kid in obj.get("/Kids", []) for ref in _page_refs(kid, depth + 1)] if "/Kids" in obj else []
-    )
-
-
 def _object_kind(reader: PdfFileReader, idnum: int, generation: int, content_streams: set[int]) -> str:
     try:
-        obj = _deref(generic.Reference(idnum, generation, reader))
+        obj = deref(generic.Reference(idnum, generation, reader))
     except Exception:
         return "an unreadable object"
     if idnum in content_streams:

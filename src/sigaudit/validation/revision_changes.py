@@ -34,7 +34,7 @@ from pyhanko.sign.diff_analysis import (
 from pyhanko.sign.fields import FieldMDPSpec, MDPPerm
 
 from ..model import ChangeCategory, Permission
-from .change_rules import MARKUP_SUBTYPES, annots, page_refs
+from .change_rules import MARKUP_SUBTYPES, annots, existed, page_refs
 
 # What each permission allows (ISO 32000-1 12.8.2.2; validation data: ISO 32000-2 12.8.4.3).
 ALLOWED: dict[Permission, frozenset[ChangeCategory]] = {
@@ -223,9 +223,9 @@ def classify(reader: PdfFileReader, revision: int, result: DiffResult) -> Classi
             found.add(ChangeCategory.DOCUMENT_TIMESTAMP)
         elif kind == "/Sig" and "/ByteRange" in obj:
             found.add(ChangeCategory.SIGNATURE)
-        elif obj.get("/Subtype") in MARKUP_SUBTYPES and not _existed(old, ref):
+        elif obj.get("/Subtype") in MARKUP_SUBTYPES and not existed(old, ref):
             found.add(ChangeCategory.INCOMING_STAMP if _is_incoming_stamp(obj) else ChangeCategory.ANNOTATION)
-        elif ("/FT" in obj or "/Parent" in obj) and _existed(old, ref) and _value_changed(old(ref), obj):
+        elif ("/FT" in obj or "/Parent" in obj) and existed(old, ref) and _value_changed(old(ref), obj):
             found.add(ChangeCategory.FORM_FILL)  # (pyHanko's changed_form_fields also lists untouched ones)
             if _was_empty(old(ref)):
                 filled.extend(_widget_boxes(new, ref, obj))
@@ -273,14 +273,6 @@ def _annotation_pages(new: Any) -> dict[tuple[int, int], int]:
         for annot in annots(page_ref.get_object()):
             found.setdefault((annot.idnum, annot.generation), number)
     return found
-
-
-def _existed(old: Any, ref: Any) -> bool:
-    try:
-        obj = old(ref)
-    except Exception:
-        return False
-    return obj is not None and not isinstance(obj, generic.NullObject)
 
 
 def _value_changed(old: Any, new: Any) -> bool:
