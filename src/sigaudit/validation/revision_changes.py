@@ -211,6 +211,7 @@ def classify(reader: PdfFileReader, revision: int, result: DiffResult) -> Classi
     new: Any = reader.get_historical_resolver(revision)
     found: set[ChangeCategory] = set()
     filled: list[tuple[int, Box]] = []
+    pages: dict[tuple[int, int], int] | None = None  # the annotations' pages, read once if a field is filled
     for ref in new.explicit_refs_in_revision():
         try:
             obj = new(ref)
@@ -228,7 +229,9 @@ def classify(reader: PdfFileReader, revision: int, result: DiffResult) -> Classi
         elif ("/FT" in obj or "/Parent" in obj) and existed(old, ref) and _value_changed(old(ref), obj):
             found.add(ChangeCategory.FORM_FILL)  # (pyHanko's changed_form_fields also lists untouched ones)
             if _was_empty(old(ref)):
-                filled.extend(_widget_boxes(new, ref, obj))
+                widgets = _widgets(ref, obj)
+                pages = _annotation_pages(new) if pages is None else pages
+                filled.extend(_widget_boxes(pages, widgets))
     if _dss_changed(old, new):
         found.add(ChangeCategory.DSS)
     if ChangeCategory.SIGNATURE in found:
@@ -249,13 +252,17 @@ def _was_empty(field: Any) -> bool:
     return empty_value and field.get("/AS") in _EMPTY
 
 
-def _widget_boxes(new: Any, ref: Any, field: Any) -> list[tuple[int, Box]]:
-    """The (page, rectangle) of a field's widgets: itself when it has a /Rect, else its /Kids."""
+def _widgets(ref: Any, field: Any) -> list[tuple[Any, Any]]:
+    """A field's widgets (reference, dictionary): itself when it has a /Rect, and its /Kids."""
     widgets = [(ref, field)] if "/Rect" in field else []
     if "/Kids" in field:
         kids = field["/Kids"]
         widgets += [(kids.raw_get(i), kids[i]) for i in range(min(len(kids), 1_000))]
-    pages = _annotation_pages(new)
+    return widgets
+
+
+def _widget_boxes(pages: dict[tuple[int, int], int], widgets: list[tuple[Any, Any]]) -> list[tuple[int, Box]]:
+    """The (page, rectangle) of each widget; ``pages`` is :func:`_annotation_pages` of the revision."""
     boxes = []
     for widget_ref, widget in widgets:
         page = pages.get((widget_ref.idnum, widget_ref.generation))
