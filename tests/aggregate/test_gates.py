@@ -112,3 +112,22 @@ def test_every_gate_set_fails_when_nothing_was_found() -> None:
     for gates in (Gates(fail_under=95), Gates(fail_on=frozenset({Verdict.INVALID})), Gates(fail_under=0)):
         [failure] = evaluate(gates, empty)
         assert "nothing found" in failure
+
+
+def test_the_summary_gives_documents_found_and_the_flows_levels_once_for_every_report() -> None:
+    """``found`` (every document, in the KPI or not) and the flows' sender and recipient levels, in
+    level order, as the gates, the table, the dashboard and the PDF report read them."""
+    commune = Agency("000.00.40.H44", "UBND xã Sơn Vi", Level.COMMUNE, "registry", "test")
+    documents = [
+        _doc(0, Verdict.VALID, DISTRICT, PROVINCE),
+        _doc(1, Verdict.VALID, PROVINCE, commune),
+        _doc(2, Verdict.INVALID, PROVINCE, DISTRICT),
+        _doc(3, Verdict.VALID, to=None),  # no exchange data: found, not in the KPI
+    ]
+    summary = _kpi(documents)
+    assert summary.kpi and summary.total.documents == 3 and summary.found == 4
+    assert summary.flow_senders == [Level.PROVINCE, Level.DISTRICT]
+    assert summary.flow_recipients == [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
+    everything = summarize(documents)  # not a KPI: every document is counted
+    assert not everything.kpi and everything.found == everything.total.documents == 4
+    assert everything.flow_senders == everything.flow_recipients == []

@@ -23,7 +23,7 @@ def evaluate(gates: Gates, summary: Summary) -> list[str]:
     """Return one message per failed gate (empty: all gates passed)."""
     failures: list[str] = []
     every = summary.all_total.as_dict() if summary.all_total else {}
-    found = summary.all_total.documents if summary.all_total else summary.total.documents
+    found = summary.found
     fail_on = sorted(gates.fail_on, key=list(Verdict).index)
     if found == 0 and (fail_on or gates.fail_under is not None):
         # An empty or unmounted share must not pass a nightly job's gate: nothing was checked.

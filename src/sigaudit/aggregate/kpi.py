@@ -135,6 +135,21 @@ class Summary:
     def levels_with_documents(self) -> list[Level]:
         return [lv for lv in LEVEL_ORDER if self.by_level[lv].documents]
 
+    @property
+    def found(self) -> int:
+        """Every document found, in the KPI or not (without a KPI, every document is counted)."""
+        return self.all_total.documents if self.all_total else self.total.documents
+
+    @property
+    def flow_senders(self) -> list[Level]:
+        """The issuing levels of at least one flow, in :data:`LEVEL_ORDER`."""
+        return [lv for lv in LEVEL_ORDER if any(k[0] == lv for k in self.flow)]
+
+    @property
+    def flow_recipients(self) -> list[Level]:
+        """The recipient levels of at least one flow, in :data:`LEVEL_ORDER`."""
+        return [lv for lv in LEVEL_ORDER if any(k[1] == lv for k in self.flow)]
+
 
 def summarize(source: Exchanges | Iterable[Counted], period_kind: str | None = None) -> Summary:
     """Count documents per level, agency, period and flow (see the module text for what counts).

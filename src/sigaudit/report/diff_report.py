@@ -9,10 +9,7 @@ import json
 
 from ..aggregate.diff import RunDiff
 from .escape import terminal
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+from .i18n import pct
 
 
 def render_diff_text(diff: RunDiff, old_run: int, new_run: int) -> str:
@@ -24,8 +21,8 @@ def render_diff_text(diff: RunDiff, old_run: int, new_run: int) -> str:
     for crossing in diff.crossed:
         word = "now meets" if crossing.now_met else "fell below"
         lines.append(
-            f"  level {crossing.level.value} {word} its signed target {_pct(crossing.target)}: "
-            f"{_pct(crossing.old_share)} -> {_pct(crossing.new_share)}"
+            f"  level {crossing.level.value} {word} its signed target {pct(crossing.target)}: "
+            f"{pct(crossing.old_share)} -> {pct(crossing.new_share)}"
         )
     for change in diff.changed:
         content = " (content changed)" if change.content_changed else ""

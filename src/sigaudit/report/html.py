@@ -29,9 +29,9 @@ from ..aggregate.targets import Targets
 from ..model import AuditRun, Level, ShownCheck, SignatureResult, Verdict
 from .context import ReportContext, policy_of
 from .escape import html_text
-from .i18n import NOTES, Labels, labels_for
+from .i18n import NOTES, Labels, labels_for, pct
 from .notes import coverage_notes
-from .trend import CHART_WIDTH, pct, share_text, tick, trend_chart
+from .trend import CHART_WIDTH, share_text, tick, trend_chart
 
 TEMPLATE = "dashboard.html.j2"
 
@@ -408,13 +408,12 @@ def _span(period: Period, t: Labels) -> str:
 
 
 def _kpi_scope(summary: Summary, period: Period, t: Labels) -> KpiScope:
-    found = summary.all_total.documents if summary.all_total else summary.total.documents
     rows = tuple(
         ExclusionRow(reason.value, count, t.exclusions[reason])
         for reason, count in summary.exclusions.items()
     )
     return KpiScope(
-        found=found,
+        found=summary.found,
         counted=summary.total.documents,
         left_out=sum(r.count for r in rows),
         span=_span(period, t),
@@ -424,8 +423,7 @@ def _kpi_scope(summary: Summary, period: Period, t: Labels) -> KpiScope:
 
 def _flow_matrix(summary: Summary, t: Labels) -> FlowMatrix:
     """Issuing levels (rows) × recipient levels (columns) that appear in at least one flow."""
-    senders = [lv for lv in LEVEL_ORDER if any(k[0] == lv for k in summary.flow)]
-    recipients = [lv for lv in LEVEL_ORDER if any(k[1] == lv for k in summary.flow)]
+    senders, recipients = summary.flow_senders, summary.flow_recipients
     empty = LevelCounts(0, 0, 0, 0, 0, 0, 0, 0)
     rows = []
     for sender in senders:

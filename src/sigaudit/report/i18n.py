@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta, timezone
 from types import MappingProxyType
 
 from ..aggregate.exchange import EXCLUSION_TEXT, Exclusion
@@ -20,6 +21,17 @@ from ..model import Level, Verdict
 from .serialize import DEFINITIONS
 
 LANGUAGES = ("vi", "en")
+VIETNAM = timezone(timedelta(hours=7))  # Vietnam time (no daylight saving): the "UTC+07:00" of the reports
+
+
+def pct(value: float | None, lang: str = "en") -> str:
+    """A share as a percentage with one decimal ("—" for none); Vietnamese (``lang="vi"``) writes a
+    decimal comma, as the dashboard does (the terminal table and the PDF report write a point)."""
+    if value is None:
+        return "—"
+    text = f"{value * 100:.1f}%"
+    return text.replace(".", ",") if lang == "vi" else text
+
 
 TEXT: Mapping[str, Mapping[str, str]] = {
     "vi": {

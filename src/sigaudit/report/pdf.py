@@ -20,23 +20,22 @@ through :func:`.escape.pdf_text`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from .. import __version__
-from ..aggregate.kpi import LEVEL_ORDER, LevelCounts
+from ..aggregate.kpi import LevelCounts
 from ..model import Verdict
 from .context import ReportContext
 from .deliverable import Attachment, PdfHeader
 from .escape import pdf_text
-from .i18n import FINDINGS, LEVELS, VERDICTS, deliverable_text
+from .i18n import FINDINGS, LEVELS, VERDICTS, VIETNAM, deliverable_text, pct
 
 FONTS = Path(__file__).parent / "fonts"
 FAMILY = "LiberationSerif"
-VIETNAM = timezone(timedelta(hours=7))
 MONTHS_EN = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
     "November", "December",
@@ -171,18 +170,13 @@ def _paragraph(pdf: _Report, line: str, bold: bool = False, size: float = 13) ->
     pdf.ln(1.5)
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
 def _body(
     pdf: _Report, ctx: ReportContext, text: Mapping[str, str], attachments: Sequence[Attachment]
 ) -> None:
     summary, manifest = ctx.summary, ctx.run.manifest
-    found = summary.all_total.documents if summary.all_total else summary.total.documents
     fields = {
         "{version}": __version__,
-        "{found}": str(found),
+        "{found}": str(summary.found),
         "{counted}": str(summary.total.documents),
         "{started}": _when(manifest.get("started")),
         "{ended}": _when(manifest.get("ended")),
@@ -263,8 +257,8 @@ def _levels_table(pdf: _Report, ctx: ReportContext, text: Mapping[str, str]) -> 
 
     def line(label: str, c: LevelCounts, target: float | None) -> list[str]:
         met = "" if target is None or c.share_signed is None else _met(c.share_signed >= target, text)
-        counts = [str(c.documents), str(c.signed), str(c.valid), _pct(c.share_signed), _pct(c.share_valid)]
-        return [label, *counts, _pct(target) if target is not None else "", met]
+        counts = [str(c.documents), str(c.signed), str(c.valid), pct(c.share_signed), pct(c.share_valid)]
+        return [label, *counts, pct(target) if target is not None else "", met]
 
     for level in summary.levels_with_documents():
         rows.append(line(levels[level], summary.by_level[level], ctx.targets.signed_target(level)))
@@ -278,8 +272,7 @@ def _met(met: bool, text: Mapping[str, str]) -> str:
 
 def _flow_table(pdf: _Report, ctx: ReportContext, text: Mapping[str, str]) -> None:
     flow, levels = ctx.summary.flow, LEVELS[ctx.lang]
-    senders = [lv for lv in LEVEL_ORDER if any(k[0] == lv for k in flow)]
-    recipients = [lv for lv in LEVEL_ORDER if any(k[1] == lv for k in flow)]
+    senders, recipients = ctx.summary.flow_senders, ctx.summary.flow_recipients
     rows = [[text["flow_corner"], *(levels[r] for r in recipients)]]
     for sender in senders:
         cells = [levels[sender]]

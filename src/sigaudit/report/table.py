@@ -21,7 +21,7 @@ from ..aggregate.targets import Targets
 from ..model import AuditRun, Level
 from .context import ReportContext, policy_of
 from .escape import rich_text
-from .i18n import EXCLUSIONS, FINDINGS, LEVELS, NOTES
+from .i18n import EXCLUSIONS, FINDINGS, LEVELS, NOTES, pct
 from .notes import coverage_notes
 from .terminal_text import PERIOD_KINDS_VI, TABLE_TEXT
 
@@ -34,10 +34,6 @@ LEVEL_LABELS = {
 }
 COMPACT_BELOW = 100  # terminal columns under which the table drops its per-verdict columns
 _NOT_VALID = ("invalid", "indeterminate", "unsigned", "unreadable")
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
 
 
 @dataclass(frozen=True)
@@ -104,15 +100,15 @@ def _level_table(
             met = (
                 "—" if target is None or share is None else (words["yes"] if share >= target else words["no"])
             )
-            judged = [_pct(target), met]
+            judged = [pct(target), met]
         table.add_row(
             words.level(level.value if level else "total"),
             str(c.documents),
             str(c.signed),
             str(c.valid),
             *(str(getattr(c, name)) for name in counts),
-            _pct(c.share_signed),
-            _pct(c.share_valid),
+            pct(c.share_signed),
+            pct(c.share_valid),
             *judged,
             end_section=n == len(rows) - 1,
         )
@@ -121,8 +117,7 @@ def _level_table(
 
 def build_flow(summary: Summary, words: _Words = _Words("en")) -> Table:  # frozen
     """Sender level × recipient level: valid and signed among the KPI documents of each flow."""
-    senders = [lv for lv in LEVEL_ORDER if any(k[0] == lv for k in summary.flow)]
-    recipients = [lv for lv in LEVEL_ORDER if any(k[1] == lv for k in summary.flow)]
+    senders, recipients = summary.flow_senders, summary.flow_recipients
     table = Table(title=words["flow_title"], title_justify="left")
     table.add_column(words["flow_corner"], no_wrap=True)
     for lv in recipients:
@@ -147,8 +142,8 @@ def build_processing(ctx: ReportContext, words: _Words = _Words("en")) -> Table:
         share = c.share_done
         met = "—" if target is None or share is None else (words["yes"] if share >= target else words["no"])
         table.add_row(
-            words.level(level.value), str(c.receptions), str(c.with_trail), str(c.done), _pct(share),
-            _pct(target), met,
+            words.level(level.value), str(c.receptions), str(c.with_trail), str(c.done), pct(share),
+            pct(target), met,
         )  # fmt: skip
     return table
 
@@ -161,7 +156,7 @@ def build_periods(summary: Summary, words: _Words = _Words("en")) -> Table:  # f
         table.add_column(words[name], justify="left" if name == "period" else "right")
     for key, c in summary.by_period.items():
         table.add_row(
-            key, str(c.documents), str(c.signed), str(c.valid), _pct(c.share_signed), _pct(c.share_valid)
+            key, str(c.documents), str(c.signed), str(c.valid), pct(c.share_signed), pct(c.share_valid)
         )
     return table
 
@@ -235,13 +230,12 @@ def _print_trust(console: Console, run: AuditRun, words: _Words) -> None:
 
 def _print_kpi_definitions(console: Console, ctx: ReportContext, words: _Words) -> None:
     summary = ctx.summary
-    found = summary.all_total.documents if summary.all_total else summary.total.documents
     period = ctx.period
     span = ""
     if period.bounded:
         span = words["span"].format(since=period.since or "…", until=period.until or "…")
     console.print(words["definitions_kpi"].format(span=span))
-    console.print(words["found"].format(found=found, kpi=summary.total.documents))
+    console.print(words["found"].format(found=summary.found, kpi=summary.total.documents))
     if not summary.exclusions:
         console.print(words["none"])
     for reason, count in summary.exclusions.items():

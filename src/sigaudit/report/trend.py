@@ -6,19 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..aggregate.kpi import LevelCounts
-from .i18n import Labels
+from .i18n import Labels, pct
 
 CHART_WIDTH = 760  # SVG user units (the SVGs scale to the page width)
 TREND_HEIGHT = 280
 TREND_MARGIN = (20, 24, 56, 52)  # top, right, bottom, left
-
-
-def pct(value: float | None, lang: str) -> str:
-    """A share as a percentage with one decimal; Vietnamese writes a decimal comma."""
-    if value is None:
-        return "—"
-    text = f"{value * 100:.1f}%"
-    return text.replace(".", ",") if lang == "vi" else text
 
 
 def share_text(part: int, whole: int, lang: str) -> str:

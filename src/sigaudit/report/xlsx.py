@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from openpyxl import Workbook
@@ -31,9 +31,8 @@ from ..aggregate.kpi import LEVEL_ORDER, LevelCounts
 from ..model import DocumentResult, SignatureResult
 from .context import ReportContext
 from .escape import xlsx_text
-from .i18n import EXCLUSIONS, FINDINGS, LEVELS, MANIFEST_KEYS, VERDICTS, deliverable_text
+from .i18n import EXCLUSIONS, FINDINGS, LEVELS, MANIFEST_KEYS, VERDICTS, VIETNAM, deliverable_text
 
-VIETNAM = timezone(timedelta(hours=7))
 PERCENT = "0.0%"
 DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm:ss"
