@@ -86,6 +86,12 @@ def test_the_kpi_per_level_is_what_a_reader_of_the_letters_counts(
             assert doc["agency"]["code"] in (e["agency_code"], None), name
             if e["signer_tools"]:
                 assert doc["agency"]["code"] == e["agency_code"], name
+    # groups of recipients count as the agencies of the level they name (docs: groups of recipients)
+    plan = docs["ke-hoach-88-ubnd.pdf"]["recipients"]
+    assert [(r["name"], r["level"]) for r in plan] == [
+        ("Các sở, ban, ngành", "province"),
+        ("UBND các huyện, thành, thị", "district"),
+    ]
     # the terminal says where the levels came from
     if with_registry:
         assert "Levels come from names" not in output

@@ -25,7 +25,7 @@ from ..codec import share_agency
 from ..model import UNKNOWN_AGENCY, Agency, DocumentMeta, Level, Names, Party, TextMeta, TextStatus
 from ..sources.manifest import ManifestEntry
 from ..text import name_key
-from .names import level_from_name
+from .names import level_from_name, level_of_group
 from .registry import Registry, _entry_words, attribute
 
 
@@ -144,8 +144,9 @@ def _nothing(certificates: Names, text: TextMeta | None) -> Agency:
 def meta_from_text(meta: DocumentMeta, text: TextMeta, issuer: Agency, registry: Registry) -> DocumentMeta:
     """The exchange metadata the document's ``Nơi nhận`` list gives, where the export gives none.
 
-    Each recipient is resolved as a header is (the registry by name, then the name rules; else its level
-    is ``unknown``, and it still is another body); an entry naming the issuer itself is dropped. A list
+    Each recipient is resolved as a header is (the registry by name, then the name rules; a group such as
+    "UBND các huyện, thành, thị" has the level of the agencies it names; else its level is ``unknown``,
+    and it still is another body); an entry naming the issuer itself is dropped. A list
     with only the file copy ("Lưu: VT") names the issuer as its only recipient: ``internal``. The
     number, notation and date fill only what the metadata leaves empty."""
     day = meta.date or text.date
@@ -155,7 +156,11 @@ def meta_from_text(meta: DocumentMeta, text: TextMeta, issuer: Agency, registry:
         if name_key(name) in own:
             continue
         found = by_name(name, day, registry, "text", "recipient")
-        parties.append(Party(found.code, name, found.level) if found else Party(None, name))
+        group = level_of_group(name, day) if found is None else None
+        if found is not None:
+            parties.append(Party(found.code, name, found.level))
+        else:
+            parties.append(Party(None, name, group.level) if group else Party(None, name))
     if not parties:
         parties = [Party(issuer.code, issuer.name or text.agency, issuer.level)]
     return replace(
