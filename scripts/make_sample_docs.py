@@ -1287,7 +1287,9 @@ def main() -> int:
         write_exchange({}, docs, {p: (DOCS / p).read_bytes() for p in needed})
         write_expected(docs)
         return 0
-    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "FFTM NOT subset" chatter
+    # "embedding validation info without fetching" warnings: offline on purpose
+    logging.getLogger("pyhanko.sign.signers.pdf_signer").setLevel(logging.ERROR)
     if args.bare_only:
         count = write_bare(*load_pki())
         sample_bare.update_expected(
@@ -1297,9 +1299,6 @@ def main() -> int:
         (DOCS / "README.txt").write_text(SAMPLE_README, encoding="utf-8")
         print(f"{count} documents written to {DOCS.relative_to(ROOT)}/{sample_bare.FOLDER}/")
         return 0
-    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "FFTM NOT subset" chatter
-    # "embedding validation info without fetching" warnings: offline on purpose
-    logging.getLogger("pyhanko.sign.signers.pdf_signer").setLevel(logging.ERROR)
     for tool in ("pdfsig", "certutil", "pk12util"):
         if shutil.which(tool) is None:
             print(f"error: {tool} not found (apt-get install poppler-utils libnss3-tools)", file=sys.stderr)
