@@ -382,7 +382,7 @@ def test_the_list_of_findings_is_capped(kpi_ctx: ReportContext) -> None:
     assert f'<td class="num count">{len(findings)}</td>' in page, "the count covers every finding"
     vi = _kpi_html(ctx, "vi")
     assert f"… còn {extra} phát hiện nữa (xem báo cáo JSON)." in vi
-    assert 'id="findings-more"' not in _kpi_html(kpi_ctx, "en"), "all 12 listed, no 'more' line"
+    assert 'id="findings-more"' not in _kpi_html(kpi_ctx, "en"), "all 13 listed, no 'more' line"
 
 
 # --- self-contained and safe -----------------------------------------------------------------------
@@ -636,14 +636,14 @@ def test_the_kpi_sections_show_the_summary_in_a_real_browser(
     district = summary.processing[Level.DISTRICT]
     assert district.share_done == 1.0, "the sample's district trail reaches 06: met"
 
-    # Reconciliation: a count per finding with its meaning, then every finding (12 < the cap).
+    # Reconciliation: a count per finding with its meaning, then every finding (13 < the cap).
     for finding in Finding:
         row = f'#finding-counts tr[data-finding="{finding.value}"]'
         want = sum(r.finding == finding for r in kpi_ctx.reconciliation)
         assert _cell(browser, f"{row} td.count") == str(want)
         assert _cell(browser, f"{row} td.meaning") == t.findings[finding]
     listed = browser.find_elements(By.CSS_SELECTOR, "#findings tr.finding-row")
-    assert len(listed) == len(kpi_ctx.reconciliation) == 12
+    assert len(listed) == len(kpi_ctx.reconciliation) == 13
     for row, finding in zip(listed, kpi_ctx.reconciliation, strict=True):
         assert [c.text for c in row.find_elements(By.CSS_SELECTOR, "ul.paths code")] == list(finding.paths)
         assert row.find_element(By.CSS_SELECTOR, "td.detail").text == finding.detail
