@@ -45,6 +45,21 @@ def test_the_registry_by_name_comes_before_the_rules_and_gives_the_code(tmp_path
     )
 
 
+def test_a_department_under_its_parent_body_is_found_in_the_registry_with_the_parents_place(
+    tmp_path: Path,
+) -> None:
+    """ "SỞ NỘI VỤ" under "UBND TỈNH PHÚ THỌ" is the registry's "Sở Nội vụ tỉnh Phú Thọ": the registry
+    is asked for every reading of the header before the name rules (which give the level, not the code)."""
+    header = TextMeta(TextStatus.READ, agency="SỞ NỘI VỤ", parent="UBND TỈNH PHÚ THỌ", date=DAY)
+    found = attribute_document(None, _registry(tmp_path), text=header).agency
+    assert (found.code, found.level, found.source) == ("000.00.12.H44", Level.PROVINCE, "text+registry")
+    assert "document header 'SỞ NỘI VỤ TỈNH PHÚ THỌ' is Sở Nội vụ tỉnh Phú Thọ" in found.basis
+    from sigaudit.agencies.registry import EMPTY_REGISTRY
+
+    by_rule = attribute_document(None, EMPTY_REGISTRY, text=header).agency
+    assert (by_rule.code, by_rule.level, by_rule.source) == (None, Level.PROVINCE, "text")
+
+
 def test_the_certificate_comes_before_the_text_and_its_uid_before_its_name(tmp_path: Path) -> None:
     registry = _registry(tmp_path)
     names = (("Sở Nội vụ tỉnh Phú Thọ", "UBND tỉnh Phú Thọ"),)
