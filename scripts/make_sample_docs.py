@@ -60,6 +60,10 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+if str(Path(__file__).resolve().parent) not in sys.path:  # also when loaded by file path (the tests)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+import sample_bare  # noqa: E402  (the bare folder: letters with no metadata at all)
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"
 PKI = DEMO / "pki"
@@ -1048,7 +1052,7 @@ Xuat du lieu van ban dien tu - he thong QLVB&DH tinh Phu Tho (DEMO, sigaudit tes
 Exported: 2024-06-30. manifest.csv is the register of documents sent (direction, number, date,
 recipients); huyen/viet-tri/so-van-ban-den.csv registers documents received by UBND thanh pho Viet Tri;
 lien-thong/ holds edXML packages exchanged through the provincial axis. This file is not a document.
-"""
+""" + sample_bare.README_LINE
 
 # Who each agency sends its documents to (codes); a document's recipients for the sent register.
 RECIPIENTS = {
@@ -1230,7 +1234,36 @@ def write_expected(docs: list[Doc]) -> None:
     copies = {f"{EDXML_PACKAGE}!/1-{number}-{notation}.pdf": EDXML_SOURCE, **RECEIVED_COPIES}
     for copy, original in copies.items():
         exp[copy] = {**exp[original], "note": f"copy of {original}"}
+    exp.update(sample_bare.expected_entries({a.key: (a.code, a.level) for a in AGENCIES.values()}))
     (DEMO / "expected.json").write_text(json.dumps(exp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def load_pki() -> tuple[dict[str, Cred], dict[str, Cred]]:
+    """The agency and personal credentials of the checked-in demo PKI, read back from demo/pki/ (the
+    files and keys stay as they are: ``--bare-only`` signs with them)."""
+
+    def load(name: str, issuer: Cred | None) -> Cred:
+        cert = x509.load_pem_x509_certificate((PKI / f"{name}.pem").read_bytes())
+        key = serialization.load_pem_private_key((PKI / f"{name}.DEMO-ONLY.key.pem").read_bytes(), None)
+        return Cred(name, cert, key, issuer, "")
+
+    inter = load("demo-intermediate", load("demo-root", None))
+    agency = {k: load(f"agency-{k}", inter) for k in AGENCIES}
+    person = {k: load(f"person-{k}", inter) for k in AGENCIES}
+    return agency, person
+
+
+def write_bare(agency: dict[str, Cred], person: dict[str, Cred]) -> int:
+    """sample_docs/<bare folder>/: letters with no metadata, signed with the given credentials."""
+
+    def sign(pdf: bytes, key: str, role: str, when: dt.datetime) -> bytes:
+        a = AGENCIES[key]
+        if role == "person":
+            return sign_pyhanko(pdf, person[key], "Sig_CaNhan", when, reason=REASON_PERSON, location=a.place)
+        return sign_pyhanko(pdf, agency[key], "Sig_CoQuan", when, reason=REASON_AGENCY, location=a.place)
+
+    names = {a.key: (a.name, a.person) for a in AGENCIES.values()}
+    return sample_bare.write(DOCS, render_pages, sign, names)
 
 
 def main() -> int:
@@ -1241,6 +1274,9 @@ def main() -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="print pdfsig's check of its signatures")
     parser.add_argument("--exchange-only", action="store_true", help="keep the signed PDFs and the PKI; only "
                         "(re)write the edXML part, the received copies, the registers and expected.json")
+    parser.add_argument("--bare-only", action="store_true", help=f"keep the PKI and every other file; only "
+                        f"(re)write sample_docs/{sample_bare.FOLDER}/ (signed with the demo/pki/ keys), its "
+                        "expected.json entries and sample_docs/README.txt")
     args = parser.parse_args()
     ROOT = args.out.resolve()
     DEMO, DOCS = ROOT / "demo", ROOT / "sample_docs"
@@ -1254,6 +1290,15 @@ def main() -> int:
     logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "FFTM NOT subset" chatter
     # "embedding validation info without fetching" warnings: offline on purpose
     logging.getLogger("pyhanko.sign.signers.pdf_signer").setLevel(logging.ERROR)
+    if args.bare_only:
+        count = write_bare(*load_pki())
+        sample_bare.update_expected(
+            DEMO / "expected.json",
+            sample_bare.expected_entries({a.key: (a.code, a.level) for a in AGENCIES.values()}),
+        )
+        (DOCS / "README.txt").write_text(SAMPLE_README, encoding="utf-8")
+        print(f"{count} documents written to {DOCS.relative_to(ROOT)}/{sample_bare.FOLDER}/")
+        return 0
     for tool in ("pdfsig", "certutil", "pk12util"):
         if shutil.which(tool) is None:
             print(f"error: {tool} not found (apt-get install poppler-utils libnss3-tools)", file=sys.stderr)
@@ -1271,6 +1316,7 @@ def main() -> int:
         builder = Builder(pki, PdfsigTool(pki, Path(tmp)))
         write_archive(pki, docs, builder)
         log = "\n".join(builder.pdfsig_log)
+    write_bare(pki.agency, pki.person)
     write_expected(docs)
     if args.verbose:
         print(log)

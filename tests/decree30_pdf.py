@@ -60,3 +60,15 @@ def body(texts: list[str], y: float = 640) -> list[Line]:
 def pdf(pages: list[list[Line]]) -> bytes:
     result: bytes = sample_script().render_pages(pages)
     return result
+
+
+@cache
+def bare_folder() -> ModuleType:
+    """scripts/sample_bare.py: the plan of sample_docs/thu-muc-khong-metadata/ (what each letter says)."""
+    script = REPO / "scripts" / "sample_bare.py"
+    spec = importlib.util.spec_from_file_location("sample_bare", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("sample_bare", module)
+    spec.loader.exec_module(module)
+    return module

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from sigaudit.agencies.attribution import attribute_document, meta_from_text
-from sigaudit.agencies.registry import load_registry
-from sigaudit.model import NO_META, Level, TextMeta, TextStatus
+from sigaudit.agencies.names import level_from_name, level_of_group
+from sigaudit.agencies.registry import load_registry, party_level
+from sigaudit.model import NO_META, Level, Party, TextMeta, TextStatus
 from sigaudit.sources.manifest import ManifestEntry
 
 DAY = date(2024, 3, 12)
@@ -40,6 +43,21 @@ def test_the_registry_by_name_comes_before_the_rules_and_gives_the_code(tmp_path
         Level.COMMUNE,
         "text+registry",
     )
+
+
+def test_a_department_under_its_parent_body_is_found_in_the_registry_with_the_parents_place(
+    tmp_path: Path,
+) -> None:
+    """ "SỞ NỘI VỤ" under "UBND TỈNH PHÚ THỌ" is the registry's "Sở Nội vụ tỉnh Phú Thọ": the registry
+    is asked for every reading of the header before the name rules (which give the level, not the code)."""
+    header = TextMeta(TextStatus.READ, agency="SỞ NỘI VỤ", parent="UBND TỈNH PHÚ THỌ", date=DAY)
+    found = attribute_document(None, _registry(tmp_path), text=header).agency
+    assert (found.code, found.level, found.source) == ("000.00.12.H44", Level.PROVINCE, "text+registry")
+    assert "document header 'SỞ NỘI VỤ TỈNH PHÚ THỌ' is Sở Nội vụ tỉnh Phú Thọ" in found.basis
+    from sigaudit.agencies.registry import EMPTY_REGISTRY
+
+    by_rule = attribute_document(None, EMPTY_REGISTRY, text=header).agency
+    assert (by_rule.code, by_rule.level, by_rule.source) == (None, Level.PROVINCE, "text")
 
 
 def test_the_certificate_comes_before_the_text_and_its_uid_before_its_name(tmp_path: Path) -> None:
@@ -88,3 +106,49 @@ def test_recipients_read_from_the_document_make_the_exchange(tmp_path: Path) -> 
     )
     own = meta_from_text(NO_META, file_copy_only, issuer, registry)
     assert [p.code for p in own.recipients] == [issuer.code]  # its only recipient is itself: internal
+
+
+@pytest.mark.parametrize(
+    ("group", "level"),
+    [
+        ("UBND các huyện, thành, thị", Level.DISTRICT),
+        ("Ủy ban nhân dân các huyện, thành phố, thị xã", Level.DISTRICT),
+        ("UBND các xã, thị trấn", Level.COMMUNE),
+        ("UBND các xã, phường, thị trấn", Level.COMMUNE),
+        ("Các sở, ban, ngành", Level.PROVINCE),
+        ("Các Bộ, cơ quan ngang Bộ", Level.CENTRAL),
+    ],
+)
+def test_a_recipient_group_has_the_level_of_the_agencies_it_names(group: str, level: Level) -> None:
+    found = level_of_group(group, DAY)
+    assert found is not None and found.level == level and "group" in found.basis
+    assert level_from_name(group, DAY) is None  # a group is no issuing agency: the name rules ignore it
+
+
+def test_names_of_single_agencies_are_no_groups() -> None:
+    for name in (
+        "UBND huyện Lâm Thao",
+        "Sở Nội vụ tỉnh Phú Thọ",
+        "Phòng Nội vụ huyện Lâm Thao",
+        "Như Điều 3",
+    ):
+        assert level_of_group(name, DAY) is None, name
+    later = level_of_group("UBND các huyện, thành, thị", date(2025, 7, 1))  # no district level by then
+    assert later is not None and later.level == Level.UNKNOWN
+
+
+def test_a_letter_sent_to_groups_is_inter_agency_toward_their_levels(tmp_path: Path) -> None:
+    registry = _registry(tmp_path)
+    issuer = attribute_document(None, registry, text=HEADER).agency
+    sent = TextMeta(
+        TextStatus.READ, agency="UBND XÃ SƠN VI", date=DAY, has_recipient_list=True,
+        recipients=("UBND các xã, thị trấn", "Các sở, ban, ngành", "Thường trực Đảng ủy"),
+    )  # fmt: skip
+    meta = meta_from_text(NO_META, sent, issuer, registry)
+    assert [(p.name, p.level) for p in meta.recipients] == [
+        ("UBND các xã, thị trấn", Level.COMMUNE),  # the issuer's own level: still other agencies
+        ("Các sở, ban, ngành", Level.PROVINCE),
+        ("Thường trực Đảng ủy", Level.UNKNOWN),  # another body, level not in the name
+    ]
+    # the same group named by an export's metadata (a manifest's recipients) resolves alike
+    assert party_level(Party(None, "UBND các huyện, thành, thị"), DAY, registry).level == Level.DISTRICT

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from pathlib import Path
 
-from decree30_pdf import body, closing, header, pdf
+from decree30_pdf import bare_folder, body, closing, header, pdf
 from sigaudit.content import read_text
 from sigaudit.content.decree30 import (
     header as read_header,
@@ -135,3 +136,42 @@ def test_an_official_letter_in_a_real_pdf_with_kinh_gui_and_as_above() -> None:
     assert meta.subject == "V/v báo cáo kết quả cải cách hành chính"
     assert meta.recipients == ("Phòng Nội vụ huyện Lâm Thao", "Văn phòng HĐND và UBND huyện")
     assert meta.signing == "CHỦ TỊCH" and meta.file_copy == "Lưu: VT"
+
+
+def test_every_letter_of_the_bare_sample_folder_reads_as_it_was_laid_out(sample_docs: Path) -> None:
+    """sample_docs/thu-muc-khong-metadata/: two-line agency names, a parent body above the agency, "Số:"
+    with and without its space, dates over one line or two, recipients over several lines, "(b/c)",
+    "Kính gửi" with "Như trên", a second page; read from the real (signed, tampered) files."""
+    bare = bare_folder()
+    for doc in bare.plan():
+        meta = read_text((sample_docs / bare.FOLDER / doc.file).read_bytes())
+        number = doc.number
+        if doc.sign == "tampered":  # a digit of the number was flipped after signing: the text shows it
+            number = str((int(number[0]) + 1) % 10) + number[1:]
+        assert (meta.parent, meta.agency) == (doc.parent or None, " ".join(doc.header)), doc.file
+        assert (meta.number, meta.notation, meta.place, meta.date) == (
+            number,
+            doc.notation,
+            doc.place,
+            doc.day,
+        )
+        assert meta.kind == (doc.kind.capitalize() if doc.kind else "Công văn"), doc.file
+        assert meta.has_recipient_list and meta.file_copy == doc.recipients[-1][2:].rstrip("."), doc.file
+        assert bool(meta.recipients) == (doc.exchange == "inter_agency"), doc.file
+        assert meta.page_count == (2 if doc.two_pages else 1)
+    read = {doc.file: read_text((sample_docs / bare.FOLDER / doc.file).read_bytes()) for doc in bare.plan()}
+    # a recipient running over two lines is one recipient
+    assert read["son-vi-bao-cao-khong-ky.pdf"].recipients == (
+        "Phòng Nội vụ huyện Lâm Thao",
+        "Văn phòng HĐND và UBND huyện Lâm Thao",
+    )
+    # "Như trên" stands for the Kính gửi addressees, one line or a list; "(b/c)" marks reporting upward
+    assert read["viet-tri-du-thao-gui-so.pdf"].recipients == ("Sở Nội vụ tỉnh Phú Thọ",)
+    assert read["lam-thao-146-ubnd-vp.pdf"].recipients == (
+        "UBND các xã, thị trấn",
+        "Phòng Nông nghiệp và PTNT huyện",
+        "Thường trực Huyện ủy",
+    )
+    assert read["lam-thao-146-ubnd-vp.pdf"].upward == ("Thường trực Huyện ủy",)
+    assert read["301_UBND-VP.pdf"].upward == ("UBND tỉnh Phú Thọ",)
+    assert read["ke-hoach-88-ubnd.pdf"].date == date(2024, 6, 3)  # "ngày 03 tháng 06" / "năm 2024"

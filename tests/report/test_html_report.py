@@ -157,7 +157,7 @@ def test_the_page_is_built_from_the_real_sample_run(
     audit: tuple[AuditRun, Summary], expected: dict[str, dict[str, Any]]
 ) -> None:
     run, summary = audit
-    assert summary.all_total is not None and summary.all_total.documents == len(expected) == 46
+    assert summary.all_total is not None and summary.all_total.documents == len(expected) == 61
     want_failing = sum(e["expected_verdict"] != "valid" for e in expected.values())
     assert len(_failing(run)) == want_failing
     assert summary.by_month, "the sample's signatures give a monthly trend"
@@ -333,7 +333,7 @@ def test_the_sample_run_exercises_every_kpi_section(kpi_ctx: ReportContext) -> N
     assert summary.all_total is not None and summary.all_total.documents > summary.total.documents
     assert summary.processing[Level.DISTRICT].with_trail > 0  # district: a status trail reaching 06
     findings = [r.finding for r in kpi_ctx.reconciliation]
-    assert findings.count(Finding.SENT_NOT_RECEIVED) == 12
+    assert findings.count(Finding.SENT_NOT_RECEIVED) == 13  # one from a bare-folder letter to Việt Trì
 
 
 def test_kpi_sections_are_absent_without_exchanges(audit: tuple[AuditRun, Summary]) -> None:
@@ -382,7 +382,7 @@ def test_the_list_of_findings_is_capped(kpi_ctx: ReportContext) -> None:
     assert f'<td class="num count">{len(findings)}</td>' in page, "the count covers every finding"
     vi = _kpi_html(ctx, "vi")
     assert f"… còn {extra} phát hiện nữa (xem báo cáo JSON)." in vi
-    assert 'id="findings-more"' not in _kpi_html(kpi_ctx, "en"), "all 12 listed, no 'more' line"
+    assert 'id="findings-more"' not in _kpi_html(kpi_ctx, "en"), "all 13 listed, no 'more' line"
 
 
 # --- self-contained and safe -----------------------------------------------------------------------
@@ -636,14 +636,14 @@ def test_the_kpi_sections_show_the_summary_in_a_real_browser(
     district = summary.processing[Level.DISTRICT]
     assert district.share_done == 1.0, "the sample's district trail reaches 06: met"
 
-    # Reconciliation: a count per finding with its meaning, then every finding (12 < the cap).
+    # Reconciliation: a count per finding with its meaning, then every finding (13 < the cap).
     for finding in Finding:
         row = f'#finding-counts tr[data-finding="{finding.value}"]'
         want = sum(r.finding == finding for r in kpi_ctx.reconciliation)
         assert _cell(browser, f"{row} td.count") == str(want)
         assert _cell(browser, f"{row} td.meaning") == t.findings[finding]
     listed = browser.find_elements(By.CSS_SELECTOR, "#findings tr.finding-row")
-    assert len(listed) == len(kpi_ctx.reconciliation) == 12
+    assert len(listed) == len(kpi_ctx.reconciliation) == 13
     for row, finding in zip(listed, kpi_ctx.reconciliation, strict=True):
         assert [c.text for c in row.find_elements(By.CSS_SELECTOR, "ul.paths code")] == list(finding.paths)
         assert row.find_element(By.CSS_SELECTOR, "td.detail").text == finding.detail

@@ -103,7 +103,7 @@ def test_the_table_fits_the_terminal_it_is_printed_on(store: Path, tmp_path: Pat
     header = next(line for line in lines if "% valid" in line)
     if columns < 100:  # compact: the per-verdict counts move to one line under the table
         assert "docs" in header and "indeterminate" not in header
-        assert "Not valid, per verdict: invalid 5, indeterminate 2, unsigned 5, unreadable 4" in text
+        assert "Not valid, per verdict: invalid 8, indeterminate 2, unsigned 8, unreadable 4" in text
     else:
         assert "indeterminate" in header and "province (tỉnh)" in text
     assert "Inter-agency KPI" in text and "Trusted roots: 2 shipped + 1 given" in text

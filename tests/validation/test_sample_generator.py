@@ -60,6 +60,18 @@ def test_regenerated_archive_gets_the_declared_verdicts(tmp_path: Path) -> None:
     got = {d["path"].split("/", 1)[1]: (d["verdict"], d["agency"]["level"]) for d in docs}
     want = {p: (e["expected_verdict"], e["level"]) for p, e in expected.items()}
     assert got == want
+    # The bare folder (no metadata at all) is written too, declared as the checked-in one, and its letters
+    # read as sent to other agencies or kept internal as declared.
+    bare = {p: e for p, e in expected.items() if p.startswith("thu-muc-khong-metadata/")}
+    checked_in = json.loads((REPO / "demo" / "expected.json").read_text(encoding="utf-8"))
+    assert len(bare) >= 12 and bare == {p: checked_in[p] for p in bare}
+    assert sorted(f.name for f in (tmp_path / "sample_docs" / "thu-muc-khong-metadata").iterdir()) == sorted(
+        p.split("/", 1)[1] for p in bare
+    )
+    excluded = {d["path"].split("/", 1)[1]: d["excluded_reason"] for d in docs}
+    assert {p for p in bare if excluded[p] == "internal"} == {
+        p for p, e in bare.items() if e["exchange"] == "internal"
+    }
     # The foreign signer really is pdfsig: its signatures need the lenient-parsing fallback.
     foreign = [d for d in docs if "pdfsig" in expected[d["path"].split("/", 1)[1]]["signer_tools"]]
     assert foreign and all(any("parsed leniently" in n for n in d["notes"]) for d in foreign)

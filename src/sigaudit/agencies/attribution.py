@@ -7,8 +7,8 @@
    (the registry by name, then the name rules); its O names the *parent* body in Vietnamese
    certificates, so it is read only when there is no CN;
 3. the document's own header as read from its first page (``TextMeta.agency``; with the parent line,
-   "VĂN PHÒNG" under "UBND HUYỆN X" reads as "Văn phòng UBND huyện X"): the registry by name, then the
-   name rules;
+   "VĂN PHÒNG" under "UBND HUYỆN X" reads as "Văn phòng UBND huyện X", "SỞ NỘI VỤ" under "UBND TỈNH
+   Y" as "Sở Nội vụ tỉnh Y"): the registry by every reading, then the name rules;
 4. else ``unknown``, saying what was tried.
 
 The registry is asked before the name rules at each step: an entry states the level (and the code)
@@ -25,7 +25,7 @@ from ..codec import share_agency
 from ..model import UNKNOWN_AGENCY, Agency, DocumentMeta, Level, Names, Party, TextMeta, TextStatus
 from ..sources.manifest import ManifestEntry
 from ..text import name_key
-from .names import level_from_name
+from .names import level_from_name, level_of_group
 from .registry import Registry, _entry_words, attribute
 
 
@@ -40,14 +40,24 @@ class Attribution:
 def by_name(name: str | None, on: date | None, registry: Registry, source: str, what: str) -> Agency | None:
     """An agency named ``name`` by ``what``: the registry by name, then the name rules; None when
     neither gives a level."""
-    if not name:
+    return in_registry(name, on, registry, source, what) or by_rule(name, on, source, what)
+
+
+def in_registry(
+    name: str | None, on: date | None, registry: Registry, source: str, what: str
+) -> Agency | None:
+    """The registry's entry named ``name`` on the day ``on``, as an agency; None when there is none."""
+    found = registry.find_name(name, on) if name else None
+    if found is None:
         return None
-    found = registry.find_name(name, on)
-    if found is not None:
-        words = f"{what} '{name}' is {found.name} in the {_entry_words(found, registry)}"
-        return Agency(found.code, found.name, found.level, f"{source}+registry", words)
+    words = f"{what} '{name}' is {found.name} in the {_entry_words(found, registry)}"
+    return Agency(found.code, found.name, found.level, f"{source}+registry", words)
+
+
+def by_rule(name: str | None, on: date | None, source: str, what: str) -> Agency | None:
+    """The level the name rules give ``name``; None when none gives one."""
     rule = level_from_name(name, on)
-    if rule is not None and rule.level != Level.UNKNOWN:
+    if name and rule is not None and rule.level != Level.UNKNOWN:
         return Agency(None, name, rule.level, source, f"{what} '{name}': {rule.basis}")
     return None
 
@@ -71,14 +81,36 @@ def from_certificate(
 
 
 def from_text(text: TextMeta | None, on: date | None, registry: Registry) -> Agency | None:
-    """The issuing agency as the document's header names it."""
+    """The issuing agency as the document's header names it: the registry by every reading of the
+    header, then the name rules. Under its parent body a department's name is often incomplete ("SỞ NỘI
+    VỤ" under "UBND TỈNH PHÚ THỌ", "VĂN PHÒNG" under "UBND HUYỆN X"): it is also read with the parent
+    ("Văn phòng UBND huyện X") and with the parent's place ("Sở Nội vụ tỉnh Phú Thọ")."""
     if text is None or not text.agency:
         return None
-    found = by_name(text.agency, on, registry, "text", "document header")
-    if found is None and text.parent:
-        combined = f"{text.agency} {text.parent}"
-        found = by_name(combined, on, registry, "text", "document header")
-    return found
+    readings = [text.agency]
+    if text.parent:
+        readings.append(f"{text.agency} {text.parent}")
+        place = _place_of(text.parent)
+        if place:
+            readings.append(f"{text.agency} {place}")
+    for name in readings:
+        found = in_registry(name, on, registry, "text", "document header")
+        if found is not None:
+            return found
+    for name in readings:
+        found = by_rule(name, on, "text", "document header")
+        if found is not None:
+            return found
+    return None
+
+
+def _place_of(parent: str) -> str | None:
+    """ "TỈNH PHÚ THỌ" from "UBND TỈNH PHÚ THỌ" or "ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ"; None for another body."""
+    words = parent.split()
+    for n in (1, 4):
+        if len(words) > n and name_key(" ".join(words[:n])) in ("uy ban nhan dan", "hoi dong nhan dan"):
+            return " ".join(words[n:])
+    return None
 
 
 def attribute_document(
@@ -144,8 +176,9 @@ def _nothing(certificates: Names, text: TextMeta | None) -> Agency:
 def meta_from_text(meta: DocumentMeta, text: TextMeta, issuer: Agency, registry: Registry) -> DocumentMeta:
     """The exchange metadata the document's ``Nơi nhận`` list gives, where the export gives none.
 
-    Each recipient is resolved as a header is (the registry by name, then the name rules; else its level
-    is ``unknown``, and it still is another body); an entry naming the issuer itself is dropped. A list
+    Each recipient is resolved as a header is (the registry by name, then the name rules; a group such as
+    "UBND các huyện, thành, thị" has the level of the agencies it names; else its level is ``unknown``,
+    and it still is another body); an entry naming the issuer itself is dropped. A list
     with only the file copy ("Lưu: VT") names the issuer as its only recipient: ``internal``. The
     number, notation and date fill only what the metadata leaves empty."""
     day = meta.date or text.date
@@ -155,7 +188,11 @@ def meta_from_text(meta: DocumentMeta, text: TextMeta, issuer: Agency, registry:
         if name_key(name) in own:
             continue
         found = by_name(name, day, registry, "text", "recipient")
-        parties.append(Party(found.code, name, found.level) if found else Party(None, name))
+        group = level_of_group(name, day) if found is None else None
+        if found is not None:
+            parties.append(Party(found.code, name, found.level))
+        else:
+            parties.append(Party(None, name, group.level) if group else Party(None, name))
     if not parties:
         parties = [Party(issuer.code, issuer.name or text.agency, issuer.level)]
     return replace(

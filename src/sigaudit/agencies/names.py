@@ -20,7 +20,7 @@ from datetime import date
 from ..model import Level
 from ..text import name_key
 
-__all__ = ["TWO_TIER_FROM", "NameMatch", "level_from_name"]
+__all__ = ["TWO_TIER_FROM", "NameMatch", "level_from_name", "level_of_group"]
 
 TWO_TIER_FROM = date(2025, 7, 1)  # Resolution 202/2025/QH15: no district level from this day
 
@@ -63,6 +63,24 @@ _RULES = (
     _rule(r"^(?:bo|van phong chinh phu) ", Level.CENTRAL, "Bộ … / Văn phòng Chính phủ"),
 )
 
+# Groups a recipient list names instead of each agency ("UBND các huyện, thành, thị"): every agency of
+# one level, so a document sent to one is sent to other agencies of that level. Read for recipients
+# only: a group never issues a document.
+_GROUPS = (
+    _rule(
+        rf"^(?:{_COUNCIL} )?cac (?:xa|phuong|thi tran|dac khu) ",
+        Level.COMMUNE,
+        "group 'UBND các xã, phường, thị trấn' (the communes)",
+    ),
+    _rule(
+        rf"^(?:{_COUNCIL} )?cac (?:huyen|quan|thi xa|thanh pho|thanh|thi) ",
+        Level.DISTRICT,
+        "group 'UBND các huyện, quận, thị xã, thành phố' (the districts)",
+    ),
+    _rule(r"^cac so ", Level.PROVINCE, "group 'các sở, ban, ngành' (the provincial departments)"),
+    _rule(r"^cac bo ", Level.CENTRAL, "group 'các Bộ, cơ quan ngang Bộ' (the ministries)"),
+)
+
 
 @dataclass(frozen=True)
 class NameMatch:
@@ -74,10 +92,20 @@ class NameMatch:
 
 def level_from_name(name: str | None, on: date | None) -> NameMatch | None:
     """The level the name rules give ``name`` on the day ``on``; None when no rule matches."""
+    return _match(_RULES, name, on)
+
+
+def level_of_group(name: str | None, on: date | None) -> NameMatch | None:
+    """The level of the agencies a recipient group names ("UBND các huyện, thành, thị": district; "Các
+    sở, ban, ngành": province) on the day ``on``; None when ``name`` is not such a group."""
+    return _match(_GROUPS, name, on)
+
+
+def _match(rules: tuple[_Rule, ...], name: str | None, on: date | None) -> NameMatch | None:
     if not name:
         return None
     key = name_key(name) + " "
-    for rule in _RULES:
+    for rule in rules:
         if not rule.pattern.search(key):
             continue
         if rule.level == Level.DISTRICT and on is not None and on >= TWO_TIER_FROM:

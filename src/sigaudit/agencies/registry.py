@@ -20,7 +20,7 @@ from ..errors import ConfigError
 from ..model import UNKNOWN_AGENCY, Agency, Level, Party
 from ..sources.manifest import ManifestEntry, parse_level
 from ..text import name_key
-from .names import level_from_name
+from .names import level_from_name, level_of_group
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code", "valid_from", "valid_to")
 
@@ -146,7 +146,11 @@ def attribute(entry: ManifestEntry | None, registry: Registry) -> Agency:
 
 
 def party_level(party: Party, on: date | None, registry: Registry) -> Agency:
-    """A recipient's agency and level on the document's date (registry, then name rules)."""
+    """A recipient's agency and level on the document's date (registry, then name rules); a group
+    without a code ("UBND các huyện, thành, thị") has the level of the agencies it names."""
+    group = level_of_group(party.name, on) if not party.code else None
+    if group is not None:
+        return Agency(None, party.name, group.level, "name-rule", group.basis)
     return resolve(party.code, party.name, None, on, registry)
 
 
