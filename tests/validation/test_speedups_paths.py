@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from sigaudit.validation import speedups, speedups_paths
+from sigaudit.validation import speedups, speedups_paths, speedups_scan
 from sigaudit.validation.guards import xref_overclaim
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,6 +34,11 @@ import make_legit_changes as legit  # noqa: E402
 import shadow_attacks  # noqa: E402
 
 MAX_REVISIONS = 12  # revisions mapped per file (the hostile ones declare many)
+# The two replacements: the tuple walk over pyHanko's objects, and the scanner over the raw bytes.
+WALKS = {
+    "tuple walk": speedups_paths.load_reverse_xref_cache,
+    "scanner": speedups_scan.load_reverse_xref_cache,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -82,20 +87,28 @@ def _revisions(data: bytes) -> range:
 
 
 def assert_same_maps(files: dict[str, bytes]) -> int:
-    """Compare the two walks on every revision of every file; the number of maps compared."""
+    """Compare both replacements with pyHanko's walk on every revision of every file; the number of
+    maps compared."""
     compared = 0
     for name, data in files.items():
         if xref_overclaim(data):  # refused by the engine before pyHanko reads it (and huge to map)
             continue
         for revision in _revisions(data):
-            ours = _mapped(data, revision, speedups_paths.load_reverse_xref_cache)
             theirs = _mapped(data, revision, speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE)
-            # Where Python's recursion limit strikes while parsing a deeply nested object depends on the
-            # frames already on the stack (never more here: one per level, no call per leaf value), so
-            # both must fail, and the position in pyHanko's words may differ: compared as such.
-            assert ours == theirs, f"{name}, revision {revision}"
-            compared += ours[0] == "ok"
+            for walk_name, walk in WALKS.items():
+                ours = _mapped(data, revision, walk)
+                # Where Python's recursion limit strikes while parsing a deeply nested object depends on
+                # the frames already on the stack (never more here: one per level, no call per leaf
+                # value), so both must fail, and the position in pyHanko's words may differ.
+                assert ours == theirs, f"{name}, revision {revision}, {walk_name}"
+            compared += theirs[0] == "ok"
     return compared
+
+
+@pytest.fixture(autouse=True)
+def scanner_counts() -> Iterator[None]:
+    speedups_scan.reset_counts()
+    yield
 
 
 @pytest.mark.slow
@@ -104,6 +117,8 @@ def test_same_map_on_the_sample_archive_and_the_regression_files(sample_docs: Pa
     files |= {p.name: p.read_bytes() for p in sorted((REPO / "tests" / "regressions").glob("*.pdf"))}
     assert len(files) > 40
     assert assert_same_maps(files) > 60
+    done = speedups_scan.counts()  # the scanner read most objects itself (not only through pyHanko)
+    assert done.scanned > 20 * done.delegated and done.files_scanned > 5 * done.files_fallen_back, done
 
 
 @pytest.mark.slow
@@ -113,6 +128,8 @@ def test_same_map_on_the_attack_and_legitimate_change_files() -> None:
     files |= {c.name: c.data for c in legit.build_odd_cases()}
     assert len(files) > 20
     assert assert_same_maps(files) > 40
+    done = speedups_scan.counts()
+    assert done.scanned > 20 * done.delegated and done.files_scanned > 5 * done.files_fallen_back, done
 
 
 @pytest.mark.slow
@@ -127,7 +144,10 @@ def test_same_map_or_same_error_on_fuzz_mutants(sample_docs: Path) -> None:
     assert assert_same_maps(mutants) > 50
 
 
-def test_a_struct_tree_and_a_page_reached_twice_are_mapped_as_pyhanko_does() -> None:
+@pytest.mark.parametrize("walk", WALKS.values(), ids=WALKS.keys())
+def test_a_struct_tree_and_a_page_reached_twice_are_mapped_as_pyhanko_does(
+    walk: Callable[[Any], None],
+) -> None:
     """A hand-made file with what the walk's special rules are about: a page tree of two levels, a
     link on page 1 whose destination is page 2 (entered off its canonical path), a structure tree
     whose element points elsewhere with /P and whose /ParentTree lists it again, an object reached by two
@@ -161,7 +181,7 @@ def test_a_struct_tree_and_a_page_reached_twice_are_mapped_as_pyhanko_does() -> 
         out.write(b"%010d 00000 n \n" % offsets[number])
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
     data = out.getvalue()
-    ours = _mapped(data, 0, speedups_paths.load_reverse_xref_cache)
+    ours = _mapped(data, 0, walk)
     assert ours == _mapped(data, 0, speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE)
     assert ours[0] == "ok"
     paths = ours[1]
@@ -197,13 +217,16 @@ def _chain(objects: int, nesting: int) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.parametrize("walk", WALKS.values(), ids=WALKS.keys())
 @pytest.mark.parametrize("objects", [1, 2, 4, 6, 8, 10, 12, 16, 24])
-def test_a_deep_chain_fails_exactly_where_pyhankos_walk_does(objects: int) -> None:
+def test_a_deep_chain_fails_exactly_where_pyhankos_walk_does(
+    objects: int, walk: Callable[[Any], None]
+) -> None:
     """pyHanko's walk hashes its paths recursively: past a few hundred elements (here between 160 and
     480: objects 40 arrays deep, chained) it reaches Python's recursion limit and the analysis fails.
     The replacement must map what pyHanko maps and fail where it fails (with fewer frames per level and
     tuple paths it would otherwise map them all)."""
     data = _chain(objects, 40)
-    ours = _mapped(data, 0, speedups_paths.load_reverse_xref_cache)
+    ours = _mapped(data, 0, walk)
     assert ours == _mapped(data, 0, speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE)
     assert ours[0] == ("ok" if objects <= 2 else "error") or 2 < objects < 12

@@ -83,7 +83,7 @@ from pyhanko.pdf_utils.reader import HistoricalResolver
 from pyhanko_certvalidator.authority import AuthorityWithCert
 from pyhanko_certvalidator.policy_decl import FRESHNESS_FALLBACK_VALIDITY_DEFAULT
 
-from . import speedups_paths
+from . import speedups_paths, speedups_scan
 from .speedups_gate import allowed
 
 PDF_WHITESPACE = b" \n\r\t\f\x00"  # pyhanko.pdf_utils.misc.PDF_WHITESPACE
@@ -343,7 +343,7 @@ def _replacements() -> list[tuple[Any, str, Any, Any]]:
             HistoricalResolver,
             "_load_reverse_xref_cache",
             speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE,
-            speedups_paths.load_reverse_xref_cache,
+            speedups_scan.load_reverse_xref_cache,
         ),
     ]
 
