@@ -230,3 +230,67 @@ def test_a_deep_chain_fails_exactly_where_pyhankos_walk_does(
     ours = _mapped(data, 0, walk)
     assert ours == _mapped(data, 0, speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE)
     assert ours[0] == ("ok" if objects <= 2 else "error") or 2 < objects < 12
+
+
+def _raw_pdf(objects: dict[int, bytes]) -> bytes:
+    """A one-revision file of these object bodies (``N 0 obj`` … ``endobj``), catalogue first."""
+    out = BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = {}
+    for number, body in objects.items():
+        offsets[number] = out.tell()
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    size = max(objects) + 1
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % size)
+    for number in range(1, size):
+        out.write(b"%010d 00000 n \n" % offsets[number] if number in offsets else b"0000000000 65535 f \n")
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref))
+    return out.getvalue()
+
+
+def test_the_scanner_reads_plain_objects_itself_and_leaves_odd_ones_to_pyhanko() -> None:
+    """Objects in the syntax the scanner is certain of (escaped strings pyHanko accepts, hex strings,
+    numbers, a stream with a direct /Length, a reference to a free object) are read from their bytes;
+    those it is not certain of (a comment, a duplicate key, an indirect /Length, a name escape) are
+    read by pyHanko. Either way the map is pyHanko's."""
+    plain = {
+        1: b"<< /Type /Catalog /Pages 2 0 R /A 3 0 R /B 4 0 R /C 5 0 R"
+        b" /D 6 0 R /E 7 0 R /F 8 0 R /G 9 0 R >>",
+        2: b"<< /Type /Pages /Kids [] /Count 0 >>",
+        3: b"[(a\\(b\\) \\\\ \\101\\n) <41 42> 1.5 -.5 +3 true false null /N#41me [4 0 R] 12 0 R]",
+        4: b"<< /Length 5 /X 5 0 R >>\nstream\nabcde\nendstream",
+        5: b"<< /Y [[[3 0 R]]] /Z << /W 99 0 R >> >>",
+    }
+    odd = {
+        6: b"<< /A 1 % a comment\n /B 3 0 R >>",
+        7: b"<< /A 3 0 R /A 4 0 R >>",
+        8: b"<< /Length 10 0 R /K 3 0 R >>\nstream\nabcde\nendstream",
+        9: b"<< /Na#6de 3 0 R >>",
+        10: b"5",
+    }
+    data = _raw_pdf(plain | odd)
+    speedups_scan.reset_counts()
+    ours = _mapped(data, 0, speedups_scan.load_reverse_xref_cache)
+    assert ours == _mapped(data, 0, speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE)
+    assert ours[0] == "ok" and (99, 0) in ours[1] and (12, 0) in ours[1]
+    done = speedups_scan.counts()
+    assert done.files_scanned == 1 and done.files_fallen_back == 0
+    # 3, 4, 5 and (through the first key of 9) the others' bytes; 6, 7 and 8 by pyHanko (9's name escape
+    # is decoded as pyHanko decodes it)
+    assert done.delegated == 3, done
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[(\\8)]", b"[(\\777)]", b"[1,2]", b"[0 0 R]", b"<< /A 1 >x", b"[1.2.3]", b"<< /A#G1 1 >>"],
+)
+def test_what_pyhanko_refuses_fails_the_same_way_with_the_scanner(body: bytes) -> None:
+    """Values pyHanko's parser refuses (an escape of 8 or 9, an octal escape over 255, a comma in a
+    number, object number 0, a bad name escape) or reads in its own way: the same map or error."""
+    data = _raw_pdf(
+        {1: b"<< /Type /Catalog /Pages 2 0 R /X 3 0 R >>", 2: b"<< /Type /Pages /Kids [] >>", 3: body}
+    )
+    assert _mapped(data, 0, speedups_scan.load_reverse_xref_cache) == _mapped(
+        data, 0, speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE
+    )
