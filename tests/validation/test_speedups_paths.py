@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from sigaudit.validation import speedups, speedups_paths
+from sigaudit.validation import speedups, speedups_paths, speedups_scan
 from sigaudit.validation.guards import xref_overclaim
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,6 +34,11 @@ import make_legit_changes as legit  # noqa: E402
 import shadow_attacks  # noqa: E402
 
 MAX_REVISIONS = 12  # revisions mapped per file (the hostile ones declare many)
+# The two replacements: the tuple walk over pyHanko's objects, and the scanner over the raw bytes.
+WALKS = {
+    "tuple walk": speedups_paths.load_reverse_xref_cache,
+    "scanner": speedups_scan.load_reverse_xref_cache,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -82,20 +87,28 @@ def _revisions(data: bytes) -> range:
 
 
 def assert_same_maps(files: dict[str, bytes]) -> int:
-    """Compare the two walks on every revision of every file; the number of maps compared."""
+    """Compare both replacements with pyHanko's walk on every revision of every file; the number of
+    maps compared."""
     compared = 0
     for name, data in files.items():
         if xref_overclaim(data):  # refused by the engine before pyHanko reads it (and huge to map)
             continue
         for revision in _revisions(data):
-            ours = _mapped(data, revision, speedups_paths.load_reverse_xref_cache)
             theirs = _mapped(data, revision, speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE)
-            # Where Python's recursion limit strikes while parsing a deeply nested object depends on the
-            # frames already on the stack (never more here: one per level, no call per leaf value), so
-            # both must fail, and the position in pyHanko's words may differ: compared as such.
-            assert ours == theirs, f"{name}, revision {revision}"
-            compared += ours[0] == "ok"
+            for walk_name, walk in WALKS.items():
+                ours = _mapped(data, revision, walk)
+                # Where Python's recursion limit strikes while parsing a deeply nested object depends on
+                # the frames already on the stack (never more here: one per level, no call per leaf
+                # value), so both must fail, and the position in pyHanko's words may differ.
+                assert ours == theirs, f"{name}, revision {revision}, {walk_name}"
+            compared += theirs[0] == "ok"
     return compared
+
+
+@pytest.fixture(autouse=True)
+def scanner_counts() -> Iterator[None]:
+    speedups_scan.reset_counts()
+    yield
 
 
 @pytest.mark.slow
@@ -104,6 +117,8 @@ def test_same_map_on_the_sample_archive_and_the_regression_files(sample_docs: Pa
     files |= {p.name: p.read_bytes() for p in sorted((REPO / "tests" / "regressions").glob("*.pdf"))}
     assert len(files) > 40
     assert assert_same_maps(files) > 60
+    done = speedups_scan.counts()  # the scanner read most objects itself (not only through pyHanko)
+    assert done.scanned > 20 * done.delegated and done.files_scanned > 5 * done.files_fallen_back, done
 
 
 @pytest.mark.slow
@@ -113,6 +128,8 @@ def test_same_map_on_the_attack_and_legitimate_change_files() -> None:
     files |= {c.name: c.data for c in legit.build_odd_cases()}
     assert len(files) > 20
     assert assert_same_maps(files) > 40
+    done = speedups_scan.counts()
+    assert done.scanned > 20 * done.delegated and done.files_scanned > 5 * done.files_fallen_back, done
 
 
 @pytest.mark.slow
@@ -127,7 +144,10 @@ def test_same_map_or_same_error_on_fuzz_mutants(sample_docs: Path) -> None:
     assert assert_same_maps(mutants) > 50
 
 
-def test_a_struct_tree_and_a_page_reached_twice_are_mapped_as_pyhanko_does() -> None:
+@pytest.mark.parametrize("walk", WALKS.values(), ids=WALKS.keys())
+def test_a_struct_tree_and_a_page_reached_twice_are_mapped_as_pyhanko_does(
+    walk: Callable[[Any], None],
+) -> None:
     """A hand-made file with what the walk's special rules are about: a page tree of two levels, a
     link on page 1 whose destination is page 2 (entered off its canonical path), a structure tree
     whose element points elsewhere with /P and whose /ParentTree lists it again, an object reached by two
@@ -161,7 +181,7 @@ def test_a_struct_tree_and_a_page_reached_twice_are_mapped_as_pyhanko_does() -> 
         out.write(b"%010d 00000 n \n" % offsets[number])
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
     data = out.getvalue()
-    ours = _mapped(data, 0, speedups_paths.load_reverse_xref_cache)
+    ours = _mapped(data, 0, walk)
     assert ours == _mapped(data, 0, speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE)
     assert ours[0] == "ok"
     paths = ours[1]
@@ -197,13 +217,80 @@ def _chain(objects: int, nesting: int) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.parametrize("walk", WALKS.values(), ids=WALKS.keys())
 @pytest.mark.parametrize("objects", [1, 2, 4, 6, 8, 10, 12, 16, 24])
-def test_a_deep_chain_fails_exactly_where_pyhankos_walk_does(objects: int) -> None:
+def test_a_deep_chain_fails_exactly_where_pyhankos_walk_does(
+    objects: int, walk: Callable[[Any], None]
+) -> None:
     """pyHanko's walk hashes its paths recursively: past a few hundred elements (here between 160 and
     480: objects 40 arrays deep, chained) it reaches Python's recursion limit and the analysis fails.
     The replacement must map what pyHanko maps and fail where it fails (with fewer frames per level and
     tuple paths it would otherwise map them all)."""
     data = _chain(objects, 40)
-    ours = _mapped(data, 0, speedups_paths.load_reverse_xref_cache)
+    ours = _mapped(data, 0, walk)
     assert ours == _mapped(data, 0, speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE)
     assert ours[0] == ("ok" if objects <= 2 else "error") or 2 < objects < 12
+
+
+def _raw_pdf(objects: dict[int, bytes]) -> bytes:
+    """A one-revision file of these object bodies (``N 0 obj`` … ``endobj``), catalogue first."""
+    out = BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = {}
+    for number, body in objects.items():
+        offsets[number] = out.tell()
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    size = max(objects) + 1
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % size)
+    for number in range(1, size):
+        out.write(b"%010d 00000 n \n" % offsets[number] if number in offsets else b"0000000000 65535 f \n")
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref))
+    return out.getvalue()
+
+
+def test_the_scanner_reads_plain_objects_itself_and_leaves_odd_ones_to_pyhanko() -> None:
+    """Objects in the syntax the scanner is certain of (escaped strings pyHanko accepts, hex strings,
+    numbers, a stream with a direct /Length, a reference to a free object) are read from their bytes;
+    those it is not certain of (a comment, a duplicate key, an indirect /Length, a name escape) are
+    read by pyHanko. Either way the map is pyHanko's."""
+    plain = {
+        1: b"<< /Type /Catalog /Pages 2 0 R /A 3 0 R /B 4 0 R /C 5 0 R"
+        b" /D 6 0 R /E 7 0 R /F 8 0 R /G 9 0 R >>",
+        2: b"<< /Type /Pages /Kids [] /Count 0 >>",
+        3: b"[(a\\(b\\) \\\\ \\101\\n) <41 42> 1.5 -.5 +3 true false null /N#41me [4 0 R] 12 0 R]",
+        4: b"<< /Length 5 /X 5 0 R >>\nstream\nabcde\nendstream",
+        5: b"<< /Y [[[3 0 R]]] /Z << /W 99 0 R >> >>",
+    }
+    odd = {
+        6: b"<< /A 1 % a comment\n /B 3 0 R >>",
+        7: b"<< /A 3 0 R /A 4 0 R >>",
+        8: b"<< /Length 10 0 R /K 3 0 R >>\nstream\nabcde\nendstream",
+        9: b"<< /Na#6de 3 0 R >>",
+        10: b"5",
+    }
+    data = _raw_pdf(plain | odd)
+    speedups_scan.reset_counts()
+    ours = _mapped(data, 0, speedups_scan.load_reverse_xref_cache)
+    assert ours == _mapped(data, 0, speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE)
+    assert ours[0] == "ok" and (99, 0) in ours[1] and (12, 0) in ours[1]
+    done = speedups_scan.counts()
+    assert done.files_scanned == 1 and done.files_fallen_back == 0
+    # 3, 4, 5 and (through the first key of 9) the others' bytes; 6, 7 and 8 by pyHanko (9's name escape
+    # is decoded as pyHanko decodes it)
+    assert done.delegated == 3, done
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[(\\8)]", b"[(\\777)]", b"[1,2]", b"[0 0 R]", b"<< /A 1 >x", b"[1.2.3]", b"<< /A#G1 1 >>"],
+)
+def test_what_pyhanko_refuses_fails_the_same_way_with_the_scanner(body: bytes) -> None:
+    """Values pyHanko's parser refuses (an escape of 8 or 9, an octal escape over 255, a comma in a
+    number, object number 0, a bad name escape) or reads in its own way: the same map or error."""
+    data = _raw_pdf(
+        {1: b"<< /Type /Catalog /Pages 2 0 R /X 3 0 R >>", 2: b"<< /Type /Pages /Kids [] >>", 3: body}
+    )
+    assert _mapped(data, 0, speedups_scan.load_reverse_xref_cache) == _mapped(
+        data, 0, speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE
+    )

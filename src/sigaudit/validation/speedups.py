@@ -52,8 +52,11 @@ token readers and the whole-name memo took it from ~16 to ~13 ms on this one.
   the same either way. Failures are never remembered.
 * **The reverse-reference walk** of the difference analysis (``HistoricalResolver.
   _load_reverse_xref_cache``): the same walk and the same map, without calling itself for every
-  number and name and without linked-list bookkeeping (speedups_paths.py). Objects are still read by
-  pyHanko. On ten-page documents with embedded fonts it was ~39% of ``validate_pdf``'s CPU time.
+  number and name and without linked-list bookkeeping (speedups_paths.py), over skeletons of the
+  objects read from their raw bytes (speedups_scan.py: keys, indices and references only; what the
+  scanner is not certain of is read by pyHanko, or the file mapped by the tuple walk). On ten-page
+  documents with embedded fonts the walk was ~39% of ``validate_pdf``'s CPU time; the scanner takes
+  ``validate_pdf`` from 19.8 to 14.8 ms there (benchmarks/RESULTS.md).
 
 Installing is a decision of the process that validates, never a side effect of an import:
 ``install()`` is called where a validating process starts (``validation/worker.py``, used by the local
@@ -83,7 +86,7 @@ from pyhanko.pdf_utils.reader import HistoricalResolver
 from pyhanko_certvalidator.authority import AuthorityWithCert
 from pyhanko_certvalidator.policy_decl import FRESHNESS_FALLBACK_VALIDITY_DEFAULT
 
-from . import speedups_paths
+from . import speedups_paths, speedups_scan
 from .speedups_gate import allowed
 
 PDF_WHITESPACE = b" \n\r\t\f\x00"  # pyhanko.pdf_utils.misc.PDF_WHITESPACE
@@ -343,7 +346,7 @@ def _replacements() -> list[tuple[Any, str, Any, Any]]:
             HistoricalResolver,
             "_load_reverse_xref_cache",
             speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE,
-            speedups_paths.load_reverse_xref_cache,
+            speedups_scan.load_reverse_xref_cache,
         ),
     ]
 
