@@ -384,3 +384,29 @@ def test_a_remembered_path_is_not_reused_once_a_folder_crl_is_stale(tmp_path: Pa
     speedups.uninstall()
     [expected] = validate_pdf(pdf, trust, moment=later).signatures
     assert stale == expected
+
+
+@pytest.mark.slow
+def test_attack_shadow_and_legit_change_files_get_identical_outcomes_with_and_without_speedups(
+    demo_trust: TrustConfig, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The reference scanner and the other speed-ups read every file of the change corpora the way
+    pyHanko does: the same outcome (verdict, reason, signatures, change analysis) with them as without."""
+    scripts = Path(__file__).resolve().parents[2] / "scripts"
+    sys.path.insert(0, str(scripts))
+    import make_attack_files as attacks
+    import make_foreign_corpus
+    import make_legit_changes as legit
+    import shadow_attacks
+
+    files = {c.name: c.data for c in attacks.build_cases()}
+    files |= {c.name: c.data for c in shadow_attacks.build_shadow_cases()}
+    if not make_foreign_corpus.missing_tools():
+        files |= {c.name: c.data for c in legit.build_legit_cases(tmp_path)}
+    assert speedups.installed()
+    fast = {name: validate_pdf(data, demo_trust) for name, data in files.items()}
+    request.getfixturevalue("without_speedups")
+    slow = {name: validate_pdf(data, demo_trust) for name, data in files.items()}
+    assert len(fast) > 30
+    for name in fast:
+        assert fast[name] == slow[name], name
