@@ -76,9 +76,9 @@ def decode(text: str) -> str:
     """``text`` read as TCVN3: each VN3 code point to its letter, other characters kept.
 
     A word whose ASCII letters are all capitals, one of them after its first character ("THä",
-    "ñY", "§ÞNH"), was shown in capitals by the capital font and is put in capitals; so is a word
-    whose only ASCII letter opens it ("X·") beside such a word, a lone capital opening a word in
-    either font ("Sè: 12/UBND-VP" reads "Số")."""
+    "ñY", "§ÞNH"), was drawn by the capital font and is put in capitals. A word with no ASCII letter
+    but its first ("X·", "Sè") is put in capitals only beside such a word ("UBND X· S¥N VI"): a
+    capital opening a word is typed the same in either font ("Sè: 12/UBND-VP" reads "Số")."""
     words: list[tuple[re.Match[str], str, bool | None]] = []
     for match in _WORD.finditer(text):
         word = match.group()
