@@ -327,6 +327,7 @@ class TextMeta:
     page_count: int = 0
     pages: tuple[int, ...] = ()  # the pages read, 1-based
     empty_pages: tuple[int, ...] = ()  # of those, the ones without a text layer
+    tcvn3_pages: tuple[int, ...] = ()  # of those, the ones with text typed in TCVN3 (ABC) fonts, converted
     parent: str | None = None  # the parent body line above the issuing agency ("UBND TỈNH PHÚ THỌ")
     agency: str | None = None  # the issuing agency as the header names it
     number: str | None = None

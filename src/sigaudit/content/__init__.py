@@ -13,7 +13,8 @@ from .pages import TextLimits, read_pages
 __all__ = ["TEXT_REVISION", "TextLimits", "read_text"]
 
 # Bumped when what is read from the same bytes changes: part of the store's verdict fingerprint.
-TEXT_REVISION = 1
+# 2: text typed in TCVN3 (ABC) fonts is converted to Unicode (tcvn3.py).
+TEXT_REVISION = 2
 
 
 def read_text(data: bytes, limits: TextLimits | None = None) -> TextMeta:

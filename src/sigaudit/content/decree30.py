@@ -8,7 +8,8 @@ signing block (TM./KT./TL./TUQ./Q.) on the right.
 
 Matching is done on folded text (no case or accents, NFC and NFD alike) of the same length as the
 text, so what is kept is the document's own spelling. Line breaks inside a name or a date are
-tolerated; a TCVN3-era "Sè:" reads as "Số:". Whatever is not found is None: nothing is guessed.
+tolerated; text typed in TCVN3 (ABC) fonts arrives converted (pages.py, tcvn3.py), and a "Sè:" left
+unconverted still reads as "Số:". Whatever is not found is None: nothing is guessed.
 """
 
 from __future__ import annotations
@@ -71,12 +72,14 @@ def parse(first: Page, last: Page | None = None, page_count: int = 1) -> TextMet
     recipients, upward, file_copy, found = recipient_list(last.left or last.lines, addressees(first.lines))
     pages = tuple(sorted({first.number, last.number}))
     empty = tuple(p.number for p in {first, last} if p.empty)
+    tcvn3 = tuple(sorted(p.number for p in {first, last} if p.converted))
     return TextMeta(
         status=TextStatus.READ,
         detail=f"page {empty[0]} has no text layer" if empty else "",
         page_count=page_count,
         pages=pages,
         empty_pages=empty,
+        tcvn3_pages=tcvn3,
         parent=parent,
         agency=agency,
         number=number,

@@ -3,9 +3,10 @@
 PDFium gives the page's text runs with their boxes; runs are put back into lines, and each line into
 the two columns of the Decree 30 layout (issuing agency, number and ``Nơi nhận`` on the left; national
 motto, place-and-date and signing block on the right), so that "UBND HUYỆN X" and "CỘNG HÒA XÃ HỘI…"
-printed side by side are not read as one line. Bounded: at most two pages, a number of characters per
-page and a time budget (checked between pages; one page of PDFium work cannot be interrupted, which is
-what the worker's own deadline is for).
+printed side by side are not read as one line. A run typed in a TCVN3 (ABC) font is converted to
+Unicode before the lines are built (tcvn3.py says how it is recognised). Bounded: at most two pages,
+a number of characters per page and a time budget (checked between pages; one page of PDFium work
+cannot be interrupted, which is what the worker's own deadline is for).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from ..model import TextStatus
 from ..native import PDFIUM_LOCK
+from .tcvn3 import convert_runs
 
 
 @dataclass(frozen=True)
@@ -31,19 +33,23 @@ class TextLimits:
 class Page:
     """One page's text: its lines in reading order, and the lines of its left and right columns.
 
-    A run spanning the middle of the page (body text) is in ``lines`` only.
+    A run spanning the middle of the page (body text) is in ``lines`` only. ``converted`` counts the
+    runs (or, from plain text, the lines) read as TCVN3 and converted to Unicode.
     """
 
     number: int  # 1-based
     lines: tuple[str, ...]
     left: tuple[str, ...]
     right: tuple[str, ...]
+    converted: int = 0
 
     @classmethod
     def single(cls, text: str, number: int = 1) -> Page:
-        """A page from plain text with no column information: every line is in both columns."""
-        lines = tuple(line.strip() for line in text.splitlines() if line.strip())
-        return cls(number, lines, lines, lines)
+        """A page from plain text with no column information: every line is in both columns; lines
+        typed in TCVN3 are converted, each line taken as one run."""
+        read, converted = convert_runs([line.strip() for line in text.splitlines() if line.strip()])
+        lines = tuple(read)
+        return cls(number, lines, lines, lines, converted)
 
     @property
     def empty(self) -> bool:
@@ -123,7 +129,10 @@ def _page(pdf: object, index: int, limits: TextLimits) -> Page:
             textpage.close()
     finally:
         page.close()
-    return _columns(runs, width, index + 1)
+    texts, converted = convert_runs([run.text for run in runs])
+    if converted:
+        runs = [_Run(r.left, r.bottom, r.right, r.top, text) for r, text in zip(runs, texts, strict=True)]
+    return _columns(runs, width, index + 1, converted)
 
 
 def _runs(textpage: object, limits: TextLimits) -> list[_Run]:
@@ -181,7 +190,7 @@ def _runs(textpage: object, limits: TextLimits) -> list[_Run]:
     return runs
 
 
-def _columns(runs: list[_Run], width: float, number: int) -> Page:
+def _columns(runs: list[_Run], width: float, number: int, converted: int = 0) -> Page:
     """Group runs into lines (by their vertical overlap) and lines into the two columns."""
     lines: list[list[_Run]] = []
     for run in sorted(runs, key=lambda r: (-r.top, r.left)):
@@ -202,4 +211,4 @@ def _columns(runs: list[_Run], width: float, number: int) -> Page:
             left.append(" ".join(lefts))
         if rights:
             right.append(" ".join(rights))
-    return Page(number, tuple(all_lines), tuple(left), tuple(right))
+    return Page(number, tuple(all_lines), tuple(left), tuple(right), converted)

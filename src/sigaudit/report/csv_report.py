@@ -80,6 +80,7 @@ COLUMNS = (
     "text_kind",
     "text_recipients",
     "text_file_copy",
+    "text_tcvn3_pages",  # the pages whose TCVN3 (ABC) font text was converted, "1;2"
 )
 
 # Columns whose every value sigaudit makes itself (hex digests, enum values, ISO dates and times,
@@ -115,6 +116,7 @@ EXACT_COLUMNS = frozenset(
         *(f"check_{name.value}" for name in CheckName),
         "text_status",
         "text_date",
+        "text_tcvn3_pages",
     }
 )
 
@@ -155,6 +157,7 @@ def _text_cells(doc: DocumentResult) -> dict[str, str]:
         "text_kind": text.kind or "",
         "text_recipients": ";".join(text.recipients),
         "text_file_copy": text.file_copy or "",
+        "text_tcvn3_pages": ";".join(str(n) for n in text.tcvn3_pages),
     }
 
 

@@ -139,6 +139,7 @@ def _text_lines(text: TextMeta | None) -> list[str]:
         ("recipients", "; ".join(text.recipients)),
         ("for report", "; ".join(text.upward)),
         ("file copy", text.file_copy),
+        ("TCVN3 font", ", ".join(f"page {n} converted" for n in text.tcvn3_pages)),
     )
     lines += [f"  {name:<13} {value}" for name, value in fields if value]
     return lines
