@@ -44,7 +44,7 @@ from .report.escape import terminal
 from .report.etsi import write_etsi_reports
 from .report.i18n import VERDICTS
 from .report.runs_view import StoredRunSummary, render_runs_json, render_runs_table
-from .report.terminal_text import COMMAND_TEXT, TABLE_TEXT
+from .report.terminal_text import COMMAND_TEXT, TABLE_TEXT, gate_lines
 from .report.verify_view import render_attachments, render_verify
 from .run.pool import Limits, WorkerPool
 from .sources.walk import Candidate, WalkLimits, walk
@@ -165,7 +165,7 @@ def _write_reports(
         echo(_whole(FORMATTERS["table"](shown)), nl=False, err=json_out == "-" or csv_out == "-")
     else:
         gate_failed = TABLE_TEXT[_lang(screen.lang)]["gate_failed"]
-        for failure in ctx.gate_failures:
+        for failure in gate_lines(ctx, screen.lang):
             echo(f"{gate_failed}{terminal(failure)}", err=True)
 
 

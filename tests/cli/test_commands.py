@@ -199,8 +199,14 @@ def test_the_scan_s_own_lines_speak_the_terminal_s_language(
     report = _invoke("report", "--store", str(store), "--lang", "vi", "--json", "-", "-q")
     assert json.loads(report.stdout)["warnings"][-1].startswith("… and 50 more warnings of this kind")
     gate = ["report", "--store", str(store), "-q", "--fail-on", "invalid"]
-    assert _invoke(*gate, "--lang", "vi").stderr.startswith("KHÔNG ĐẠT NGƯỠNG: --fail-on invalid")
-    assert _invoke(*gate, "--lang", "en").stderr.startswith("GATE FAILED: --fail-on invalid")
+    assert _invoke(*gate, "--lang", "vi").stderr == (
+        "KHÔNG ĐẠT NGƯỠNG: --fail-on invalid: 1 văn bản có kết quả «Không hợp lệ»\n"
+    )
+    assert (
+        _invoke(*gate, "--lang", "en").stderr == "GATE FAILED: --fail-on invalid: 1 document(s) are invalid\n"
+    )
+    table = _invoke("report", "--store", str(store), "--fail-under", "90", "--lang", "vi").stdout
+    assert "KHÔNG ĐẠT NGƯỠNG: --fail-under 90: Cấp tỉnh có 50.0% văn bản hợp lệ" in table
     empty = tmp_path / "empty"
     empty.mkdir()
     nothing = _invoke("scan", str(empty), "--no-store", "-q", "--lang", "vi")

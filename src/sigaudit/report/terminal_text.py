@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..aggregate.gates import GateFailure
 from ..runwarnings import WarningKind, summarized
+from .context import ReportContext
+from .i18n import LEVELS, VERDICTS
 
 TABLE_TEXT: Mapping[str, Mapping[str, str]] = {
     "en": {
@@ -194,6 +197,38 @@ def warning_text(line: str, lang: str) -> str:
     return COMMAND_TEXT["vi"]["more_warnings"].format(
         count=f"{count:,}".replace(",", "."), kind=WARNING_KINDS_VI[kind]
     )
+
+
+# A failed gate in Vietnamese (aggregate.gates.GateFailure; English is its ``text``). {gate} is the
+# option as given; the verdict and the level are in words.
+GATE_TEXT_VI: Mapping[str, str] = {
+    "nothing_found": "{gate}: không tìm thấy gì: không có văn bản nào để đánh giá (thư mục trống hoặc chưa "
+    "được gắn?)",
+    "verdict": "{gate}: {count} văn bản có kết quả «{verdict}»",
+    "nothing_measured": "{gate}: không có gì để đo: không văn bản nào trong {count} văn bản tìm thấy được "
+    "chứng minh là gửi giữa các cơ quan (xem số văn bản không tính vào chỉ tiêu)",
+    "level": "{gate}: {level} có {percent:.1f}% văn bản hợp lệ",
+}
+
+
+def gate_text(failure: GateFailure, lang: str) -> str:
+    """A failed gate in ``lang``: Vietnamese for "vi", else the English message."""
+    if lang != "vi" or failure.what not in GATE_TEXT_VI:
+        return failure.text
+    return GATE_TEXT_VI[failure.what].format(
+        gate=failure.gate,
+        count=failure.count,
+        verdict=VERDICTS["vi"][failure.verdict] if failure.verdict is not None else "",
+        level=LEVELS["vi"][failure.level] if failure.level is not None else "",
+        percent=failure.percent,
+    )
+
+
+def gate_lines(ctx: ReportContext, lang: str) -> tuple[str, ...]:
+    """The context's failed gates in ``lang`` (as values when it has them, else its messages)."""
+    if len(ctx.failed_gates) != len(ctx.gate_failures):
+        return ctx.gate_failures
+    return tuple(gate_text(failure, lang) for failure in ctx.failed_gates)
 
 
 def locale_language(environ: Mapping[str, str]) -> str:
