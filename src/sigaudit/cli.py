@@ -132,7 +132,12 @@ def _screen(lang: str | None) -> Terminal:
         width = shutil.get_terminal_size((150, 24)).columns
     elif os.environ.get("COLUMNS", "").isdigit():
         width = int(os.environ["COLUMNS"])
-    return Terminal(width=max(width, 40), lang=lang or locale_language(os.environ))
+    return Terminal(width=max(width, 40), lang=_language(lang))
+
+
+def _language(lang: str | None) -> str:
+    """The language of what a command prints: ``lang`` (--lang), else the locale's."""
+    return lang or locale_language(os.environ)
 
 
 def _interactive(quiet: bool) -> bool:
@@ -231,6 +236,14 @@ class Revocation:
     revocation_dir: Path | None = None
     online: bool = False
     online_timeout_s: float = DEFAULT_ONLINE_TIMEOUT_S
+
+
+def lang_option(func: F) -> F:
+    """--lang for a command whose only words are on the terminal (verify, diff)."""
+    return click.option(
+        "--lang", type=click.Choice(["vi", "en"]), default=None,
+        help="Language of what is printed. Default: the locale (vi_VN: Vietnamese, else English).",
+    )(func)  # fmt: skip
 
 
 def store_option(func: F) -> F:
@@ -355,10 +368,10 @@ HELP_SECTIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "verify": (
         ("Trust and policy", ("trust_roots", "other_certs", "no_shipped_roots", "policy_path",
                               "revocation_dir", "online", "online_timeout_s")),
-        ("Outputs", ("json_out",)),
+        ("Outputs", ("json_out", "lang")),
         ("Performance", ("timeout_s",)),
     ),
-    "diff": (("Inputs", ("store_path", "force")), ("Outputs", ("json_out",))),
+    "diff": (("Inputs", ("store_path", "force")), ("Outputs", ("json_out", "lang"))),
     "runs": (("Inputs", ("store_path",)), ("Outputs", ("output_format",))),
     "agencies": (("Inputs", ("agencies",)), ("Outputs", ("output_format", "output", "csv_raw"))),
 }  # fmt: skip
@@ -373,7 +386,10 @@ HELP_EXAMPLES: dict[str, tuple[str, ...]] = {
         "sigaudit report --run 7 --html dashboard.html",
         "sigaudit report --since 2024-01-01 --period month",
     ),
-    "verify": ("sigaudit verify cv-12.pdf", "sigaudit verify 'exports/batch.zip!/2024/cv-12.pdf' --json -"),
+    "verify": (
+        "sigaudit verify cv-12.pdf --lang vi",
+        "sigaudit verify 'exports/batch.zip!/2024/cv-12.pdf' --json -",
+    ),
     "diff": ("sigaudit diff", "sigaudit diff 3 7 --json changes.json"),
     "runs": ("sigaudit runs", "sigaudit runs --store /var/lib/sigaudit/results.sqlite --format json"),
     "agencies": ("sigaudit agencies exports/ --agencies agencies.csv",),
@@ -697,6 +713,7 @@ def agencies(
 @click.option(
     "--force", is_flag=True, help="Compare runs even if they scanned different inputs (folders, files)."
 )
+@lang_option
 @click.pass_context
 @_guarded
 def diff(
@@ -706,10 +723,13 @@ def diff(
     store_path: Path | None,
     json_out: str | None,
     force: bool,
+    lang: str | None,
 ) -> None:
     """List what changed between two stored runs of the same inputs (default: the latest run and the
     one before it over the same inputs). See the run ids with 'sigaudit runs'."""
-    commands.diff(store_path, old_run, new_run, json_out, _config(ctx).targets, click.echo, force)
+    commands.diff(
+        store_path, old_run, new_run, json_out, _config(ctx).targets, click.echo, force, _language(lang)
+    )
 
 
 @main.command()
@@ -736,6 +756,7 @@ def runs(store_path: Path | None, output_format: str) -> None:
 @click.option(
     "--json", "json_out", metavar="FILE", help="Also write the document's JSON to FILE ('-' for stdout)."
 )
+@lang_option
 @click.pass_context
 @_guarded
 def verify(
@@ -750,6 +771,7 @@ def verify(
     online_timeout_s: float,
     timeout_s: float,
     json_out: str | None,
+    lang: str | None,
 ) -> None:
     """Show one PDF's signatures in detail: signer, role, time, revocation, changes, verdict.
 
@@ -760,5 +782,5 @@ def verify(
         trust_roots, other_certs, no_shipped_roots, Revocation(revocation_dir, online, online_timeout_s)
     )
     policy = _policy(policy_path, _config(ctx))
-    doc = commands.verify(file, trust, policy, timeout_s, json_out, click.echo)
+    doc = commands.verify(file, trust, policy, timeout_s, json_out, click.echo, _language(lang))
     sys.exit(EXIT_OK if doc.verdict == Verdict.VALID else EXIT_GATE)

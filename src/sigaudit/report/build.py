@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Iterator
 
 from ..aggregate.exchange import classify
-from ..aggregate.gates import Gates, evaluate
+from ..aggregate.gates import Gates, failed_gates
 from ..aggregate.kpi import summarize
 from ..aggregate.reconcile import reconcile
 from ..aggregate.targets import PLAN_TARGETS, Targets
@@ -38,14 +38,16 @@ def report_context(
     view, gates = view or View(), gates or Gates()
     with classify(run.counted, view.period) as exchanges, reconcile(exchanges) as findings:
         summary = summarize(exchanges, view.period_kind)
+        failed = tuple(failed_gates(gates, summary))
         yield ReportContext(
             run,
             summary,
-            tuple(evaluate(gates, summary)),
+            tuple(failure.text for failure in failed),
             targets,
             lang,
             exchanges=exchanges,
             reconciliation=findings,
             period=view.period,
             csv_raw=csv_raw,
+            failed_gates=failed,
         )

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..aggregate.exchange import ALL_TIME, Exchange, Period
+from ..aggregate.gates import GateFailure
 from ..aggregate.kpi import Summary
 from ..aggregate.reconcile import Findings
 from ..aggregate.targets import PLAN_TARGETS, Targets
@@ -26,6 +27,7 @@ class ReportContext:
     period: Period = ALL_TIME
     csv_raw: bool = False  # CSV cells exactly as found, without the spreadsheet-formula guard
     width: int = 150  # columns of the terminal the table is printed on
+    failed_gates: tuple[GateFailure, ...] = ()  # gate_failures as values, worded in the terminal's language
 
 
 def policy_of(manifest: Mapping[str, object]) -> tuple[str, str] | None:

@@ -27,7 +27,7 @@ class Attachment:
     name: str
     data: bytes
     mime_type: str
-    label: str  # its description's key in i18n.DELIVERABLE_TEXT (pdf_evidence_json, pdf_evidence_csv)
+    label: str  # its description's key in deliverable_text.DELIVERABLE_TEXT (pdf_evidence_json, …_csv)
 
     @property
     def sha256(self) -> str:

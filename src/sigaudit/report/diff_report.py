@@ -8,29 +8,43 @@ from __future__ import annotations
 import json
 
 from ..aggregate.diff import RunDiff
+from ..model import Verdict
 from .escape import terminal
-from .i18n import pct
+from .i18n import LEVELS, VERDICTS, pct
+from .terminal_text import COMMAND_TEXT
 
 
-def render_diff_text(diff: RunDiff, old_run: int, new_run: int) -> str:
-    lines = [f"Changes from run {old_run} to run {new_run}:"]
+def render_diff_text(diff: RunDiff, old_run: int, new_run: int, lang: str = "en") -> str:
+    """What changed, in ``lang`` ("en" or "vi"; any other language is English): levels and verdicts by
+    their JSON names in English, in words in Vietnamese."""
+    lang = lang if lang in COMMAND_TEXT else "en"
+    words = COMMAND_TEXT[lang]
+
+    def verdict(v: Verdict) -> str:
+        return VERDICTS["vi"][v] if lang == "vi" else v.value
+
+    lines = [words["diff_title"].format(old=old_run, new=new_run)]
     if diff.empty:
-        return lines[0] + " none.\n"
-    lines.append(f"  {len(diff.added)} new document(s), {len(diff.removed)} no longer present, "
-                 f"{len(diff.changed)} verdict change(s)")  # fmt: skip
+        return lines[0] + words["diff_none"] + "\n"
+    lines.append(words["diff_counts"].format(added=len(diff.added), removed=len(diff.removed),
+                                             changed=len(diff.changed)))  # fmt: skip
     for crossing in diff.crossed:
-        word = "now meets" if crossing.now_met else "fell below"
-        lines.append(
-            f"  level {crossing.level.value} {word} its signed target {pct(crossing.target)}: "
-            f"{pct(crossing.old_share)} -> {pct(crossing.new_share)}"
-        )
+        level = LEVELS["vi"][crossing.level] if lang == "vi" else crossing.level.value
+        lines.append(words["diff_crossed"].format(
+            level=level, word=words["now_met" if crossing.now_met else "fell_below"],
+            target=pct(crossing.target), old=pct(crossing.old_share), new=pct(crossing.new_share),
+        ))  # fmt: skip
     for change in diff.changed:
-        content = " (content changed)" if change.content_changed else ""
-        lines.append(f"  {change.old.value} -> {change.new.value}{content}: {change.path} — {change.reason}")
+        content = words["content_changed"] if change.content_changed else ""
+        shown = words["diff_changed"].format(
+            old=verdict(change.old), new=verdict(change.new), content=content, path=change.path,
+            reason=change.reason,
+        )  # fmt: skip
+        lines.append(shown)
     for doc in diff.added:
-        lines.append(f"  new ({doc.verdict.value}): {doc.path}")
+        lines.append(words["diff_added"].format(verdict=verdict(doc.verdict), path=doc.path))
     for doc in diff.removed:
-        lines.append(f"  gone (was {doc.verdict.value}): {doc.path}")
+        lines.append(words["diff_removed"].format(verdict=verdict(doc.verdict), path=doc.path))
     return "".join(terminal(line) + "\n" for line in lines)
 
 

@@ -31,6 +31,7 @@ from .context import ReportContext, policy_of
 from .escape import html_text
 from .i18n import NOTES, Labels, labels_for, pct
 from .notes import coverage_notes
+from .terminal_text import warning_text
 from .trend import CHART_WIDTH, share_text, tick, trend_chart
 
 TEMPLATE = "dashboard.html.j2"
@@ -669,7 +670,7 @@ def render_html(ctx: ReportContext) -> str:
         .replace("{total}", str(failing_total)),
         search_count=t.text["search_count"],
         manifest=_manifest_view(run.manifest, t),
-        warnings=tuple(run.warnings),
+        warnings=tuple(warning_text(w, t.lang) for w in run.warnings),
         skipped=tuple(run.skipped),
         footer=t.text["footer"].replace("{version}", __version__),
         policy=policy_of(run.manifest),

@@ -31,8 +31,9 @@ from ..aggregate.kpi import LevelCounts
 from ..model import Verdict
 from .context import ReportContext
 from .deliverable import Attachment, PdfHeader
+from .deliverable_text import deliverable_text
 from .escape import pdf_text
-from .i18n import FINDINGS, LEVELS, VERDICTS, VIETNAM, deliverable_text, pct
+from .i18n import FINDINGS, LEVELS, VERDICTS, VIETNAM, pct
 
 FONTS = Path(__file__).parent / "fonts"
 FAMILY = "LiberationSerif"

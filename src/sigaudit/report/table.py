@@ -23,7 +23,7 @@ from .context import ReportContext, policy_of
 from .escape import rich_text
 from .i18n import EXCLUSIONS, FINDINGS, LEVELS, NOTES, pct
 from .notes import coverage_notes
-from .terminal_text import PERIOD_KINDS_VI, TABLE_TEXT
+from .terminal_text import PERIOD_KINDS_VI, TABLE_TEXT, gate_lines, warning_text
 
 LEVEL_LABELS = {
     "central": "central (trung ương)",
@@ -194,8 +194,8 @@ def render_table(ctx: ReportContext, width: int | None = None) -> str:
     if run.skipped:
         console.print(words["skipped"].format(n=len(run.skipped)))
     for warning in run.warnings:
-        console.print(rich_text(f"{words['warning']}{warning}"))
-    for failure in ctx.gate_failures:
+        console.print(rich_text(f"{words['warning']}{warning_text(warning, words.lang)}"))
+    for failure in gate_lines(ctx, words.lang):
         console.print(rich_text(f"{words['gate_failed']}{failure}"))
     _print_trust(console, run, words)
     policy = policy_of(run.manifest)

@@ -1,14 +1,22 @@
-"""The words of the terminal table (``report/table.py``), in English and Vietnamese.
+"""The words of the terminal: the table (``report/table.py``), the lines the commands print around it
+and ``sigaudit diff`` (:data:`COMMAND_TEXT`), in English and Vietnamese (``verify``'s are in
+:mod:`.verify_text`).
 
 The English text is what the table has always printed (scripts and the README quote it); the Vietnamese
 is for the document-office staff who run the tool, chosen with ``--lang vi`` or a ``vi_VN`` locale.
 Level names, exclusion and reconciliation texts come from :mod:`.i18n`, shared with the dashboard.
-Placeholders in braces are filled with ``str.format`` from numbers and dates only, never document text.
+Placeholders in braces are filled with ``str.format``; document text (a path, a reason) is only ever an
+argument, never the template, and is escaped by the caller.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+from ..aggregate.gates import GateFailure
+from ..runwarnings import WarningKind, summarized
+from .context import ReportContext
+from .i18n import LEVELS, VERDICTS
 
 TABLE_TEXT: Mapping[str, Mapping[str, str]] = {
     "en": {
@@ -122,6 +130,105 @@ TABLE_TEXT: Mapping[str, Mapping[str, str]] = {
 }
 
 PERIOD_KINDS_VI: Mapping[str, str] = {"month": "tháng", "quarter": "quý", "year": "năm"}
+
+# The lines the commands print around the table and for ``sigaudit diff`` (:mod:`sigaudit.commands`,
+# :mod:`.diff_report`); paths and reasons filled in are escaped with :func:`.escape.terminal`.
+COMMAND_TEXT: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "nothing_found": "sigaudit: warning: nothing found under {paths}: no document to audit (an empty or "
+        "unmounted folder?)",
+        "recorded": "Run {run_id} recorded in {path} (sigaudit runs lists the stored runs).",
+        "no_earlier_run": "No earlier run over the same inputs in the store to compare with",
+        "no_earlier_run_others": " (the earlier runs scanned other inputs: name two runs and give --force to "
+        "compare them anyway; 'sigaudit runs' lists them).",
+        "diff_title": "Changes from run {old} to run {new}:",
+        "diff_none": " none.",
+        "diff_counts": "  {added} new document(s), {removed} no longer present, {changed} verdict change(s)",
+        "diff_crossed": "  level {level} {word} its signed target {target}: {old} -> {new}",
+        "now_met": "now meets",
+        "fell_below": "fell below",
+        "diff_changed": "  {old} -> {new}{content}: {path} — {reason}",
+        "content_changed": " (content changed)",
+        "diff_added": "  new ({verdict}): {path}",
+        "diff_removed": "  gone (was {verdict}): {path}",
+        "more_warnings": "… and {count} more warnings of this kind ({kind}), not listed",
+    },
+    "vi": {
+        "nothing_found": "sigaudit: cảnh báo: không tìm thấy gì trong {paths}: không có văn bản nào để kiểm "
+        "tra (thư mục trống hoặc chưa được gắn?)",
+        "recorded": "Lần chạy {run_id} đã được lưu vào {path} (sigaudit runs liệt kê các lần chạy đã lưu).",
+        "no_earlier_run": "Trong kho không có lần chạy trước nào trên cùng đầu vào để so sánh",
+        "no_earlier_run_others": " (các lần chạy trước kiểm tra đầu vào khác: hãy nêu hai lần chạy và thêm "
+        "--force để vẫn so sánh; sigaudit runs liệt kê các lần chạy).",
+        "diff_title": "Thay đổi từ lần chạy {old} đến lần chạy {new}:",
+        "diff_none": " không có.",
+        "diff_counts": "  {added} văn bản mới, {removed} văn bản không còn, {changed} văn bản đổi kết quả",
+        "diff_crossed": "  {level} {word} mục tiêu văn bản có chữ ký số {target}: {old} -> {new}",
+        "now_met": "nay đạt",
+        "fell_below": "đã xuống dưới",
+        "diff_changed": "  {old} -> {new}{content}: {path} — {reason}",
+        "content_changed": " (nội dung đã thay đổi)",
+        "diff_added": "  mới ({verdict}): {path}",
+        "diff_removed": "  không còn (trước là {verdict}): {path}",
+        "more_warnings": "… và {count} cảnh báo khác cùng loại ({kind}), không liệt kê",
+    },
+}
+
+# The kinds of run warning (runwarnings.WarningKind), as the Vietnamese summary line names them.
+WARNING_KINDS_VI: Mapping[WarningKind, str] = {
+    WarningKind.TRUST: "cấu hình tin cậy",
+    WarningKind.NAME: "tên hiển thị đã thoát ký tự đặc biệt",
+    WarningKind.DUPLICATE_PATH: "văn bản trùng đường dẫn",
+    WarningKind.MANIFEST_ROW: "lỗi của manifest và sổ văn bản",
+    WarningKind.MANIFEST_CONFLICT: "văn bản được hai dòng mô tả khác nhau",
+    WarningKind.UNMATCHED: "dòng manifest ghi tệp không có trong kho lưu trữ được kiểm tra",
+    WarningKind.ATTRIBUTION: "nguồn ghi các cơ quan khác nhau",
+    WarningKind.OTHER: "cảnh báo khác",
+}
+
+
+def warning_text(line: str, lang: str) -> str:
+    """A run warning as shown in ``lang``: the summary line of a kind cut short
+    (:func:`sigaudit.runwarnings.summary_line`) in Vietnamese for "vi"; any other line as recorded."""
+    found = summarized(line) if lang == "vi" else None
+    if found is None:
+        return line
+    kind, count = found
+    return COMMAND_TEXT["vi"]["more_warnings"].format(
+        count=f"{count:,}".replace(",", "."), kind=WARNING_KINDS_VI[kind]
+    )
+
+
+# A failed gate in Vietnamese (aggregate.gates.GateFailure; English is its ``text``). {gate} is the
+# option as given; the verdict and the level are in words.
+GATE_TEXT_VI: Mapping[str, str] = {
+    "nothing_found": "{gate}: không tìm thấy gì: không có văn bản nào để đánh giá (thư mục trống hoặc chưa "
+    "được gắn?)",
+    "verdict": "{gate}: {count} văn bản có kết quả «{verdict}»",
+    "nothing_measured": "{gate}: không có gì để đo: không văn bản nào trong {count} văn bản tìm thấy được "
+    "chứng minh là gửi giữa các cơ quan (xem số văn bản không tính vào chỉ tiêu)",
+    "level": "{gate}: {level} có {percent:.1f}% văn bản hợp lệ",
+}
+
+
+def gate_text(failure: GateFailure, lang: str) -> str:
+    """A failed gate in ``lang``: Vietnamese for "vi", else the English message."""
+    if lang != "vi" or failure.what not in GATE_TEXT_VI:
+        return failure.text
+    return GATE_TEXT_VI[failure.what].format(
+        gate=failure.gate,
+        count=failure.count,
+        verdict=VERDICTS["vi"][failure.verdict] if failure.verdict is not None else "",
+        level=LEVELS["vi"][failure.level] if failure.level is not None else "",
+        percent=failure.percent,
+    )
+
+
+def gate_lines(ctx: ReportContext, lang: str) -> tuple[str, ...]:
+    """The context's failed gates in ``lang`` (as values when it has them, else its messages)."""
+    if len(ctx.failed_gates) != len(ctx.gate_failures):
+        return ctx.gate_failures
+    return tuple(gate_text(failure, lang) for failure in ctx.failed_gates)
 
 
 def locale_language(environ: Mapping[str, str]) -> str:

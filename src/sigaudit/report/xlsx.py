@@ -30,8 +30,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from ..aggregate.kpi import LEVEL_ORDER, LevelCounts
 from ..model import DocumentResult, SignatureResult
 from .context import ReportContext
+from .deliverable_text import deliverable_text
 from .escape import xlsx_text
-from .i18n import EXCLUSIONS, FINDINGS, LEVELS, MANIFEST_KEYS, VERDICTS, VIETNAM, deliverable_text
+from .i18n import EXCLUSIONS, FINDINGS, LEVELS, MANIFEST_KEYS, VERDICTS, VIETNAM
 
 PERCENT = "0.0%"
 DATE = "yyyy-mm-dd"
@@ -42,7 +43,7 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its label's key in :func:`.i18n.deliverable_text`, its width in characters, and
+    """One column: its label's key in :func:`.deliverable_text.deliverable_text`, its width in characters, and
     the kind of its cells: ``text``, ``int``, ``pct`` (a 0..1 share), ``date`` or ``datetime``."""
 
     label: str
