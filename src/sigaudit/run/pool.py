@@ -8,12 +8,18 @@ between documents. The parent enforces the limits from outside the validating co
   ``unreadable`` with reason ``memory``;
 - a worker that dies for any other reason is replaced and its document is ``unreadable``.
 Results come back in completion order with the caller's key, so callers can order them as they like.
+
+A document is handed over as its bytes, or as a :class:`FileToRead` (a PDF on disk): then the worker
+reads it with the walk's guards and hashes it, tells the parent what it read (:class:`FileRead`), and
+validates it only if the parent says so (the caller may already have its result): reading and hashing
+spread over the workers, and the parent copies no document through the pipe.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import itertools
 import multiprocessing
 import multiprocessing.connection
@@ -21,15 +27,17 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any, NoReturn
 
 from ..content import TextLimits, read_text
 from ..model import ValidationOutcome, Verdict
+from ..sources.walk import PDF_SNIFF_BYTES, FileStamp, WalkLimits, is_pdf_head, read_document
 from ..validation import speedups_gate
 from ..validation.policy import ValidationPolicy, default_policy
 from ..validation.trust import TrustConfig
@@ -37,6 +45,54 @@ from ..validation.trust import TrustConfig
 # The seed dask.distributed's nannies give their workers (distributed/nanny.py), so local and Dask
 # runs word pyHanko's reasons identically.
 WORKER_HASH_SEED = "6640"
+
+
+@dataclass(frozen=True)
+class FileToRead:
+    """A plain file for the worker to read itself (instead of its bytes): its path, the stat the walk
+    saw, and the size limit. The worker opens it with the walk's guards (:func:`read_document`)."""
+
+    path: str
+    stamp: FileStamp
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """What a worker read of a :class:`FileToRead`, before validating it: the SHA-256, size and stat
+    of the bytes it will judge (the stat is the open descriptor's, so a file changed since the walk
+    is judged, hashed and recorded as it was read), or why it could not read them (then ``error``)."""
+
+    sha256: str
+    size: int
+    stamp: FileStamp | None
+    error: str | None = None
+
+
+# What the pool answers a worker's FileRead: validate those bytes, or not (their result is known).
+@dataclass(frozen=True)
+class _Decision:
+    key: object
+    validate: bool
+
+
+# The caller's answer to a FileRead without error: True to validate, False when it has the result.
+OnRead = Callable[[object, FileRead], bool]
+
+
+def read_to_validate(job: FileToRead) -> tuple[bytes | None, FileRead]:
+    """Read a file as the walk would (read-only, no link followed, regular files only, size limit) and
+    hash it; the bytes are None when there is nothing to validate."""
+    try:
+        data, stamp = read_document(Path(job.path), WalkLimits(max_file_bytes=job.max_bytes))
+    except OSError as exc:
+        return None, FileRead("", 0, None, f"cannot read file: {exc.strerror or exc}")
+    read = FileRead(hashlib.sha256(data).hexdigest(), len(data), stamp)
+    if not is_pdf_head(data[:PDF_SNIFF_BYTES], job.path):
+        # Replaced since the walk sniffed it: what it is now was not classified, so it is not judged.
+        reason = "the file changed during the scan: it no longer starts as a PDF; scan again"
+        return None, dataclasses.replace(read, error=reason)
+    return data, read
 
 
 @dataclass(frozen=True)
@@ -108,18 +164,27 @@ def _worker_main(
 
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    backlog: deque[Any] = deque()  # documents that came while the worker waited for a decision
     while True:
         try:
-            message = conn.recv()
+            message = backlog.popleft() if backlog else conn.recv()
             if message is None:
                 _leave()
-            key, data = message
+            key, payload = message
+            if isinstance(payload, FileToRead):
+                data, read = read_to_validate(payload)
+                conn.send((key, read))
+                if data is None or not _decision(conn, key, backlog):
+                    continue
+            else:
+                data = payload
             outcome = examine(data, trust, memory_mb, policy, text)
         except (EOFError, OSError):  # the parent is gone
             _leave()
         except MemoryError:
-            # Even receiving the document did not fit. The parent knows which one it was; the rest of
-            # that message is still in the pipe, so this worker says so and stops, to be replaced.
+            # Even receiving (or reading) the document did not fit. The parent knows which one it was;
+            # the rest of that message may still be in the pipe, so this worker says so and stops, to
+            # be replaced.
             with contextlib.suppress(OSError):
                 conn.send((None, _memory_outcome(memory_mb)))
             return
@@ -137,6 +202,16 @@ def _worker_main(
                 return
 
 
+def _decision(conn: Connection, key: object, backlog: deque[Any]) -> bool:
+    """Wait for the parent's decision on the document just read; documents sent meanwhile wait."""
+    while True:
+        message = conn.recv()
+        if isinstance(message, _Decision):
+            assert message.key == key, "the parent decides in the order the worker reads"
+            return message.validate
+        backlog.append(message)
+
+
 def _leave() -> NoReturn:
     """End the worker at once. Every answer was written before the parent let it go (or the parent
     is gone), and a worker holds nothing else: tearing down the interpreter with pyHanko loaded would
@@ -147,7 +222,8 @@ def _leave() -> NoReturn:
 @dataclass(slots=True)
 class _Job:
     key: object
-    data: bytes | None  # kept while the document waits behind another, to re-send it if the worker dies
+    # Kept while the document waits behind another, to re-send it if the worker dies.
+    data: bytes | FileToRead | None
 
 
 class _Worker:
@@ -220,6 +296,7 @@ class WorkerPool:
         # A fixed seed makes reasons identical across runs, machines and numbers of workers.
         self._ctx = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
+        self._on_read: OnRead = lambda key, read: True
 
     def __enter__(self) -> WorkerPool:
         # Workers start when the first document needs them: a re-scan served by the store starts none.
@@ -277,9 +354,17 @@ class WorkerPool:
             self._send(fresh, job.key, job.data)
 
     def map_unordered(
-        self, items: Iterable[tuple[object, bytes]]
+        self, items: Iterable[tuple[object, bytes | FileToRead]], on_read: OnRead | None = None
     ) -> Iterator[tuple[object, ValidationOutcome]]:
-        """Validate each ``(key, data)``; yield ``(key, outcome)`` as results arrive."""
+        """Validate each ``(key, data)``; yield ``(key, outcome)`` as results arrive.
+
+        ``data`` may be a :class:`FileToRead`: the worker reads and hashes the file, and ``on_read(key,
+        read)`` is called (in this thread) with what it read before it validates: True has it validated,
+        False settles the document without an outcome here (the caller has its result). A file the
+        worker could not read is not validated: ``on_read`` is told, and its outcome is ``unreadable``
+        with ``read.error`` as reason. Without ``on_read`` every file read is validated."""
+        if on_read is not None:
+            self._on_read = on_read
         source = iter(items)
         first = next(source, None)
         if first is None:
@@ -304,7 +389,7 @@ class WorkerPool:
                 continue
             yield from self._collect(busy)
 
-    def _send(self, worker: _Worker, key: object, data: bytes) -> None:
+    def _send(self, worker: _Worker, key: object, data: bytes | FileToRead) -> None:
         """Hand a document to a worker; the first one's deadline runs from now."""
         worker.send((key, data))
         if worker.jobs:
@@ -341,6 +426,18 @@ class WorkerPool:
                     outcome = self._death_outcome(worker)
                     self._replace(worker)
                     yield key, outcome
+                    continue
+                if isinstance(outcome, FileRead):  # read, not yet validated
+                    assert got_key == key, "a worker answers for its documents in order"
+                    if outcome.error is not None:
+                        self._finished(worker)
+                        self._on_read(key, outcome)
+                        yield key, ValidationOutcome(Verdict.UNREADABLE, outcome.error)
+                        continue
+                    validate = self._on_read(key, outcome)
+                    worker.send(_Decision(key, validate))
+                    if not validate:
+                        self._finished(worker)
                     continue
                 if got_key is None:  # the worker could not even receive the document and has stopped
                     self._replace(worker)
