@@ -42,7 +42,7 @@ from .model import (
     ValidationOutcome,
     Verdict,
 )
-from .run.pool import Limits, WorkerPool
+from .run.pool import FileRead, FileToRead, Limits, OnRead, WorkerPool
 from .runwarnings import WarningKind, WarningLog
 from .sources.walk import (
     Candidate,
@@ -211,7 +211,8 @@ def run_audit(
     def to_validate() -> Iterator[tuple[object, Candidate, str]]:
         """Walk the archive; settle what needs no validation here, hand the rest to the workers."""
         known = _known(store) if store and not (options.rescan or options.rehash) else None
-        for event, sha in with_digests(walk(list(options.paths), options.limits, known)):
+        events = walk(list(options.paths), options.limits, known, defer_pdfs=executor.reads_files)
+        for event, sha in with_digests(events):
             if isinstance(event, ManifestFound):
                 for path, earlier in spool.add_entries(event.entries, event.path):
                     warnings.add(
@@ -248,7 +249,18 @@ def run_audit(
                     assert event.stamp is not None
                     finished(new_item(event.path, event.stamp[2], sha, cached.facts), reused=True)
                     continue
-                event, sha = _read_now(event, options.limits)
+                if executor.reads_files:  # its result is not stored after all: the worker reads it
+                    event = dataclasses.replace(event, known_sha256=None, to_read=True)
+                else:
+                    event, sha = _read_now(event, options.limits)
+            if event.to_read:
+                # Its digest comes from the worker that reads it (on_read), before it is validated.
+                assert event.file is not None and event.stamp is not None
+                item = new_item(event.path, event.stamp[2], "")
+                item.file = (_file_key(str(event.file)), event.stamp)
+                in_flight[item.index] = item
+                yield item.index, event, ""
+                continue
             item = new_item(event.path, len(event.data) if event.data is not None else 0, sha)
             if event.file is not None and event.stamp is not None and event.data is not None:
                 item.file = (_file_key(str(event.file)), event.stamp)
@@ -276,11 +288,43 @@ def run_audit(
             yield item.index, event, sha
         counters["walked"] = 1  # every document is found: the total is known from here on
 
+    def on_read(key: object, read: FileRead) -> bool:
+        """A worker read a file the walk left to it: settle it here if its result is known."""
+        assert isinstance(key, int)
+        item = in_flight[key]
+        item.sha256, item.size = read.sha256, read.size
+        if read.error is not None:  # its outcome comes next, as if the walker had decided it
+            item.validated = False
+            return False
+        assert item.file is not None and read.stamp is not None
+        item.file = (item.file[0], read.stamp)  # the stat of the bytes judged, for the next run
+        cached = store.get_facts(read.sha256, fingerprint) if store and not options.rescan else None
+        if cached is not None:
+            del in_flight[key]
+            item.facts = cached
+            assert store is not None
+            copy = store.validated_since(read.sha256, fingerprint, started)
+            finished(item, reused=not copy, copy=copy)
+            return False
+        if store and not options.rescan and read.sha256 in twins:
+            del in_flight[key]
+            twins[read.sha256].append(item)
+            return False
+        twins[read.sha256] = []
+        return True
+
     with spool, _executor(options) as executor:
         try:
-            for key, outcome in executor.map_unordered(to_validate()):
+            for key, outcome in executor.map_unordered(to_validate(), on_read):
                 assert isinstance(key, int)
                 item = in_flight.pop(key)
+                if not item.validated or not item.sha256:
+                    # Not read by its worker (or the worker died first): no bytes, nothing stored.
+                    item.outcome = outcome
+                    item.facts = facts_to_json(facts_of(outcome))
+                    item.validated = False
+                    finished(item)
+                    continue
                 item.facts = facts_to_json(facts_of(outcome))
                 if store:
                     store.put(item.sha256, fingerprint, outcome, item.facts)
@@ -465,12 +509,16 @@ def with_digests(
 
 
 class _LocalExecutor:
-    """The default: a pool of warm worker processes on this machine."""
+    """The default: a pool of warm worker processes on this machine. Its workers read and hash the
+    PDFs on disk themselves (``reads_files``): the parent only walks, sniffs and records."""
+
+    reads_files = True
 
     def __init__(self, options: AuditOptions) -> None:
         self._pool = WorkerPool(
             options.jobs, options.trust, options.worker_limits, options.policy, options.text
         )
+        self._max_bytes = options.limits.max_file_bytes
 
     def __enter__(self) -> _LocalExecutor:
         self._pool.__enter__()
@@ -480,9 +528,16 @@ class _LocalExecutor:
         self._pool.__exit__(*exc)
 
     def map_unordered(
-        self, items: Iterable[tuple[object, Candidate, str]]
+        self, items: Iterable[tuple[object, Candidate, str]], on_read: OnRead | None = None
     ) -> Iterator[tuple[object, ValidationOutcome]]:
-        return self._pool.map_unordered((key, cand.data or b"") for key, cand, _ in items)
+        return self._pool.map_unordered((self._job(item) for item in items), on_read)
+
+    def _job(self, item: tuple[object, Candidate, str]) -> tuple[object, bytes | FileToRead]:
+        key, cand, _ = item
+        if cand.to_read:
+            assert cand.file is not None and cand.stamp is not None
+            return key, FileToRead(str(cand.file), cand.stamp, self._max_bytes)
+        return key, cand.data or b""
 
 
 def _executor(options: AuditOptions) -> _LocalExecutor | DaskExecutor:
@@ -498,6 +553,7 @@ def _executor(options: AuditOptions) -> _LocalExecutor | DaskExecutor:
             options.shared_paths,
             options.policy,
             options.text,
+            options.limits.max_file_bytes,
         )
     return _LocalExecutor(options)
 

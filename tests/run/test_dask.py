@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from sigaudit.cli import main
+from sigaudit.model import Verdict
+from sigaudit.run.dask import validate_task
 from sigaudit.store.results import ResultStore
+from sigaudit.validation.trust import TrustConfig
 
 distributed = pytest.importorskip("distributed")
 
@@ -84,3 +89,22 @@ def test_dask_workers_receive_the_validation_policy(
     [doc] = report["documents"]
     assert doc["verdict"] == "indeterminate" and "no revocation evidence" in doc["reason"]
     assert report["manifest"]["policy"]["name"] == "strict/1"
+
+
+def test_a_dask_worker_reads_a_shared_path_with_the_walks_guards(
+    tmp_path: Path, demo_trust: TrustConfig
+) -> None:
+    """--shared-paths: the worker opens the path as the walk does; a file swapped for a symbolic link or
+    a named pipe after the walk is refused (without waiting for a writer), as is one grown too large."""
+    real = tmp_path / "real.pdf"
+    real.write_bytes(b"%PDF-1.7\n")
+    sha = hashlib.sha256(real.read_bytes()).hexdigest()
+    (tmp_path / "link.pdf").symlink_to(real)
+    os.mkfifo(tmp_path / "pipe.pdf")
+    for name, max_bytes, words in (
+        ("link.pdf", 1 << 20, "cannot read"),
+        ("pipe.pdf", 1 << 20, "not a regular file (named pipe)"),
+        ("real.pdf", 4, "file too large (9 bytes)"),
+    ):
+        outcome = validate_task(demo_trust, str(tmp_path / name), sha, None, max_file_bytes=max_bytes)
+        assert outcome.verdict == Verdict.UNREADABLE and words in outcome.reason, (name, outcome.reason)

@@ -197,3 +197,33 @@ def test_a_zip_storing_a_pdf_uncompressed_is_opened_as_a_zip(tmp_path: Path) -> 
     assert [e.path for e in _events(tmp_path / "stored.zip") if isinstance(e, Candidate)] == [
         "stored.zip!/cv-1.pdf"
     ]
+
+
+def test_with_defer_pdfs_only_plain_pdfs_are_left_unread_and_everything_else_is_walked_as_before(
+    sample_docs: Path, tmp_path: Path
+) -> None:
+    # Issue 22: the worker reads a PDF on disk itself. The walk sniffs its first bytes only; ZIP
+    # members, edXML attachments, registers and files that are not PDFs come as before. A file that
+    # starts like XML (an edXML package could) or a ZIP not named .pdf is read whole, as before.
+    odd = tmp_path / "odd"
+    odd.mkdir()
+    (odd / "spaced.pdf").write_bytes(b"  \n%PDF-1.7\n")  # whitespace first: read whole
+    (odd / "zipped.bin").write_bytes(_zip({"in.pdf": b"%PDF-1.4 x"}))  # a ZIP holding a stored PDF
+    (odd / "short.pdf").write_bytes(b"%PDF-")
+    (odd / "big.pdf").write_bytes(b"%PDF-1.7\n" + b"0" * 5000)
+    plain = list(walk([sample_docs, odd]))
+    deferred = list(walk([sample_docs, odd], defer_pdfs=True))
+    assert len(plain) == len(deferred)
+    left = []
+    for before, after in zip(plain, deferred, strict=True):
+        if isinstance(after, Candidate) and after.to_read:
+            assert isinstance(before, Candidate) and before.data is not None and after.data is None
+            assert after.file == before.file and after.stamp == before.stamp and after.error is None
+            assert before.data.startswith(b"%PDF-") and "!/" not in after.path
+            left.append(after.path)
+        else:
+            assert after == before
+    assert "odd/short.pdf" in left and "odd/big.pdf" in left
+    assert not {"odd/spaced.pdf", "odd/zipped.bin!/in.pdf"} & set(left)
+    members = [e for e in deferred if isinstance(e, Candidate) and "!/" in e.path and e.data]
+    assert len(members) > 2  # the sample's ZIP members and edXML attachments, with their bytes

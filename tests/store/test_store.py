@@ -66,6 +66,24 @@ def test_second_scan_reuses_every_result_and_reports_the_same(
 
 
 @pytest.mark.slow
+def test_a_copied_archive_reuses_the_stored_results_by_digest(
+    sample_docs: Path, demo_pki: Path, tmp_path: Path
+) -> None:
+    """Files the store has never seen at these paths (a copy: new paths, new inodes) are read and hashed
+    by the workers, which validate none of them: the parent finds every digest in the store first."""
+    store = tmp_path / "s.sqlite"
+    first = _scan(sample_docs, demo_pki, store, tmp_path / "1.json")
+    copy = tmp_path / sample_docs.name
+    shutil.copytree(sample_docs, copy)
+    second = _scan(copy, demo_pki, store, tmp_path / "2.json")
+    counts = first["manifest"]["counts"]
+    reused = counts["validated"] + counts["copies_in_run"]
+    expected = {**counts, "validated": 0, "copies_in_run": 0, "reused_from_store": reused}
+    assert second["manifest"]["counts"] == expected
+    assert second["documents"] == first["documents"]
+
+
+@pytest.mark.slow
 def test_changed_trust_configuration_invalidates_stored_results(
     sample_docs: Path, demo_pki: Path, tmp_path: Path
 ) -> None:

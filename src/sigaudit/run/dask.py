@@ -2,8 +2,9 @@
 
 The client (this process) walks the archive, consults the result store and writes results as they
 come back; Dask workers only validate. A document travels as its bytes, or — with shared paths, when
-every worker sees the archive at the same path — as the path of the file plus its SHA-256, which the
-worker checks before validating (a file that changed meanwhile is ``unreadable`` with that reason).
+every worker sees the archive at the same path — as the path of the file plus its SHA-256: the worker
+opens the path as the walk does (``read_document``) and checks the digest before validating (a file
+that changed meanwhile is ``unreadable`` with that reason).
 ZIP members always travel as bytes. At most a few documents per worker thread are in flight, so the
 client's memory does not grow with the archive.
 
@@ -23,7 +24,7 @@ from typing import Any
 from ..content import TextLimits
 from ..errors import ConfigError
 from ..model import ValidationOutcome, Verdict
-from ..sources.walk import Candidate
+from ..sources.walk import Candidate, WalkLimits, read_document
 from ..validation.policy import ValidationPolicy, default_policy
 from ..validation.trust import TrustConfig
 from .pool import Limits, examine
@@ -36,9 +37,11 @@ def validate_task(
     memory_mb: int | None,
     policy: ValidationPolicy | None = None,
     text: TextLimits | None = None,
+    max_file_bytes: int = WalkLimits.max_file_bytes,
 ) -> ValidationOutcome:
-    """Runs on a Dask worker: read the document if given a path, check its hash, validate it (and read
-    its text, unless ``text`` is None).
+    """Runs on a Dask worker: read the document if given a path (with the walk's guards: read-only, no
+    symbolic link followed, regular files only, ``max_file_bytes``), check its hash, validate it (and
+    read its text, unless ``text`` is None).
 
     The worker process is prepared (engine loaded, speed-ups applied unless refused, pyHanko's loggers
     quieted) by its first task; a Dask worker runs several tasks at once in threads, which the
@@ -48,7 +51,7 @@ def validate_task(
     prepare(warn=True)
     if isinstance(payload, str):
         try:
-            data = Path(payload).read_bytes()
+            data, _ = read_document(Path(payload), WalkLimits(max_file_bytes=max_file_bytes))
         except OSError as exc:
             return ValidationOutcome(
                 Verdict.UNREADABLE, f"the Dask worker cannot read {payload}: {exc.strerror or exc}"
@@ -63,7 +66,10 @@ def validate_task(
 
 
 class DaskExecutor:
-    """Validate on a dask.distributed cluster; use as a context manager."""
+    """Validate on a dask.distributed cluster; use as a context manager. The client reads and hashes
+    every document (``reads_files`` False): the store is consulted before a task is sent."""
+
+    reads_files = False
 
     def __init__(
         self,
@@ -73,6 +79,7 @@ class DaskExecutor:
         shared_paths: bool,
         policy: ValidationPolicy | None = None,
         text: TextLimits | None = None,
+        max_file_bytes: int = WalkLimits.max_file_bytes,
     ) -> None:
         try:
             from distributed import Client
@@ -87,6 +94,7 @@ class DaskExecutor:
         self._limits = limits
         self._text = text
         self._shared = shared_paths
+        self._max_file_bytes = max_file_bytes
         threads = sum(self._client.nthreads().values()) or 1
         self._window = max(4, threads * 4)
 
@@ -97,9 +105,10 @@ class DaskExecutor:
         self._client.close()
 
     def map_unordered(
-        self, items: Iterable[tuple[object, Candidate, str]]
+        self, items: Iterable[tuple[object, Candidate, str]], on_read: object = None
     ) -> Iterator[tuple[object, ValidationOutcome]]:
-        """Validate each ``(key, candidate, sha256)``; yield ``(key, outcome)`` as results arrive."""
+        """Validate each ``(key, candidate, sha256)``; yield ``(key, outcome)`` as results arrive.
+        ``on_read`` is not used: no candidate comes unread (``reads_files`` is False)."""
         from distributed import wait
 
         pending: dict[Any, tuple[object, float]] = {}
@@ -124,6 +133,7 @@ class DaskExecutor:
                     self._limits.memory_mb,
                     self._policy,
                     self._text,
+                    self._max_file_bytes,
                     pure=False,
                 )
                 pending[future] = (key, time.monotonic())

@@ -8,12 +8,18 @@ between documents. The parent enforces the limits from outside the validating co
   ``unreadable`` with reason ``memory``;
 - a worker that dies for any other reason is replaced and its document is ``unreadable``.
 Results come back in completion order with the caller's key, so callers can order them as they like.
+
+A document is handed over as its bytes, or as a :class:`FileToRead` (a PDF on disk): then the worker
+reads it with the walk's guards and hashes it, tells the parent what it read (:class:`FileRead`), and
+validates it only if the parent says so (the caller may already have its result): reading and hashing
+spread over the workers, and the parent copies no document through the pipe.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import itertools
 import multiprocessing
 import multiprocessing.connection
@@ -21,15 +27,17 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any, NoReturn
 
 from ..content import TextLimits, read_text
 from ..model import ValidationOutcome, Verdict
+from ..sources.walk import PDF_SNIFF_BYTES, FileStamp, WalkLimits, is_pdf_head, read_document
 from ..validation import speedups_gate
 from ..validation.policy import ValidationPolicy, default_policy
 from ..validation.trust import TrustConfig
@@ -37,6 +45,56 @@ from ..validation.trust import TrustConfig
 # The seed dask.distributed's nannies give their workers (distributed/nanny.py), so local and Dask
 # runs word pyHanko's reasons identically.
 WORKER_HASH_SEED = "6640"
+
+
+@dataclass(frozen=True)
+class FileToRead:
+    """A plain file for the worker to read itself (instead of its bytes): its path, the stat the walk
+    saw, and the size limit. The worker opens it with the walk's guards (:func:`read_document`)."""
+
+    path: str
+    stamp: FileStamp
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """What a worker read of a :class:`FileToRead`, before validating it: the SHA-256, size and stat
+    of the bytes it will judge (the stat is the open descriptor's, so a file changed since the walk
+    is judged, hashed and recorded as it was read), or why it could not read them (then ``error``)."""
+
+    sha256: str
+    size: int
+    stamp: FileStamp | None
+    error: str | None = None
+
+
+# What the pool answers a worker's FileRead: validate those bytes, or not (their result is known).
+@dataclass(frozen=True)
+class _Decision:
+    key: object
+    validate: bool
+
+
+# The caller's answer to a FileRead without error: True to validate, False when it has the result.
+OnRead = Callable[[object, FileRead], bool]
+
+
+def read_to_validate(job: FileToRead) -> tuple[bytes | None, FileRead]:
+    """Read a file as the walk would (read-only, no link followed, regular files only, size limit) and
+    hash it; the bytes are None when there is nothing to validate."""
+    try:
+        data, stamp = read_document(Path(job.path), WalkLimits(max_file_bytes=job.max_bytes))
+    except OSError as exc:
+        return None, FileRead("", 0, None, f"cannot read file: {exc.strerror or exc}")
+    except MemoryError:  # the worker's memory limit (this file, not the one it may be validating)
+        return None, FileRead("", 0, None, "memory: the file did not fit in the worker's memory limit")
+    read = FileRead(hashlib.sha256(data).hexdigest(), len(data), stamp)
+    if not is_pdf_head(data[:PDF_SNIFF_BYTES], job.path):
+        # Replaced since the walk sniffed it: what it is now was not classified, so it is not judged.
+        reason = "the file changed during the scan: it no longer starts as a PDF; scan again"
+        return None, dataclasses.replace(read, error=reason)
+    return data, read
 
 
 @dataclass(frozen=True)
@@ -108,18 +166,27 @@ def _worker_main(
 
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    queue = _Queue(conn)
     while True:
         try:
-            message = conn.recv()
+            message = queue.next()
             if message is None:
                 _leave()
-            key, data = message
+            key, payload = message
+            if isinstance(payload, FileToRead):
+                data = queue.file(key, payload)  # read, announced, decided; None: nothing to validate
+                if data is None:
+                    continue
+            else:
+                queue.done()
+                data = payload
             outcome = examine(data, trust, memory_mb, policy, text)
         except (EOFError, OSError):  # the parent is gone
             _leave()
         except MemoryError:
-            # Even receiving the document did not fit. The parent knows which one it was; the rest of
-            # that message is still in the pipe, so this worker says so and stops, to be replaced.
+            # Even receiving (or reading) the document did not fit. The parent knows which one it was;
+            # the rest of that message may still be in the pipe, so this worker says so and stops, to
+            # be replaced.
             with contextlib.suppress(OSError):
                 conn.send((None, _memory_outcome(memory_mb)))
             return
@@ -137,6 +204,69 @@ def _worker_main(
                 return
 
 
+class _Queue:
+    """A worker's side of the pipe: the documents in the order the parent sent them, and for a file to
+    read, the parent's decision. While the parent decides on one file, the worker reads and announces
+    the next one if it has come (one ahead), so that its decision is usually there by the time the
+    first is validated: the worker does not wait for the parent between documents."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.inbox: deque[Any] = deque()  # messages taken from the pipe, not yet done with
+        self.decided: dict[object, bool] = {}
+        self.held: dict[object, bytes] = {}  # files read and announced, waiting for their decision
+
+    def _receive(self) -> None:
+        message = self.conn.recv()
+        if isinstance(message, _Decision):
+            self.decided[message.key] = message.validate
+        else:
+            self.inbox.append(message)
+
+    def next(self) -> Any:
+        """The next document (or None, the end), left in the inbox until done with."""
+        while not self.inbox:
+            self._receive()
+        return self.inbox[0]
+
+    def done(self) -> None:
+        """The first document (its bytes sent through the pipe) is taken up."""
+        self.inbox.popleft()
+
+    def _announce(self, key: object, job: FileToRead) -> bool:
+        """Read a file and tell the parent what was read; False when there is nothing to validate."""
+        data, read = read_to_validate(job)
+        self.conn.send((key, read))
+        if data is not None:
+            self.held[key] = data
+        return data is not None
+
+    def file(self, key: object, job: FileToRead) -> bytes | None:
+        """The bytes of the first document, a file, once the parent said to validate them."""
+        if key not in self.held and not self._announce(key, job):
+            self.inbox.popleft()
+            return None
+        while key not in self.decided:
+            while self.conn.poll():
+                self._receive()
+            if key not in self.decided and not self._read_ahead():
+                self._receive()
+        self.inbox.popleft()
+        data = self.held.pop(key)
+        return data if self.decided.pop(key) else None
+
+    def _read_ahead(self) -> bool:
+        """Read and announce the document after the first, if it is a file not read yet."""
+        if len(self.inbox) < 2 or self.inbox[1] is None:
+            return False
+        key, job = self.inbox[1]
+        if not isinstance(job, FileToRead) or key in self.held:
+            return False
+        if not self._announce(key, job):
+            del self.inbox[1]  # unreadable: the parent has its reason, nothing more to do with it
+        return True
+
+
 def _leave() -> NoReturn:
     """End the worker at once. Every answer was written before the parent let it go (or the parent
     is gone), and a worker holds nothing else: tearing down the interpreter with pyHanko loaded would
@@ -147,7 +277,10 @@ def _leave() -> NoReturn:
 @dataclass(slots=True)
 class _Job:
     key: object
-    data: bytes | None  # kept while the document waits behind another, to re-send it if the worker dies
+    # Kept while the document waits behind another, to re-send it if the worker dies.
+    data: bytes | FileToRead | None
+    big: bool  # its bytes went through the pipe (not a FileToRead): until answered, may be in the pipe
+    decision: bool | None = None  # what the caller decided on its FileRead: kept for a re-send
 
 
 class _Worker:
@@ -176,10 +309,18 @@ class _Worker:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sigaudit-send")
         self._writes: list[Future[None]] = []
 
-    def send(self, message: object) -> None:
+    def send(self, message: object, small: bool = False) -> None:
         """Queue ``message`` for the writing thread (messages are written in order). A worker that
-        dies while receiving is seen by its process sentinel, or by its last words on the pipe."""
+        dies while receiving is seen by its process sentinel, or by its last words on the pipe.
+
+        A ``small`` message (a path, a decision: well under the pipe's buffer) is written at once, from
+        this thread, when nothing is queued and no document's bytes may still be in the pipe (the
+        worker answered for every one): then the write cannot block, and no thread hand-over is paid."""
         self._writes = [w for w in self._writes if not w.done()]
+        if small and not self._writes and not any(job.big for job in self.jobs):
+            with contextlib.suppress(OSError):  # a worker gone is seen by its sentinel
+                self.conn.send(message)
+            return
         self._writes.append(self._writer.submit(self.conn.send, message))
 
     def kill(self) -> None:
@@ -220,6 +361,7 @@ class WorkerPool:
         # A fixed seed makes reasons identical across runs, machines and numbers of workers.
         self._ctx = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
+        self._on_read: OnRead = lambda key, read: True
 
     def __enter__(self) -> WorkerPool:
         # Workers start when the first document needs them: a re-scan served by the store starts none.
@@ -267,19 +409,31 @@ class WorkerPool:
             else:
                 os.environ["PYTHONHASHSEED"] = saved
 
-    def _replace(self, worker: _Worker) -> None:
-        """Replace a stopped worker; the documents that waited behind its first go to the new one."""
+    def _replace(self, worker: _Worker, lost: _Job | None = None) -> None:
+        """Replace a stopped worker; the documents it held but the ``lost`` one (the first unless
+        said) go to the new one."""
         worker.kill()
         fresh = self._spawn()
         self._workers[self._workers.index(worker)] = fresh
-        for job in list(worker.jobs)[1:]:
-            assert job.data is not None
-            self._send(fresh, job.key, job.data)
+        lost = lost or worker.jobs[0]
+        for job in worker.jobs:
+            if job is not lost:
+                assert job.data is not None
+                self._send(fresh, job.key, job.data)
+                fresh.jobs[-1].decision = job.decision
 
     def map_unordered(
-        self, items: Iterable[tuple[object, bytes]]
+        self, items: Iterable[tuple[object, bytes | FileToRead]], on_read: OnRead | None = None
     ) -> Iterator[tuple[object, ValidationOutcome]]:
-        """Validate each ``(key, data)``; yield ``(key, outcome)`` as results arrive."""
+        """Validate each ``(key, data)``; yield ``(key, outcome)`` as results arrive.
+
+        ``data`` may be a :class:`FileToRead`: the worker reads and hashes the file, and ``on_read(key,
+        read)`` is called (in this thread) with what it read before it validates: True has it validated,
+        False settles the document without an outcome here (the caller has its result). A file the
+        worker could not read is not validated: ``on_read`` is told, and its outcome is ``unreadable``
+        with ``read.error`` as reason. Without ``on_read`` every file read is validated."""
+        if on_read is not None:
+            self._on_read = on_read
         source = iter(items)
         first = next(source, None)
         if first is None:
@@ -304,25 +458,34 @@ class WorkerPool:
                 continue
             yield from self._collect(busy)
 
-    def _send(self, worker: _Worker, key: object, data: bytes) -> None:
+    def _send(self, worker: _Worker, key: object, data: bytes | FileToRead) -> None:
         """Hand a document to a worker; the first one's deadline runs from now."""
-        worker.send((key, data))
+        big = not isinstance(data, FileToRead)
+        worker.send((key, data), small=not big)
         if worker.jobs:
-            worker.jobs.append(_Job(key, data))
-        else:
-            worker.jobs.append(_Job(key, None))
+            worker.jobs.append(_Job(key, data, big))
+        else:  # a path is kept even for the first document (see _collect: the bytes behind it)
+            worker.jobs.append(_Job(key, None if big else data, big))
             self._start_clock(worker)
 
     def _start_clock(self, worker: _Worker) -> None:
         timeout = self.limits.timeout_s
         worker.deadline = time.monotonic() + timeout if timeout is not None else None
 
+    def _drop(self, worker: _Worker, job: _Job) -> None:
+        """A document the worker will not validate (unreadable, or settled by the caller)."""
+        if worker.jobs[0] is job:
+            self._finished(worker)
+        else:
+            worker.jobs = deque(j for j in worker.jobs if j is not job)
+
     def _finished(self, worker: _Worker) -> object:
         """The worker answered for its first document: the next one becomes its first."""
         key = worker.jobs.popleft().key
         worker.deadline = None
         if worker.jobs:
-            worker.jobs[0].data = None  # from now on it is this document that the worker is on
+            if worker.jobs[0].big:
+                worker.jobs[0].data = None  # from now on it is this document that the worker is on
             self._start_clock(worker)
         return key
 
@@ -342,11 +505,28 @@ class WorkerPool:
                     self._replace(worker)
                     yield key, outcome
                     continue
-                if got_key is None:  # the worker could not even receive the document and has stopped
-                    self._replace(worker)
-                else:
-                    assert got_key == key, "a worker answers for its documents in order"
-                    self._finished(worker)
+                if isinstance(outcome, FileRead):  # read, not yet validated (perhaps the one after the first)
+                    job = next(j for j in worker.jobs if j.key == got_key)
+                    if outcome.error is not None:
+                        self._drop(worker, job)
+                        self._on_read(got_key, outcome)
+                        yield got_key, ValidationOutcome(Verdict.UNREADABLE, outcome.error)
+                        continue
+                    if job.decision is None:  # (a document re-sent after its worker died: decided)
+                        job.decision = self._on_read(got_key, outcome)
+                    worker.send(_Decision(got_key, job.decision), small=True)
+                    if not job.decision:
+                        self._drop(worker, job)
+                    continue
+                if got_key is None:  # the worker could not even receive a document and has stopped
+                    # The first, or, while it waited for a decision on a file, the bytes behind it.
+                    first = worker.jobs[0]
+                    lost = first if first.big else next((j for j in worker.jobs if j.big), first)
+                    self._replace(worker, lost)
+                    yield lost.key, outcome
+                    continue
+                assert got_key == key, "a worker answers for its documents in order"
+                self._finished(worker)
                 yield key, outcome
             elif worker.process.sentinel in ready:
                 outcome = self._death_outcome(worker)

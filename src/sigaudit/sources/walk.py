@@ -70,7 +70,8 @@ class Candidate:
     """A file to validate: its path inside the scan and its bytes, or why they could not be read.
 
     A plain file the previous run saw unchanged (same device, inode, size, modification and change
-    time) may come with ``known_sha256`` and no bytes: the caller reads it only if it needs them.
+    time) may come with ``known_sha256`` and no bytes: the caller reads it only if it needs them. A
+    plain file whose first bytes say PDF may come with ``to_read`` and no bytes (see :func:`walk`).
     """
 
     path: str
@@ -79,6 +80,9 @@ class Candidate:
     file: Path | None = None  # the file on disk, for documents that are plain files (not ZIP members)
     stamp: FileStamp | None = None  # the file's stat when it was read (plain files only)
     known_sha256: str | None = None  # digest recorded for this unchanged file; then data is None
+    # A PDF on disk (by its first bytes) left for the validating worker to read, hash and judge
+    # (walk(..., defer_pdfs=True)): no bytes, and ``stamp`` is the stat the walk saw.
+    to_read: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,12 +146,18 @@ KnownFiles = Callable[[str, FileStamp], "str | None"]
 
 
 def walk(
-    paths: list[Path], limits: WalkLimits | None = None, known: KnownFiles | None = None
+    paths: list[Path],
+    limits: WalkLimits | None = None,
+    known: KnownFiles | None = None,
+    defer_pdfs: bool = False,
 ) -> Iterator[WalkEvent]:
     """Yield every candidate document, skipped file and manifest under ``paths``, in a stable order.
 
     ``known(absolute_path, stamp)`` may name the SHA-256 recorded for an unchanged plain file: that
-    file is then not read (see :class:`Candidate`).
+    file is then not read (see :class:`Candidate`). With ``defer_pdfs``, a plain file whose first
+    PDF_SNIFF_BYTES say it is a PDF is not read further: it comes as ``to_read``, for the process that
+    validates it to read with :func:`read_document` (ZIP members and edXML attachments always come
+    with their bytes: they exist only inside the container the walk reads).
     """
     limits = limits or WalkLimits()
     for root in paths:
@@ -157,9 +167,9 @@ def walk(
         # A root the user named is followed if it is a symbolic link (links inside are not).
         real = Path(os.path.realpath(root)) if root.is_symlink() else root
         if real.is_dir():
-            yield from _walk_dir(real, shown, limits, known)
+            yield from _walk_dir(real, shown, limits, known, defer_pdfs)
         else:
-            yield from _from_file(real, shown, limits, known)
+            yield from _from_file(real, shown, limits, known, defer_pdfs)
 
 
 def file_stamp(info: os.stat_result) -> FileStamp:
@@ -175,7 +185,7 @@ def read_document(path: Path, limits: WalkLimits) -> tuple[bytes, FileStamp]:
 
 
 def _walk_dir(
-    directory: Path, shown: str, limits: WalkLimits, known: KnownFiles | None
+    directory: Path, shown: str, limits: WalkLimits, known: KnownFiles | None, defer_pdfs: bool
 ) -> Iterator[WalkEvent]:
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
@@ -192,14 +202,15 @@ def _walk_dir(
         if entry.is_symlink():
             yield Skipped(child, "symbolic link not followed")
         elif entry.is_dir(follow_symlinks=False):
-            yield from _walk_dir(Path(entry.path), child, limits, known)
+            yield from _walk_dir(Path(entry.path), child, limits, known, defer_pdfs)
         elif entry.is_file(follow_symlinks=False):
-            yield from _from_file(Path(entry.path), child, limits, known)
+            yield from _from_file(Path(entry.path), child, limits, known, defer_pdfs)
         else:
             yield Skipped(child, "not a regular file")
 
 
-def _read_file(path: Path, limits: WalkLimits) -> tuple[bytes, FileStamp]:
+def _open_file(path: Path, limits: WalkLimits) -> tuple[int, os.stat_result]:
+    """Open a plain file to read it, with its stat; raises OSError (or _TooLarge) on failure."""
     # O_RDONLY only: the archive under audit is never written to. O_NONBLOCK: opening a named pipe
     # (named on the command line, or swapped in after the folder was listed) would otherwise wait for
     # a writer for ever; the type is then checked on the open descriptor, before anything is read.
@@ -211,17 +222,45 @@ def _read_file(path: Path, limits: WalkLimits) -> tuple[bytes, FileStamp]:
             raise _NotRegular(_file_kind(info.st_mode))
         if info.st_size > limits.max_file_bytes:
             raise _TooLarge(info.st_size)
-        # Ask for the size fstat gave (asking for the limit made Python allocate the whole limit for
-        # every file); a file that grows meanwhile is read on, up to one byte past the limit.
-        want = min(info.st_size, limits.max_file_bytes) + 1
-        data = _read_up_to(fd, want)
-        if len(data) == want and want <= limits.max_file_bytes:
-            data += _read_up_to(fd, limits.max_file_bytes + 1 - want)
-    finally:
+    except BaseException:
         os.close(fd)
+        raise
+    return fd, info
+
+
+def _read_rest(fd: int, info: os.stat_result, limits: WalkLimits, head: bytes = b"") -> bytes:
+    """The file's bytes, ``head`` (already read from ``fd``) first; raises _TooLarge past the limit."""
+    # Ask for the size fstat gave (asking for the limit made Python allocate the whole limit for
+    # every file); a file that grows meanwhile is read on, up to one byte past the limit.
+    want = min(info.st_size, limits.max_file_bytes) + 1
+    data = head + _read_up_to(fd, want - len(head)) if len(head) < want else head
+    if len(data) == want and want <= limits.max_file_bytes:
+        data += _read_up_to(fd, limits.max_file_bytes + 1 - want)
     if len(data) > limits.max_file_bytes:
         raise _TooLarge(len(data))
-    return data, file_stamp(info)
+    return data
+
+
+def _read_file(path: Path, limits: WalkLimits) -> tuple[bytes, FileStamp]:
+    fd, info = _open_file(path, limits)
+    try:
+        return _read_rest(fd, info, limits), file_stamp(info)
+    finally:
+        os.close(fd)
+
+
+# Bytes of a file read to tell a PDF from the rest when the worker is to read the whole (defer_pdfs).
+PDF_SNIFF_BYTES = 1024
+
+
+def is_pdf_head(head: bytes, name: str) -> bool:
+    """Whether a file starting with ``head`` (its first PDF_SNIFF_BYTES bytes, or all of a shorter
+    file) is a PDF candidate as :func:`walk` classifies it, without the rest: a file whose first byte
+    could open an XML prologue (edXML is tested first, on more bytes) is never decided here."""
+    if head[:1] in (b"<", b"\xef", b"\xff", b"\xfe") or head[:1].isspace():
+        return False
+    suffix = PurePosixPath(name).suffix.lower()
+    return PDF_MAGIC in head[:PDF_SNIFF_BYTES] and not (head[:4] in ZIP_MAGICS and suffix != ".pdf")
 
 
 def _read_up_to(fd: int, size: int) -> bytes:
@@ -259,7 +298,9 @@ class _TooLarge(Exception):
         self.size = size
 
 
-def _from_file(path: Path, shown: str, limits: WalkLimits, known: KnownFiles | None) -> Iterator[WalkEvent]:
+def _from_file(
+    path: Path, shown: str, limits: WalkLimits, known: KnownFiles | None, defer_pdfs: bool
+) -> Iterator[WalkEvent]:
     absolute = Path(os.path.abspath(path))
     if known is not None:
         try:
@@ -272,7 +313,15 @@ def _from_file(path: Path, shown: str, limits: WalkLimits, known: KnownFiles | N
                 yield Candidate(shown, None, file=absolute, stamp=file_stamp(info), known_sha256=digest)
                 return
     try:
-        data, stamp = _read_file(path, limits)
+        fd, info = _open_file(path, limits)
+        try:
+            head = _read_up_to(fd, PDF_SNIFF_BYTES) if defer_pdfs else b""
+            if defer_pdfs and is_pdf_head(head, shown):
+                yield Candidate(shown, None, file=absolute, stamp=file_stamp(info), to_read=True)
+                return
+            data, stamp = _read_rest(fd, info, limits, head), file_stamp(info)
+        finally:
+            os.close(fd)
     except _TooLarge as exc:
         yield from _classify_unreadable(shown, f"file too large ({exc.size} bytes)")
         return

@@ -9,6 +9,7 @@ read by this process only, within one run.
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -32,6 +33,10 @@ CREATE TABLE paths (path TEXT PRIMARY KEY);  -- every document path given out, t
 CREATE TABLE statuses (document_id TEXT NOT NULL, status BLOB NOT NULL);
 CREATE INDEX statuses_document ON statuses (document_id);
 """
+# Finished documents written to the spool at a time, and manifest rows looked up at a time (one SQLite
+# statement per document was most of the parent's time in the store, issue 22).
+WRITE_BATCH = 256
+LOOKUP_BATCH = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,7 @@ class RunSpool:
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.executescript(_SCHEMA)
         self._count = 0
+        self._pending: list[tuple[int, str, int, str, str, bytes | None]] = []  # documents not yet written
 
     def close(self) -> None:
         self._db.close()
@@ -76,29 +82,50 @@ class RunSpool:
         facts: str,
         outcome: ValidationOutcome | None,
     ) -> None:
-        """Record a finished document (in any order: ``seq`` is its place in the walk)."""
-        self._db.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-            (seq, path, size, sha256, facts, None if outcome is None else _dump(outcome)),
-        )
+        """Record a finished document (in any order: ``seq`` is its place in the walk). Documents are
+        written WRITE_BATCH at a time (the spool is private to the run and dies with it: nothing to
+        keep if the run is killed), and before anything reads them back."""
+        self._pending.append((seq, path, size, sha256, facts, None if outcome is None else _dump(outcome)))
         self._count += 1
+        if len(self._pending) >= WRITE_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)", self._pending)
+            self._db.execute("COMMIT")
+            self._pending.clear()
 
     def add_entries(self, entries: Iterable[ManifestEntry], source: str) -> list[tuple[str, str]]:
         """Manifest or register rows read from ``source``; a later row for the same path replaces an
         earlier one (the manifest nearer the file is read later). Returns (path, earlier source) for
-        each row that describes an already described document differently: the caller warns."""
-        conflicts = []
-        for entry in entries:
-            row = self._db.execute("SELECT entry, source FROM entries WHERE path = ?", (entry.path,))
-            found = row.fetchone()
-            blob = _dump(entry)
-            if found is None:
-                self._db.execute("INSERT INTO entries VALUES (?, ?, ?)", (entry.path, blob, source))
-            elif found[0] != blob and _load(found[0]) != entry:
-                self._db.execute(
-                    "UPDATE entries SET entry = ?, source = ? WHERE path = ?", (blob, source, entry.path)
-                )
-                conflicts.append((entry.path, found[1]))
+        each row that describes an already described document differently: the caller warns.
+
+        One look-up per LOOKUP_BATCH rows and one insert of the new ones, rather than two statements
+        per row (a register lists a year of documents)."""
+        conflicts: list[tuple[str, str]] = []
+        rows = iter(entries)
+        while chunk := list(itertools.islice(rows, LOOKUP_BATCH)):
+            paths = list(dict.fromkeys(entry.path for entry in chunk))
+            marks = ", ".join("?" * len(paths))
+            query = f"SELECT path, entry, source FROM entries WHERE path IN ({marks})"
+            stored = {path: (blob, earlier) for path, blob, earlier in self._db.execute(query, paths)}
+            final = dict(stored)  # each path's row as the rows one by one would leave it
+            for entry in chunk:
+                blob = _dump(entry)
+                before = final.get(entry.path)
+                if before is None:
+                    final[entry.path] = (blob, source)
+                elif before[0] != blob and _load(before[0]) != entry:
+                    final[entry.path] = (blob, source)
+                    conflicts.append((entry.path, before[1]))
+            new = [(path, *row) for path, row in final.items() if path not in stored]
+            changed = [(*row, path) for path, row in final.items() if path in stored and row != stored[path]]
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT INTO entries VALUES (?, ?, ?)", new)
+            self._db.executemany("UPDATE entries SET entry = ?, source = ? WHERE path = ?", changed)
+            self._db.execute("COMMIT")
         return conflicts
 
     def claim_path(self, path: str) -> str:
@@ -125,6 +152,7 @@ class RunSpool:
 
     def documents(self) -> Iterator[Spooled]:
         """Every finished document in walk order, with its manifest row."""
+        self._flush()
         rows = self._db.execute(
             "SELECT d.seq, d.path, d.size, d.sha256, d.facts, d.outcome, e.entry FROM documents d "
             "LEFT JOIN entries e ON e.path = d.path ORDER BY d.seq"
@@ -143,6 +171,7 @@ class RunSpool:
     def unmatched_entries(self) -> Iterator[str]:
         """Paths that manifest rows name but the walk did not find, sorted (read as they are used: a
         register may name a million missing files)."""
+        self._flush()
         rows = self._db.execute(
             "SELECT path FROM entries WHERE path NOT IN (SELECT path FROM documents) ORDER BY path"
         )
