@@ -301,9 +301,8 @@ def run_audit(
         cached = store.get_facts(read.sha256, fingerprint) if store and not options.rescan else None
         if cached is not None:
             del in_flight[key]
-            item.facts = cached
-            assert store is not None
-            copy = store.validated_since(read.sha256, fingerprint, started)
+            item.facts = cached.facts
+            copy = cached.recorded_since(started)  # validated earlier in this run
             finished(item, reused=not copy, copy=copy)
             return False
         if store and not options.rescan and read.sha256 in twins:
