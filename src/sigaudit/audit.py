@@ -338,9 +338,11 @@ def run_audit(
             signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
             if store is None or store.temporary:
                 raise ScanInterrupted(signum, 0, None) from None
+            saved = counters["validated"]
             with contextlib.suppress(sqlite3.Error):
                 store.remember_files(remember)
-            raise ScanInterrupted(signum, counters["validated"], str(store.path)) from None
+                saved = store.count_recorded_since(fingerprint, started)
+            raise ScanInterrupted(signum, saved, str(store.path)) from None
 
         for path in spool.unmatched_entries():
             warnings.add(WarningKind.UNMATCHED, f"manifest lists {path}, which is not in the scanned archive")

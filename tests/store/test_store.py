@@ -406,3 +406,18 @@ def test_a_store_written_before_facts_were_kept_reads_the_same(
         assert db.execute("SELECT COUNT(*) FROM run_documents WHERE facts IS NOT NULL").fetchone()[0] == len(
             first["documents"]
         )
+
+
+def test_results_recorded_since_a_moment_are_counted_from_the_store(tmp_path: Path) -> None:
+    """What a stopped run says it kept is counted from the store: rows recorded before the run began
+    (or under another fingerprint) are not the run's."""
+    store = ResultStore(tmp_path / "s.sqlite")
+    outcome = ValidationOutcome(Verdict.UNSIGNED, "no signature")
+    store.put("a" * 64, "fp", outcome)
+    started = datetime.now(UTC)
+    assert store.count_recorded_since("fp", started) == 0
+    store.put("b" * 64, "fp", outcome)
+    store.put("c" * 64, "other", outcome)
+    store.put("a" * 64, "fp", outcome)  # validated again by this run (--rescan)
+    assert store.count_recorded_since("fp", started) == 2
+    assert store.count_recorded_since("other", started) == 1

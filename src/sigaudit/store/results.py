@@ -206,6 +206,16 @@ class ResultStore:
             return None
         return outcome_from_dict(json.loads(row[0]))
 
+    def count_recorded_since(self, fingerprint: str, moment: datetime) -> int:
+        """How many results under ``fingerprint`` were recorded at ``moment`` or later: what a run that
+        started then has stored, counted from the store itself (a run stopped between a result's commit
+        and its own tally still says the right number)."""
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM results WHERE fingerprint = ? AND julianday(validated_at) >= julianday(?)",
+            (fingerprint, moment.isoformat()),
+        ).fetchone()
+        return int(row[0])
+
     def get_facts(self, sha256: str, fingerprint: str, now: datetime | None = None) -> CachedFacts | None:
         """What aggregation needs of the stored outcome (same reuse rule as :meth:`get`), in its stored
         form (:func:`~sigaudit.codec.facts_to_json`), without decoding the outcome itself, and when the
