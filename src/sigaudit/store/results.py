@@ -210,9 +210,12 @@ class ResultStore:
         """How many results under ``fingerprint`` were recorded at ``moment`` or later: what a run that
         started then has stored, counted from the store itself (a run stopped between a result's commit
         and its own tally still says the right number)."""
+        # put() writes datetime.isoformat() in UTC: such strings sort as their moments do (a whole second
+        # "…:05+00:00" before "…:05.000001+00:00"), to the microsecond; SQLite's julianday() keeps
+        # about a millisecond, too little for a row written just before the run began.
         row = self._db.execute(
-            "SELECT COUNT(*) FROM results WHERE fingerprint = ? AND julianday(validated_at) >= julianday(?)",
-            (fingerprint, moment.isoformat()),
+            "SELECT COUNT(*) FROM results WHERE fingerprint = ? AND validated_at >= ?",
+            (fingerprint, moment.astimezone(UTC).isoformat()),
         ).fetchone()
         return int(row[0])
 
