@@ -37,8 +37,8 @@ HELP_SECTIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("Performance", ("timeout_s",)),
     ),
     "diff": (("Inputs", ("store_path", "force")), ("Outputs", ("json_out", "lang"))),
-    "runs": (("Inputs", ("store_path",)), ("Outputs", ("output_format",))),
-    "agencies": (("Inputs", ("agencies",)), ("Outputs", ("output_format", "output", "csv_raw"))),
+    "runs": (("Inputs", ("store_path",)), ("Outputs", ("output_format", "lang"))),
+    "agencies": (("Inputs", ("agencies",)), ("Outputs", ("output_format", "output", "csv_raw", "lang"))),
 }  # fmt: skip
 
 HELP_EXAMPLES: dict[str, tuple[str, ...]] = {
