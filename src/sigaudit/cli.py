@@ -32,6 +32,7 @@ from .aggregate.exchange import Period
 from .aggregate.gates import Gates
 from .aggregate.kpi import PERIOD_KINDS
 from .audit import AuditOptions, Progress, progress_text
+from .cli_help import SectionedGroup
 from .commands import Outputs, ReportRequest, ScanStore, Terminal
 from .config import Config, OptionSpec, find_config, load_config
 from .content import TextLimits
@@ -41,7 +42,7 @@ from .errors import ConfigError, OutputError, ScanInterrupted, SigauditError, St
 from .model import Verdict
 from .report.context import View
 from .report.escape import terminal
-from .report.terminal_text import locale_language
+from .report.terminal_text import cli_words, locale_language, trust_warning_text
 from .run.pool import Limits, default_jobs
 from .sources.walk import WalkLimits
 from .validation.policy import ValidationPolicy, load_policy
@@ -51,38 +52,35 @@ EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"sigaudit: error: {terminal(message)}", err=True)
+def _fail(message: str, code: int, lang: str = "en") -> NoReturn:
+    """Say ``message`` (an error's text: English, as the stage raised it) in the frame of ``lang``."""
+    click.echo(cli_words(lang)["error"].format(message=terminal(message)), err=True)
     sys.exit(code)
 
 
 def _guarded(func: F) -> F:
-    """Turn library errors into exit code 2 and anything unexpected into exit code 3, in words."""
+    """Turn library errors into exit code 2 and anything unexpected into exit code 3, in words: those of
+    the command's --lang, else the locale's."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = _language(kwargs.get("lang"))
+        words = cli_words(lang)
         try:
             with _stop_on_signals():
                 return func(*args, **kwargs)
         except KeyboardInterrupt as exc:
-            _stopped(exc)
+            _stopped(exc, lang)
         except (StoreError, OutputError) as exc:
-            _fail(str(exc), EXIT_INTERNAL)
+            _fail(str(exc), EXIT_INTERNAL, lang)
         except SigauditError as exc:
-            _fail(str(exc), EXIT_USAGE)
+            _fail(str(exc), EXIT_USAGE, lang)
         except sqlite3.OperationalError as exc:  # e.g. a full disk under the store or the run's spool
-            _fail(
-                f"database failure: {exc} (the result store, or the run's temporary files in "
-                f"{tempfile.gettempdir()}; TMPDIR chooses that folder)",
-                EXIT_INTERNAL,
-            )
+            _fail(words["database"].format(detail=exc, tmp=tempfile.gettempdir()), EXIT_INTERNAL, lang)
         except Exception as exc:  # the last line of defence: never a bare traceback
             if os.environ.get("SIGAUDIT_DEBUG"):
                 traceback.print_exc(file=sys.stderr)
-            _fail(
-                f"internal failure: {type(exc).__name__}: {exc} (set SIGAUDIT_DEBUG=1 for details)",
-                EXIT_INTERNAL,
-            )
+            _fail(words["internal"].format(kind=type(exc).__name__, detail=exc), EXIT_INTERNAL, lang)
 
     return wrapper  # type: ignore[return-value]
 
@@ -106,21 +104,17 @@ def _stop_on_signals() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _stopped(exc: KeyboardInterrupt) -> NoReturn:
+def _stopped(exc: KeyboardInterrupt, lang: str = "en") -> NoReturn:
     """Say what a stop kept and exit 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM)."""
     signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
-    name = signal.Signals(signum).name
+    name, words = signal.Signals(signum).name, cli_words(lang)
     if isinstance(exc, ScanInterrupted):
-        if exc.store is None:
-            kept = "nothing was kept (no store)"
-        else:
-            kept = (
-                f"{exc.saved} document(s) validated by this run are safe in the store {exc.store}; "
-                "the next scan resumes: it does not validate them again"
-            )
-        click.echo(f"sigaudit: stopped ({name}): {terminal(kept)}", err=True)
+        kept = words["kept_nothing"]
+        if exc.store is not None:
+            kept = words["kept"].format(saved=exc.saved, store=exc.store)
+        click.echo(words["stopped_kept"].format(signal=name, kept=terminal(kept)), err=True)
     else:
-        click.echo(f"sigaudit: stopped ({name})", err=True)
+        click.echo(words["stopped"].format(signal=name), err=True)
     sys.exit(128 + signum)
 
 
@@ -239,7 +233,7 @@ class Revocation:
 
 
 def lang_option(func: F) -> F:
-    """--lang for a command whose only words are on the terminal (verify, diff)."""
+    """--lang for a command whose only words are on the terminal (verify, diff, runs, agencies)."""
     return click.option(
         "--lang", type=click.Choice(["vi", "en"]), default=None,
         help="Language of what is printed. Default: the locale (vi_VN: Vietnamese, else English).",
@@ -320,7 +314,9 @@ def _trust(
     other_certs: tuple[Path, ...],
     no_shipped_roots: bool,
     revocation: Revocation = Revocation(),  # frozen
+    lang: str = "en",
 ) -> TrustConfig:
+    """The trust configuration, its warnings printed in ``lang``."""
     trust = build_trust(
         trust_roots,
         other_certs,
@@ -329,118 +325,15 @@ def _trust(
         online=revocation.online,
         online_timeout_s=revocation.online_timeout_s,
     )
-    for warning in trust.warnings:
-        click.echo(f"sigaudit: warning: {terminal(warning)}", err=True)
+    for notice in trust.notices:
+        message = terminal(trust_warning_text(notice, lang))
+        click.echo(cli_words(lang)["warning"].format(message=message), err=True)
     return trust
 
 
 def _config(ctx: click.Context) -> Config:
     config = ctx.find_object(Config)
     return config if config is not None else Config()
-
-
-# --- help: options in sections, everyday ones first, and examples ----------------------------------
-# Each command's options by section, in the order --help shows them; an option no section names is
-# listed under "Other options" (tests/cli/test_help.py asks that every option have its section).
-DELIVERABLES = (
-    "xlsx_out", "pdf_out", "pdf_agency", "pdf_parent", "pdf_number", "pdf_place", "pdf_recipients",
-    "pdf_signer_title", "pdf_signer_name", "sign_p12", "p12_passphrase_file", "sign_pkcs11_lib",
-    "sign_pkcs11_token", "sign_pkcs11_key", "sign_pkcs11_pin_file", "tsa_url",
-)  # fmt: skip
-HELP_SECTIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "scan": (
-        ("Inputs", ("agencies", "no_text", "store_path", "no_store", "since", "until", "period_kind")),
-        ("Trust and policy", ("trust_roots", "other_certs", "no_shipped_roots", "policy_path",
-                              "revocation_dir", "online", "online_timeout_s")),
-        ("Outputs", ("json_out", "csv_out", "html_out", "lang", "quiet", "verbose", "compare", "etsi_dir",
-                     "csv_raw")),
-        ("Auditor's deliverables", DELIVERABLES),
-        ("Gates", ("fail_under", "fail_on")),
-        ("Performance", ("jobs", "rescan", "rehash", "timeout_s", "memory_mb", "max_file_mb")),
-        ("Distributed", ("executor", "scheduler", "shared_paths")),
-    ),
-    "report": (
-        ("Inputs", ("store_path", "run_id", "since", "until", "period_kind")),
-        ("Outputs", ("json_out", "csv_out", "html_out", "lang", "quiet", "etsi_dir", "csv_raw")),
-        ("Auditor's deliverables", DELIVERABLES),
-        ("Gates", ("fail_under", "fail_on")),
-    ),
-    "verify": (
-        ("Trust and policy", ("trust_roots", "other_certs", "no_shipped_roots", "policy_path",
-                              "revocation_dir", "online", "online_timeout_s")),
-        ("Outputs", ("json_out", "lang")),
-        ("Performance", ("timeout_s",)),
-    ),
-    "diff": (("Inputs", ("store_path", "force")), ("Outputs", ("json_out", "lang"))),
-    "runs": (("Inputs", ("store_path",)), ("Outputs", ("output_format",))),
-    "agencies": (("Inputs", ("agencies",)), ("Outputs", ("output_format", "output", "csv_raw"))),
-}  # fmt: skip
-
-HELP_EXAMPLES: dict[str, tuple[str, ...]] = {
-    "scan": (
-        "sigaudit scan /mnt/vanthu --agencies agencies.csv --html dashboard.html",
-        "sigaudit scan exports/ --trust-roots roots/ --fail-under 95 -q --json report.json",
-        "sigaudit scan batch.zip --no-store --lang vi",
-    ),
-    "report": (
-        "sigaudit report --run 7 --html dashboard.html",
-        "sigaudit report --since 2024-01-01 --period month",
-    ),
-    "verify": (
-        "sigaudit verify cv-12.pdf --lang vi",
-        "sigaudit verify 'exports/batch.zip!/2024/cv-12.pdf' --json -",
-    ),
-    "diff": ("sigaudit diff", "sigaudit diff 3 7 --json changes.json"),
-    "runs": ("sigaudit runs", "sigaudit runs --store /var/lib/sigaudit/results.sqlite --format json"),
-    "agencies": ("sigaudit agencies exports/ --agencies agencies.csv",),
-}  # fmt: skip
-
-
-class SectionedCommand(click.Command):
-    """A command whose --help lists its options in the sections of :data:`HELP_SECTIONS`, then its
-    examples: Click's own help formatter, no extra dependency."""
-
-    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        records = {
-            p.name: p.get_help_record(ctx) for p in self.get_params(ctx) if isinstance(p, click.Option)
-        }
-        sections = HELP_SECTIONS.get(self.name or "", ())
-        for title, names in sections:
-            rows = [record for name in names if (record := records.pop(name, None))]
-            if rows:
-                with formatter.section(title):
-                    formatter.write_dl(rows)
-        rest = [record for record in records.values() if record]
-        if rest:
-            with formatter.section("Other options" if sections else "Options"):
-                formatter.write_dl(rest)
-
-    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        examples = HELP_EXAMPLES.get(self.name or "", ())
-        if examples:
-            with formatter.section("Examples"):
-                for example in examples:
-                    formatter.write_text(f"\b\n{example}")
-        super().format_epilog(ctx, formatter)
-
-
-class SectionedGroup(click.Group):
-    """The command group: every command it declares is a :class:`SectionedCommand`, and its help lists
-    the commands in the order of :data:`COMMAND_ORDER` (everyday ones first), then any other."""
-
-    command_class = SectionedCommand
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        names = super().list_commands(ctx)
-        return [n for n in COMMAND_ORDER if n in names] + [n for n in names if n not in COMMAND_ORDER]
-
-    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with formatter.section("Examples"):
-            for example in (*HELP_EXAMPLES["scan"][:2], HELP_EXAMPLES["verify"][0], "sigaudit scan --help"):
-                formatter.write_text(f"\b\n{example}")
-
-
-COMMAND_ORDER = ("scan", "report", "verify", "runs", "diff", "agencies")
 
 
 # --- the commands ----------------------------------------------------------------------------------
@@ -466,7 +359,7 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
     try:
         config = load_config(find_config(config_path), _option_specs(main))
     except SigauditError as exc:
-        _fail(str(exc), EXIT_USAGE)
+        _fail(str(exc), EXIT_USAGE, _language(None))
     ctx.obj = config
     ctx.default_map = {name: dict(values) for name, values in config.defaults.items()}
 
@@ -605,6 +498,7 @@ def scan(
             other_certs,
             no_shipped_roots,
             Revocation(revocation_dir, online, online_timeout_s),
+            _language(lang),
         ),
         registry=load_registry(agencies) if agencies else EMPTY_REGISTRY,
         jobs=jobs or default_jobs(),
@@ -683,6 +577,7 @@ def report(
     help="With --format csv: cells exactly as found, no ' before a cell a spreadsheet would take for "
     "a formula.",
 )  # fmt: skip
+@lang_option
 @click.pass_context
 @_guarded
 def agencies(
@@ -692,6 +587,7 @@ def agencies(
     output_format: str,
     output: str,
     csv_raw: bool,
+    lang: str | None,
 ) -> None:
     """List every agency the metadata under PATHS names, its level and how the level was decided.
 
@@ -699,7 +595,7 @@ def agencies(
     """
     registry = load_registry(agencies) if agencies else EMPTY_REGISTRY
     limits = WalkLimits(columns=_config(ctx).columns)
-    commands.agencies(paths, registry, limits, output_format, output, csv_raw, click.echo)
+    commands.agencies(paths, registry, limits, output_format, output, csv_raw, click.echo, _language(lang))
     sys.exit(EXIT_OK)
 
 
@@ -738,10 +634,11 @@ def diff(
     "--format", "output_format", type=click.Choice(["table", "json"]), default="table",
     show_default=True, help="How to print the list.",
 )  # fmt: skip
+@lang_option
 @_guarded
-def runs(store_path: Path | None, output_format: str) -> None:
+def runs(store_path: Path | None, output_format: str, lang: str | None) -> None:
     """List the runs in the store: id, start, inputs, documents and % valid per level."""
-    commands.runs(store_path, output_format, click.echo, _screen(None).width)
+    commands.runs(store_path, output_format, click.echo, _screen(lang))
 
 
 @main.command()
@@ -778,9 +675,8 @@ def verify(
     FILE is a PDF, or a path as the reports print it for a ZIP member or an edXML attachment
     (batch.zip!/2024/x.pdf). Exit code 0 when the document is valid, 1 when it is not.
     """
-    trust = _trust(
-        trust_roots, other_certs, no_shipped_roots, Revocation(revocation_dir, online, online_timeout_s)
-    )
+    revocation = Revocation(revocation_dir, online, online_timeout_s)
+    trust = _trust(trust_roots, other_certs, no_shipped_roots, revocation, _language(lang))
     policy = _policy(policy_path, _config(ctx))
     doc = commands.verify(file, trust, policy, timeout_s, json_out, click.echo, _language(lang))
     sys.exit(EXIT_OK if doc.verdict == Verdict.VALID else EXIT_GATE)

@@ -333,16 +333,20 @@ def _print_diff(
 
 
 def runs(
-    store_path: Path | None, output_format: str = "table", echo: Echo = plain_echo, width: int = 150
+    store_path: Path | None,
+    output_format: str = "table",
+    echo: Echo = plain_echo,
+    screen: Terminal = Terminal(),  # frozen
 ) -> None:
     """``sigaudit runs``: every completed run in the store, oldest first: id, start, inputs, documents
-    and the valid share per level (of every document found, as ``diff`` compares them)."""
+    and the valid share per level (of every document found, as ``diff`` compares them); the table as
+    wide as ``screen`` and in its language."""
     with ResultStore(existing_store(store_path)) as store:
         listed = [StoredRunSummary(info, summarize(store.load_run(info).counted)) for info in store.runs()]
     if output_format == "json":
         echo(render_runs_json(listed), nl=False)
     else:
-        echo(render_runs_table(listed, store.path, width), nl=False)
+        echo(render_runs_table(listed, store.path, screen.width, screen.lang), nl=False)
 
 
 def verify(
@@ -424,11 +428,17 @@ def agencies(
     output: str = "-",
     csv_raw: bool = False,
     echo: Echo = plain_echo,
+    lang: str = "en",
 ) -> None:
-    """``sigaudit agencies``: every agency the metadata under ``paths`` names, as a table, CSV or JSON."""
+    """``sigaudit agencies``: every agency the metadata under ``paths`` names, as a table (in ``lang``),
+    CSV or JSON."""
     listing = list_agencies(paths, registry, limits)
     if output_format == "csv":
         text = render_agencies_csv(listing, raw=csv_raw)
     else:
-        text = render_agencies_table(listing) if output_format == "table" else render_agencies_json(listing)
+        text = (
+            render_agencies_table(listing, lang=lang)
+            if output_format == "table"
+            else render_agencies_json(listing)
+        )
     write_output(output, text, echo, bom=output_format == "csv" and output != "-")

@@ -8,7 +8,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from sigaudit.cli import HELP_SECTIONS, main
+from sigaudit.cli import main
+from sigaudit.cli_help import HELP_SECTIONS
 
 SECTION_ORDER = ("Inputs", "Trust and policy", "Outputs", "Gates", "Performance", "Distributed")
 

@@ -3,7 +3,7 @@ counted — also those inside a function or under ``TYPE_CHECKING``, where a cyc
 
 The bottom (values and helpers every stage shares) imports no stage; each stage imports only those
 below it; the command line is on top and nothing imports it; only ``validation/`` and ``signing/`` import
-pyHanko and only the command line (``cli.py``, ``deliver_cli.py``) imports Click.
+pyHanko and only the command line (``cli.py``, ``cli_help.py``, ``deliver_cli.py``) imports Click.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ LAYERS = (
     "deliver",
     "commands",
     "deliver_cli",
+    "cli_help",
     "cli",
     "__main__",
 )
@@ -196,11 +197,12 @@ def test_only_validation_and_signing_import_pyhanko() -> None:
 
 
 def test_only_the_command_line_imports_click() -> None:
-    """cli.py, and deliver_cli.py, which declares the deliverables' options for it."""
+    """cli.py, with cli_help.py (its help's sections and examples) and deliver_cli.py, which declares the
+    deliverables' options for it."""
     wrong = [
         str(i)
         for unit, found in imports().items()
-        if unit not in ("cli", "deliver_cli")
+        if unit not in ("cli", "cli_help", "deliver_cli")
         for i in found
         if i.module.split(".")[0] == "click"
     ]

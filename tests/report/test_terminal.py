@@ -26,8 +26,17 @@ from sigaudit.aggregate.gates import GateFailure
 from sigaudit.audit import Progress, progress_text
 from sigaudit.cli import main
 from sigaudit.model import Level, Verdict
-from sigaudit.report.terminal_text import WARNING_KINDS_VI, gate_text, locale_language, warning_text
+from sigaudit.report.terminal_text import (
+    WARNING_KINDS_VI,
+    agency_source_text,
+    basis_text,
+    gate_text,
+    locale_language,
+    trust_warning_text,
+    warning_text,
+)
 from sigaudit.runwarnings import WarningKind, WarningLog
+from sigaudit.validation.trust import TrustWarning
 
 CSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -215,3 +224,58 @@ def test_the_trust_line_of_a_stored_run_reads_the_facts_not_the_outcomes(
     result = CliRunner().invoke(main, ["report", "--store", str(store)])
     assert result.exit_code == 0, result.output
     assert line in result.output
+
+
+def test_every_fixed_form_of_a_level_s_basis_is_worded_in_vietnamese() -> None:
+    """The agencies stage words how a level was decided in a few fixed forms, joined by "; ": each is
+    Vietnamese in the agencies table, keeping the code, the rule's words and the registry file; a part
+    of another form is quoted as recorded; English is the basis unchanged."""
+    cases = {
+        "level stated by the manifest or register": "cấp do manifest hoặc sổ văn bản nêu",
+        "X.1 is not in the registry; no name rule matches": "X.1 không có trong danh mục cơ quan; không quy "
+        "tắc tên nào khớp",
+        "name rule 'UBND/HĐND tỉnh'": "quy tắc tên «UBND/HĐND tỉnh»",
+        "name rule 'UBND huyện' gives district, but no district level exists on 2025-08-01 (two-tier local "
+        "government from 2025-07-01)": "quy tắc tên «UBND huyện» cho cấp huyện, nhưng ngày 2025-08-01 không "
+        "còn cấp huyện (chính quyền địa phương hai cấp từ 2025-07-01)",
+        "the registry lists X.2 but no entry is valid on 2026-01-01": "danh mục cơ quan có X.2 nhưng không "
+        "mục nào còn hiệu lực vào ngày 2026-01-01",
+        "registry entry of a.csv valid 2020-01-01 to 2025-06-30": "mục của danh mục cơ quan a.csv, hiệu lực "
+        "từ 2020-01-01 đến 2025-06-30",
+        "registry entry of a.csv valid from 2020-01-01": "mục của danh mục cơ quan a.csv, hiệu lực từ "
+        "2020-01-01",
+        "registry entry of a.csv valid until 2025-06-30": "mục của danh mục cơ quan a.csv, hiệu lực đến "
+        "2025-06-30",
+        "registry entry of a.csv without validity dates": "mục của danh mục cơ quan a.csv, không ghi thời "
+        "hạn hiệu lực",
+        "something new": "something new",
+    }
+    for basis, vietnamese in cases.items():
+        assert basis_text(basis, "vi") == vietnamese
+        assert basis_text(basis, "en") == basis
+    assert agency_source_text("manifest+registry", "vi") == "manifest + danh mục cơ quan"
+    assert agency_source_text("manifest+registry", "en") == "manifest+registry"
+
+
+def test_a_trust_warning_in_vietnamese_and_as_recorded() -> None:
+    """English is the warning's text, the run's recorded line; Vietnamese keeps the root's name, source,
+    digest and date, and quotes a reason it has no words for."""
+    later = TrustWarning("not_yet_valid", "roots/r.pem", "CN=R", "AB:CD", "2030-01-01T00:00:00+00:00")
+    assert (
+        trust_warning_text(later, "en")
+        == later.text
+        == (
+            "trust anchor CN=R (roots/r.pem, SHA-256 AB:CD) is not valid before 2030-01-01T00:00:00+00:00: "
+            'signatures made outside its validity are indeterminate under policy anchor_validity = "enforce"'
+        )
+    )
+    assert trust_warning_text(later, "vi").startswith(
+        "gốc tin cậy CN=R (roots/r.pem, SHA-256 AB:CD) chưa có hiệu lực trước ngày "
+        "2030-01-01T00:00:00+00:00: "
+    )
+    unreadable = TrustWarning("evidence_unused", "crls/x.crl", detail="Permission denied")
+    assert unreadable.text == "revocation evidence crls/x.crl not used: Permission denied"
+    assert (
+        trust_warning_text(unreadable, "vi")
+        == "không dùng tệp chứng cứ thu hồi crls/x.crl: Permission denied"
+    )

@@ -82,3 +82,28 @@ def test_a_stopped_scan_exits_cleanly_keeps_its_results_and_the_next_run_resumes
     counts = json.loads(report.read_text(encoding="utf-8"))["manifest"]["counts"]
     assert counts["documents"] == 150
     assert counts["reused_from_store"] == saved and counts["validated"] == 150 - saved
+
+
+@pytest.mark.slow
+def test_a_stopped_scan_says_what_it_kept_in_the_terminal_s_language(
+    sample_docs: Path, demo_pki: Path, expected: dict[str, Any], tmp_path: Path
+) -> None:
+    """With --lang vi, the stop's line is Vietnamese: the signal's name, how many documents are safe in
+    the store and that the next scan resumes; no English sentence left."""
+    folder, store = tmp_path / "share", tmp_path / "results.sqlite"
+    _corpus(sample_docs, expected, folder, 150)
+    proc = _scan(folder, store, demo_pki, "--lang", "vi", group=True)
+    deadline = time.monotonic() + 120
+    while _stored(store) < 4 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the scan ended before it could be stopped: make the corpus larger"
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    saved = _stored(store)
+    assert err.splitlines()[-1] == (
+        f"sigaudit: đã dừng (SIGINT): {saved} văn bản lần chạy này đã kiểm tra được lưu an toàn trong kho "
+        f"{store}; lần quét sau chạy tiếp: không kiểm tra lại các văn bản đó"
+    )
+    for english in ("stopped", "document(s)", "safe in the store", "resumes", "Traceback"):
+        assert english not in err.replace(str(store), "STORE"), english

@@ -13,6 +13,8 @@ import json
 
 from ..agencies.listing import AgencySeen, Listing
 from .escape import RFC4180, csv_cell, rich_text
+from .i18n import LEVELS
+from .terminal_text import AGENCIES_TEXT, agency_source_text, basis_text
 
 COLUMNS = ("code", "name", "level", "source", "basis", "as_issuer", "as_recipient", "first_date", "last_date")
 TEXT_COLUMNS = frozenset({"code", "name", "source", "basis"})  # from the metadata: guarded in the CSV
@@ -33,32 +35,31 @@ def _cells(seen: AgencySeen) -> dict[str, str | int | None]:
     }
 
 
-def render_agencies_table(listing: Listing, width: int = 160) -> str:
+def render_agencies_table(listing: Listing, width: int = 160, lang: str = "en") -> str:
+    """The agencies as a table for a person, in ``lang`` ("vi": Vietnamese, else English); how a level
+    was decided is worded by :func:`.terminal_text.basis_text` (a part of no known form as recorded)."""
     from rich.console import Console
     from rich.table import Table
 
+    lang = "vi" if lang == "vi" else "en"
+    words = AGENCIES_TEXT[lang]
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, no_color=True, highlight=False, soft_wrap=False)
-    table = Table(title=f"Agencies named by {listing.rows} metadata row(s)")
-    for heading in ("code", "name", "level", "decided by", "issuer", "recipient", "dates"):
-        table.add_column(heading, justify="right" if heading in ("issuer", "recipient") else "left")
+    table = Table(title=words["title"].format(rows=listing.rows))
+    for key in ("code", "name", "level", "decided_by", "issuer", "recipient", "dates"):
+        table.add_column(words[key], justify="right" if key in ("issuer", "recipient") else "left")
     for seen in listing.agencies:
         a = seen.agency
-        how = f"{a.source}: {a.basis}" if a.basis else a.source
-        dates = f"{seen.first} … {seen.last}" if seen.first else "undated"
+        source = agency_source_text(a.source, lang)
+        how = f"{source}: {basis_text(a.basis, lang)}" if a.basis else source
+        dates = f"{seen.first} … {seen.last}" if seen.first else words["undated"]
         counts = (str(seen.as_issuer), str(seen.as_recipient))
-        table.add_row(
-            rich_text(a.code or ""), rich_text(a.name or ""), a.level.value, rich_text(how), *counts, dates
-        )
+        level = LEVELS["vi"][a.level] if lang == "vi" else a.level.value
+        table.add_row(rich_text(a.code or ""), rich_text(a.name or ""), level, rich_text(how), *counts, dates)
     console.print(table)
-    console.print(
-        "issuer / recipient: metadata rows (manifests, registers, edXML packages) naming the agency as the "
-        "issuing agency / as a recipient; a document listed in a sent and a received register counts in "
-        "both. "
-        "Level: the registry entry valid at the document's date, else the name rules, else unknown."
-    )
+    console.print(words["note"])
     for problem in listing.problems:
-        console.print(rich_text(f"warning: {problem}"))
+        console.print(rich_text(words["warning"].format(problem=problem)))
     return buffer.getvalue()
 
 

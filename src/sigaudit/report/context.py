@@ -27,7 +27,7 @@ class ReportContext:
     period: Period = ALL_TIME
     csv_raw: bool = False  # CSV cells exactly as found, without the spreadsheet-formula guard
     width: int = 150  # columns of the terminal the table is printed on
-    failed_gates: tuple[GateFailure, ...] = ()  # gate_failures as values, worded in the terminal's language
+    failed_gates: tuple[GateFailure, ...] = ()  # gate_failures as values, worded in each report's language
 
 
 def policy_of(manifest: Mapping[str, object]) -> tuple[str, str] | None:

@@ -31,7 +31,7 @@ from .context import ReportContext, policy_of
 from .escape import html_text
 from .i18n import NOTES, Labels, labels_for, pct
 from .notes import coverage_notes
-from .terminal_text import warning_text
+from .terminal_text import gate_lines, warning_text
 from .trend import CHART_WIDTH, share_text, tick, trend_chart
 
 TEMPLATE = "dashboard.html.j2"
@@ -651,7 +651,7 @@ def render_html(ctx: ReportContext) -> str:
         started=_when(run.manifest.get("started"), t),
         ended=_when(run.manifest.get("ended"), t),
         cards=_cards(summary, run, t),
-        gate_failures=tuple(ctx.gate_failures),
+        gate_failures=gate_lines(ctx, t.lang),
         level_rows=_level_rows(summary, ctx.targets, t),
         all_rows=_all_rows(summary, t),
         all_title=NOTES[t.lang]["all_title"],

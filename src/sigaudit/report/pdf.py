@@ -34,6 +34,7 @@ from .deliverable import Attachment, PdfHeader
 from .deliverable_text import deliverable_text
 from .escape import pdf_text
 from .i18n import FINDINGS, LEVELS, VERDICTS, VIETNAM, pct
+from .terminal_text import gate_lines
 
 FONTS = Path(__file__).parent / "fonts"
 FAMILY = "LiberationSerif"
@@ -329,7 +330,7 @@ def _findings(ctx: ReportContext, text: Mapping[str, str]) -> list[str]:
         found = ctx.reconciliation.counts()
         detail = "; ".join(f"{meanings[f]}: {n}" for f, n in found.items() if n) or text["pdf_none"]
         out.append(text["pdf_reconciliation"].replace("{detail}", detail))
-    for failure in ctx.gate_failures:
+    for failure in gate_lines(ctx, ctx.lang):
         out.append(text["pdf_gate_failed"].replace("{failure}", pdf_text(failure)))
     return out
 

@@ -16,8 +16,11 @@ from rich.table import Table
 from rich.text import Text
 
 from ..aggregate.kpi import Summary
+from ..model import Level
 from ..store.results import RunInfo
 from .escape import rich_text
+from .i18n import LEVELS
+from .terminal_text import RUNS_TEXT
 
 
 @dataclass(frozen=True)
@@ -37,22 +40,25 @@ def _levels(summary: Summary) -> dict[str, float | None]:
     return {level.value: summary.by_level[level].share_valid for level in summary.levels_with_documents()}
 
 
-def render_runs_table(runs: list[StoredRunSummary], store: Path, width: int = 150) -> str:
-    """The runs as a table for a person: id, start, inputs, documents, % valid per level."""
+def render_runs_table(runs: list[StoredRunSummary], store: Path, width: int = 150, lang: str = "en") -> str:
+    """The runs as a table for a person: id, start, inputs, documents, % valid per level; in ``lang``
+    ("vi": Vietnamese, else English)."""
+    words = RUNS_TEXT["vi" if lang == "vi" else "en"]
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, no_color=True, highlight=False, soft_wrap=False)
     if not runs:
-        console.print(rich_text(f"The store {store} holds no completed run."))
+        console.print(rich_text(words["empty"].format(store=store)))
         return buffer.getvalue()
-    table = Table(title=rich_text(f"Runs in {store}"), title_justify="left")
-    table.add_column("run", justify="right", no_wrap=True)
-    table.add_column("started (UTC)", no_wrap=True)
-    table.add_column("inputs")
-    table.add_column("documents", justify="right")
-    table.add_column("% valid per level")
+    table = Table(title=rich_text(words["title"].format(store=store)), title_justify="left")
+    table.add_column(words["run"], justify="right", no_wrap=True)
+    table.add_column(words["started"], no_wrap=True)
+    table.add_column(words["inputs"])
+    table.add_column(words["documents"], justify="right")
+    table.add_column(words["shares"])
     for run in runs:
         shares = ", ".join(
-            f"{level} {'—' if share is None else f'{share * 100:.1f}%'}"
+            f"{LEVELS['vi'][Level(level)] if lang == 'vi' else level} "
+            f"{'—' if share is None else f'{share * 100:.1f}%'}"
             for level, share in _levels(run.summary).items()
         )
         table.add_row(
@@ -63,7 +69,7 @@ def render_runs_table(runs: list[StoredRunSummary], store: Path, width: int = 15
             shares or "—",
         )
     console.print(table)
-    console.print("sigaudit report --run ID rebuilds a run's reports; sigaudit diff OLD NEW compares two.")
+    console.print(words["hint"])
     return buffer.getvalue()
 
 

@@ -11,10 +11,12 @@ argument, never the template, and is escaped by the caller.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from ..aggregate.gates import GateFailure
 from ..runwarnings import WarningKind, summarized
+from ..validation.trust import TrustWarning
 from .context import ReportContext
 from .i18n import LEVELS, VERDICTS
 
@@ -173,6 +175,194 @@ COMMAND_TEXT: Mapping[str, Mapping[str, str]] = {
         "more_warnings": "… và {count} cảnh báo khác cùng loại ({kind}), không liệt kê",
     },
 }
+
+# What the command line itself says (:mod:`sigaudit.cli`): an error's frame, a stop, a failure of the
+# machine, a warning at start. {message} and {detail} (an exception's text) and {store} are escaped by the
+# caller; an error's own text, raised deep in a stage, is English in both languages (docs/configuration.md).
+CLI_TEXT: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "error": "sigaudit: error: {message}",
+        "warning": "sigaudit: warning: {message}",
+        "database": "database failure: {detail} (the result store, or the run's temporary files in {tmp}; "
+        "TMPDIR chooses that folder)",
+        "internal": "internal failure: {kind}: {detail} (set SIGAUDIT_DEBUG=1 for details)",
+        "stopped": "sigaudit: stopped ({signal})",
+        "stopped_kept": "sigaudit: stopped ({signal}): {kept}",
+        "kept_nothing": "nothing was kept (no store)",
+        "kept": "{saved} document(s) validated by this run are safe in the store {store}; the next scan "
+        "resumes: it does not validate them again",
+    },
+    "vi": {
+        "error": "sigaudit: lỗi: {message}",
+        "warning": "sigaudit: cảnh báo: {message}",
+        "database": "lỗi cơ sở dữ liệu: {detail} (kho kết quả, hoặc các tệp tạm của lần chạy trong {tmp}; "
+        "biến TMPDIR chọn thư mục đó)",
+        "internal": "lỗi nội bộ: {kind}: {detail} (đặt SIGAUDIT_DEBUG=1 để xem chi tiết)",
+        "stopped": "sigaudit: đã dừng ({signal})",
+        "stopped_kept": "sigaudit: đã dừng ({signal}): {kept}",
+        "kept_nothing": "không giữ lại gì (không có kho kết quả)",
+        "kept": "{saved} văn bản lần chạy này đã kiểm tra được lưu an toàn trong kho {store}; lần quét sau "
+        "chạy tiếp: không kiểm tra lại các văn bản đó",
+    },
+}
+
+
+def cli_words(lang: str) -> Mapping[str, str]:
+    """The command line's own words in ``lang``, English for any language not here."""
+    return CLI_TEXT.get(lang, CLI_TEXT["en"])
+
+
+# A trust-configuration warning in Vietnamese (validation.trust.TrustWarning; English is its ``text``).
+TRUST_WARNING_VI: Mapping[str, str] = {
+    "expired": "gốc tin cậy {subject} ({source}, SHA-256 {sha256}) đã hết hạn ngày {moment}: theo chính "
+    'sách anchor_validity = "enforce", chữ ký tạo ngoài thời hạn hiệu lực của gốc có kết quả chưa xác định',
+    "not_yet_valid": "gốc tin cậy {subject} ({source}, SHA-256 {sha256}) chưa có hiệu lực trước ngày "
+    '{moment}: theo chính sách anchor_validity = "enforce", chữ ký tạo ngoài thời hạn hiệu lực của gốc có '
+    "kết quả chưa xác định",
+    "evidence_unused": "không dùng tệp chứng cứ thu hồi {source}: {detail}",
+}
+# Why an evidence file is skipped, as the trust module words it; any other reason (the system's) is quoted.
+EVIDENCE_DETAIL_VI: Mapping[str, str] = {
+    "not a CRL (DER or PEM)": "không phải CRL (DER hoặc PEM)",
+    "not a DER OCSP response": "không phải phản hồi OCSP dạng DER",
+    "neither a DER OCSP response nor a CRL": "không phải phản hồi OCSP dạng DER, cũng không phải CRL",
+}
+
+
+def trust_warning_text(warning: TrustWarning, lang: str) -> str:
+    """A trust-configuration warning in ``lang``: Vietnamese for "vi", else the English line."""
+    if lang != "vi" or warning.what not in TRUST_WARNING_VI:
+        return warning.text
+    return TRUST_WARNING_VI[warning.what].format(
+        subject=warning.subject,
+        source=warning.source,
+        sha256=warning.sha256,
+        moment=warning.moment,
+        detail=EVIDENCE_DETAIL_VI.get(warning.detail, warning.detail),
+    )
+
+
+# ``sigaudit runs`` (:mod:`.runs_view`): {store} is escaped by the caller.
+RUNS_TEXT: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "empty": "The store {store} holds no completed run.",
+        "title": "Runs in {store}",
+        "run": "run",
+        "started": "started (UTC)",
+        "inputs": "inputs",
+        "documents": "documents",
+        "shares": "% valid per level",
+        "hint": "sigaudit report --run ID rebuilds a run's reports; sigaudit diff OLD NEW compares two.",
+    },
+    "vi": {
+        "empty": "Kho {store} chưa có lần chạy nào hoàn tất.",
+        "title": "Các lần chạy trong {store}",
+        "run": "lần chạy",
+        "started": "bắt đầu (UTC)",
+        "inputs": "đầu vào",
+        "documents": "số văn bản",
+        "shares": "% hợp lệ theo cấp",
+        "hint": "sigaudit report --run SỐ dựng lại các báo cáo của một lần chạy; sigaudit diff CŨ MỚI so "
+        "sánh hai lần chạy.",
+    },
+}
+
+# ``sigaudit agencies`` (:mod:`.agencies_view`); what comes from the metadata is escaped by the caller.
+AGENCIES_TEXT: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "title": "Agencies named by {rows} metadata row(s)",
+        "code": "code",
+        "name": "name",
+        "level": "level",
+        "decided_by": "decided by",
+        "issuer": "issuer",
+        "recipient": "recipient",
+        "dates": "dates",
+        "undated": "undated",
+        "note": "issuer / recipient: metadata rows (manifests, registers, edXML packages) naming the agency "
+        "as the issuing agency / as a recipient; a document listed in a sent and a received register counts "
+        "in both. Level: the registry entry valid at the document's date, else the name rules, else unknown.",
+        "warning": "warning: {problem}",
+    },
+    "vi": {
+        "title": "Các cơ quan được nêu trong {rows} dòng siêu dữ liệu",
+        "code": "mã",
+        "name": "tên",
+        "level": "cấp",
+        "decided_by": "căn cứ xác định cấp",
+        "issuer": "ban hành",
+        "recipient": "nơi nhận",
+        "dates": "ngày văn bản",
+        "undated": "không có ngày",
+        "note": "ban hành / nơi nhận: số dòng siêu dữ liệu (manifest, sổ văn bản, gói edXML) nêu cơ quan là "
+        "cơ quan ban hành / là nơi nhận; văn bản có trong cả sổ văn bản đi và sổ văn bản đến được tính ở "
+        "cả hai. Cấp: theo mục của danh mục cơ quan còn hiệu lực vào ngày văn bản, nếu không có thì theo "
+        "quy tắc tên, nếu không nữa thì chưa xác định.",
+        "warning": "cảnh báo: {problem}",
+    },
+}
+
+# Where an agency's level came from (model.Agency.source, parts joined by "+"), in Vietnamese.
+AGENCY_SOURCES_VI: Mapping[str, str] = {
+    "manifest": "manifest",
+    "registry": "danh mục cơ quan",
+    "name-rule": "quy tắc tên",
+    "text": "nội dung văn bản",
+    "none": "không có",
+}
+# How the level was decided (model.Agency.basis, parts joined by "; "), in Vietnamese: each part the
+# agencies stage words in a fixed form; a part of any other form is quoted as recorded.
+BASIS_VI: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), words)
+    for pattern, words in (
+        (r"level stated by the manifest or register", "cấp do manifest hoặc sổ văn bản nêu"),
+        (r"no name rule matches", "không quy tắc tên nào khớp"),
+        (r"no metadata names the agency", "không siêu dữ liệu nào nêu cơ quan"),
+        (r"(?P<code>.+) is not in the registry", "{code} không có trong danh mục cơ quan"),
+        (r"name rule '(?P<rule>.+)'", "quy tắc tên «{rule}»"),
+        (
+            r"name rule '(?P<rule>.+)' gives district, but no district level exists on (?P<on>\S+) "
+            r"\(two-tier local government from (?P<since>\S+)\)",
+            "quy tắc tên «{rule}» cho cấp huyện, nhưng ngày {on} không còn cấp huyện (chính quyền địa "
+            "phương hai cấp từ {since})",
+        ),
+        (
+            r"the registry lists (?P<code>.+) but no entry is valid on (?P<on>\S+)",
+            "danh mục cơ quan có {code} nhưng không mục nào còn hiệu lực vào ngày {on}",
+        ),
+        (r"registry entry of (?P<file>.+) valid (?P<start>\S+) to (?P<end>\S+)",
+         "mục của danh mục cơ quan {file}, hiệu lực từ {start} đến {end}"),
+        (r"registry entry of (?P<file>.+) valid from (?P<start>\S+)",
+         "mục của danh mục cơ quan {file}, hiệu lực từ {start}"),
+        (r"registry entry of (?P<file>.+) valid until (?P<end>\S+)",
+         "mục của danh mục cơ quan {file}, hiệu lực đến {end}"),
+        (r"registry entry of (?P<file>.+) without validity dates",
+         "mục của danh mục cơ quan {file}, không ghi thời hạn hiệu lực"),
+    )
+)  # fmt: skip
+
+
+def agency_source_text(source: str, lang: str) -> str:
+    """Where a level came from (``manifest+registry``…) in ``lang``; Vietnamese parts joined by " + "."""
+    if lang != "vi":
+        return source
+    return " + ".join(AGENCY_SOURCES_VI.get(part, part) for part in source.split("+"))
+
+
+def basis_text(basis: str, lang: str) -> str:
+    """How a level was decided, in ``lang``: for "vi" each part of a known form in Vietnamese (the code,
+    the rule's words and the file named in it kept), any other part as recorded; else as recorded."""
+    if lang != "vi":
+        return basis
+    return "; ".join(_basis_part_vi(part) for part in basis.split("; "))
+
+
+def _basis_part_vi(part: str) -> str:
+    for pattern, words in BASIS_VI:
+        if found := pattern.fullmatch(part):
+            return words.format(**found.groupdict())
+    return part
+
 
 # The kinds of run warning (runwarnings.WarningKind), as the Vietnamese summary line names them.
 WARNING_KINDS_VI: Mapping[WarningKind, str] = {

@@ -75,6 +75,36 @@ class RevocationFile:
 
 
 @dataclass(frozen=True)
+class TrustWarning:
+    """One warning about the trust configuration as values, for the terminal to word in its language;
+    :attr:`text` is the English line (what the run's warnings and the JSON report record).
+
+    ``what`` is ``expired`` or ``not_yet_valid`` (the root ``subject`` from ``source`` with digest
+    ``sha256`` is out of its validity at the run's time: it ended, or begins, at ``moment``), or
+    ``evidence_unused`` (the revocation evidence file ``source`` is skipped; ``detail`` says why, as
+    the parser or the system said it)."""
+
+    what: str
+    source: str
+    subject: str = ""
+    sha256: str = ""
+    moment: str = ""
+    detail: str = ""
+
+    @property
+    def text(self) -> str:
+        if self.what == "evidence_unused":
+            return f"revocation evidence {self.source} not used: {self.detail}"
+        state = (
+            f"expired on {self.moment}" if self.what == "expired" else f"is not valid before {self.moment}"
+        )
+        return (
+            f"trust anchor {self.subject} ({self.source}, SHA-256 {self.sha256}) {state}: signatures "
+            'made outside its validity are indeterminate under policy anchor_validity = "enforce"'
+        )
+
+
+@dataclass(frozen=True)
 class TrustConfig:
     """Everything validation needs to know about trust. Picklable, so workers can receive it."""
 
@@ -83,7 +113,12 @@ class TrustConfig:
     revocation: tuple[RevocationFile, ...] = ()  # from --revocation-dir
     online: bool = False  # --online: fetch OCSP, CRLs and missing issuers over the network
     online_timeout_s: float = DEFAULT_ONLINE_TIMEOUT_S  # per request
-    warnings: tuple[str, ...] = ()  # what loading skipped (damaged evidence files), for the run's warnings
+    notices: tuple[TrustWarning, ...] = ()  # what loading found wrong (roots out of date, damaged files)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The notices in English, as the run's warnings record them."""
+        return tuple(notice.text for notice in self.notices)
 
     def fingerprint(self) -> str:
         """A digest of the trust inputs; changes whenever a root or helper certificate, a revocation
@@ -193,7 +228,7 @@ def _revocation_file(path: Path) -> RevocationFile:
     return RevocationFile(EvidenceKind.CRL, der, hashlib.sha256(der).hexdigest(), str(path))
 
 
-def load_revocation_dir(folder: Path) -> tuple[tuple[RevocationFile, ...], tuple[str, ...]]:
+def load_revocation_dir(folder: Path) -> tuple[tuple[RevocationFile, ...], tuple[TrustWarning, ...]]:
     """The CRLs (``.crl``, DER or PEM) and OCSP responses (``.ocsp``/``.der``, DER) in ``folder`` and its
     subfolders, with a warning for each damaged file (skipped). A missing folder, one without such
     files, or one whose every file is damaged is a configuration error."""
@@ -210,15 +245,17 @@ def load_revocation_dir(folder: Path) -> tuple[tuple[RevocationFile, ...], tuple
             f"revocation folder {folder} holds no CRL (.crl) or OCSP response (.ocsp, .der) files"
         )
     found: list[RevocationFile] = []
-    warnings: list[str] = []
+    warnings: list[TrustWarning] = []
     for path in files:
         try:
             found.append(_revocation_file(path))
         except (ValueError, OSError) as exc:
             words = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            warnings.append(f"revocation evidence {path} not used: {words}")
+            warnings.append(TrustWarning("evidence_unused", str(path), detail=words))
     if not found:
-        raise ConfigError(f"revocation folder {folder}: no usable file ({'; '.join(warnings)})")
+        raise ConfigError(
+            f"revocation folder {folder}: no usable file ({'; '.join(w.text for w in warnings)})"
+        )
     return tuple(_dedupe(found)), tuple(warnings)  # the same bytes twice: kept once (the first)
 
 
@@ -233,7 +270,8 @@ def build_trust(
 ) -> TrustConfig:
     """Assemble the trust configuration; with no root at all this is a configuration error.
 
-    Its ``warnings`` name every root expired or not yet valid at ``now`` (default: the current time).
+    Its ``notices`` name every root expired or not yet valid at ``now`` (default: the current time)
+    and every damaged revocation evidence file skipped.
     """
     roots: list[Anchor] = []
     others: list[Anchor] = []
@@ -258,7 +296,7 @@ def build_trust(
         revocation=revocation,
         online=online,
         online_timeout_s=float(online_timeout_s),
-        warnings=warnings,
+        notices=warnings,
     )
 
 
@@ -290,21 +328,18 @@ def anchor_period(der: bytes) -> AnchorPeriod:
     return AnchorPeriod(cert.subject.rfc4514_string(), cert.not_valid_before_utc, cert.not_valid_after_utc)
 
 
-def anchor_date_warnings(roots: Iterable[Anchor], now: datetime) -> tuple[str, ...]:
-    """One warning line per root that is expired, or not yet valid, at ``now``, naming it."""
+def anchor_date_warnings(roots: Iterable[Anchor], now: datetime) -> tuple[TrustWarning, ...]:
+    """One warning per root that is expired, or not yet valid, at ``now``, naming it."""
     out = []
     for root in roots:
         period = anchor_period(root.der)
         if now > period.not_after:
-            state = f"expired on {period.not_after.isoformat()}"
+            what, moment = "expired", period.not_after
         elif now < period.not_before:
-            state = f"is not valid before {period.not_before.isoformat()}"
+            what, moment = "not_yet_valid", period.not_before
         else:
             continue
-        out.append(
-            f"trust anchor {period.subject} ({root.source}, SHA-256 {root.sha256}) {state}: signatures "
-            'made outside its validity are indeterminate under policy anchor_validity = "enforce"'
-        )
+        out.append(TrustWarning(what, root.source, period.subject, root.sha256, moment.isoformat()))
     return tuple(out)
 
 
