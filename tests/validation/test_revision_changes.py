@@ -180,3 +180,33 @@ def test_a_field_shown_at_signing_and_overwritten_differs() -> None:
     assert judged.changes.allowed and judged.changes.categories == {C.FORM_FILL}
     assert judged.shown_differs
     assert judged.visual is not None and "page(s) 1" in judged.visual.reason
+
+
+def test_pyhankos_own_analysis_still_refuses_a_choice_fill_and_lists_untouched_fields() -> None:
+    """The two pyHanko shortcomings docs/upstream.md item 7 reports, pinned on plain pyHanko (an upgrade
+    that fixes them fails here, and the workaround can go), beside what sigaudit's rules say."""
+    from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY
+    from pyhanko.sign.diff_analysis.policy_api import SuspiciousModification
+
+    person = attacks.issue(
+        attacks.load_issuer(attacks.DEMO_PKI), cn="Nguyễn Văn Thử", uid="CCCD:001090000003"
+    )
+    signed = attacks.sign(legit.form_letter(), person, attacks.PERSONAL)
+
+    def pyhanko_review(data: bytes) -> object:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        sig = reader.embedded_signatures[0]
+        return DEFAULT_DIFF_POLICY.review_file(
+            reader, sig.signed_revision, field_mdp_spec=sig.fieldmdp, doc_mdp=sig.docmdp_level
+        )
+
+    combo = legit.fill_choice(signed, legit.COMBO)
+    refused = pyhanko_review(combo)  # review_file returns the refusal (and logs it)
+    assert isinstance(refused, SuspiciousModification) and "/I" in str(refused)
+    checkbox = legit.fill_checkbox(signed)
+    listed = set(pyhanko_review(checkbox).changed_form_fields)  # type: ignore[attr-defined]
+    assert listed == {legit.CHECKBOX, legit.COMBO, legit.LISTBOX}
+    for data in (combo, checkbox):
+        reviews, _ = review(data)
+        [first] = reviews.values()
+        assert first.allowed and first.categories == {C.FORM_FILL}, first.deciding_words()
