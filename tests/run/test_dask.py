@@ -58,6 +58,11 @@ def test_dask_gives_the_local_verdicts_and_fills_the_store(
     )  # fmt: skip
     assert dask["documents"] == local["documents"]
     assert dask["manifest"]["executor"] == "dask"
+    # The text step runs on Dask workers too: the bare folder's letters are read and measured.
+    bare = [d for d in dask["documents"] if "/thu-muc-khong-metadata/" in d["path"]]
+    assert len(bare) == 15 and all(d["text_meta"]["status"] == "read" for d in bare)
+    assert {d["agency"]["level"] for d in bare} == {"province", "district", "commune"}
+    assert dask["summary"] == local["summary"]
     with ResultStore(store) as s:
         distinct = {d["sha256"] for d in dask["documents"] if not d["reason"].startswith("not a PDF")}
         assert s.count_results() == len(distinct) > 30  # copies of one document are stored once
