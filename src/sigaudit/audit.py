@@ -292,9 +292,16 @@ def run_audit(
         """A worker read a file the walk left to it: settle it here if its result is known."""
         assert isinstance(key, int)
         item = in_flight[key]
+        first_read = item.sha256  # set when its worker died after an earlier read: read again now
         item.sha256, item.size = read.sha256, read.size
         if read.error is not None:  # its outcome comes next, as if the walker had decided it
             item.validated = False
+            # Copies that waited for the result of what it was first read as get no result from it.
+            for twin in twins.pop(first_read, ()) if first_read else ():
+                twin.outcome = ValidationOutcome(Verdict.UNREADABLE, _copy_changed(item.path))
+                twin.facts = facts_to_json(facts_of(twin.outcome))
+                twin.validated = False
+                finished(twin)
             return False
         assert item.file is not None and read.stamp is not None
         item.file = (item.file[0], read.stamp)  # the stat of the bytes judged, for the next run
@@ -462,6 +469,14 @@ def _read_now(event: Candidate, limits: WalkLimits) -> tuple[Candidate, str]:
     except OSError as exc:
         return Candidate(event.path, None, f"cannot read file: {exc.strerror or exc}"), ""
     return Candidate(event.path, data, file=event.file, stamp=stamp), _sha256(data)
+
+
+def _copy_changed(path: str) -> str:
+    """Why a copy of a document is not judged: the document it was to share a result with changed."""
+    return (
+        f"not judged: {path}, a copy of this document whose result it was to share, changed during "
+        "the scan; scan again"
+    )
 
 
 def _sha256(data: bytes) -> str:

@@ -186,3 +186,37 @@ def test_a_letter_with_a_unicode_template_header_and_a_tcvn3_body() -> None:
     page = read_pages(pdf(mixed)).pages[0]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page.right
     assert "Kính gửi: Phòng Nội vụ huyện Lâm Thao" in page.lines
+
+
+# Unicode text whose symbols are VN3 letters when they stand alone: « » ô ằ, © â, · ã, ª ê, ½ ẵ, ¶ ả.
+WESTERN_SYMBOLS = [
+    "« Bonjour » dit-il",
+    "Le café de la gare",
+    "Copyright © 2024 Công ty ABC",
+    "Home · About · Contact",
+    "1ª edición, 2º piso",
+    "1½ kg, ¾ l, ¼ h",
+    "¶ 3, § 5, 5 µg, 10 µm",
+]
+
+
+def test_a_symbol_standing_alone_does_not_make_unicode_text_tcvn3() -> None:
+    """Each of those symbols standing alone read as a VN3 letter is a syllable ("ô", "â", "ã"), so it
+    voted TCVN3: « Bonjour » became "ô Bonjour ằ", and the run beside it "Le cafộ de la gare" (the
+    page's majority); "µm" read "àm". A word votes only when it holds a letter and does not open with
+    the micro sign; TCVN3 words of one VN3 letter ("ë", ở) still vote, and convert with their run."""
+    assert convert_runs(WESTERN_SYMBOLS) == (WESTERN_SYMBOLS, 0)
+    for run in WESTERN_SYMBOLS:
+        assert convert_runs([run]) == ([run], 0), run
+    assert convert_runs(["t«i ë nhµ", "ë ®©y"]) == (["tôi ở nhà", "ở đây"], 2)
+
+
+def test_a_page_of_western_european_text_with_symbols_reads_as_drawn() -> None:
+    lines = [
+        *WESTERN_SYMBOLS,
+        "Les élèves étudient à l'école près de la rivière.",
+        "Die Größe der Bäume ist überwältigend, Grüße aus München.",
+        "¿Dónde está la estación? Sí, señor. Não há pão.",
+    ]
+    page = read_pages(pdf([body(lines, 760)])).pages[0]
+    assert page.converted == 0 and all(line in page.lines for line in lines)

@@ -6,14 +6,21 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
+import sqlite3
+import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sigaudit.model import Verdict
-from sigaudit.run.pool import FileRead, FileToRead, WorkerPool, read_to_validate
+from sigaudit.agencies.registry import load_registry
+from sigaudit.audit import AuditOptions, run_audit
+from sigaudit.model import ValidationOutcome, Verdict
+from sigaudit.run.pool import CHANGED_ON_REREAD, FileRead, FileToRead, OnRead, WorkerPool, read_to_validate
 from sigaudit.sources.walk import file_stamp
+from sigaudit.store.results import ResultStore
 from sigaudit.validation.trust import TrustConfig
 
 
@@ -41,7 +48,10 @@ def test_a_file_is_read_with_the_walks_guards_and_hashed(
     (tmp_path / "link.pdf").symlink_to(pdf)
     os.mkfifo(tmp_path / "pipe.pdf")
     for job, reason in (
-        (FileToRead(str(tmp_path / "link.pdf"), read.stamp or (0,) * 5, 1 << 30), "cannot read file: "),
+        (
+            FileToRead(str(tmp_path / "link.pdf"), read.stamp or (0,) * 5, 1 << 30),
+            "cannot read file: symbolic link not followed",  # not ELOOP's "Too many levels of …"
+        ),
         (FileToRead(str(tmp_path / "pipe.pdf"), (0, 0, 0, 0, 0), 1 << 30), "not a regular file (named pipe)"),
         (_job(pdf, max_bytes=len(data) - 1), f"file too large ({len(data)} bytes)"),
     ):
@@ -95,3 +105,102 @@ def test_the_pool_validates_what_the_caller_lets_through_and_settles_the_rest(
     assert results["missing"].reason.startswith("cannot read file: ")
     assert reads["skip"].sha256 == reads["file"].sha256 == digest
     assert reads["missing"].error is not None and "bytes" not in reads
+
+
+def _unsigned(sample_docs: Path, expected: dict[str, Any]) -> Path:
+    rel = next(p for p, e in expected.items() if e["kind"] == "unsigned" and "!/" not in p)
+    return sample_docs / rel
+
+
+def _kill_and_swap(pool: WorkerPool, on_read: OnRead, swap: Path, new: Path) -> OnRead:
+    """An ``on_read`` that, once the worker has read the first file and (meanwhile, waiting for the
+    decision) read ``swap`` ahead, replaces ``swap`` with ``new`` and kills the worker: the next worker
+    reads ``swap`` again, and finds other bytes than those the caller decided on."""
+
+    def wrapped(key: object, read: FileRead) -> bool:
+        decided = on_read(key, read)
+        if read.error is None and len(pool.processes()) == 1 and not getattr(wrapped, "done", False):
+            if read.stamp is not None and read.stamp[1] != os.stat(swap).st_ino:
+                time.sleep(0.7)  # the first file: the worker reads the next one ahead meanwhile
+            else:
+                wrapped.done = True  # type: ignore[attr-defined]
+                shutil.copyfile(new, swap)
+                os.kill(pool.processes()[0].pid or 0, signal.SIGKILL)
+        return decided
+
+    return wrapped
+
+
+@pytest.mark.slow
+def test_a_file_that_changed_before_its_dead_workers_replacement_read_it_again_is_not_judged(
+    tmp_path: Path, sample_docs: Path, expected: dict[str, Any], demo_trust: TrustConfig
+) -> None:
+    """A worker read a two-signature PDF, the caller let it through on its digest, then the worker
+    died (here killed) and the file was replaced by an unsigned one. The next worker reads it again:
+    judging those bytes would put their verdict (unsigned) under the first bytes' digest. The caller is
+    told of the new read with the reason, and nothing is validated."""
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    shutil.copyfile(_signed(sample_docs, expected), first)
+    shutil.copyfile(_signed(sample_docs, expected), second)
+    told: list[tuple[object, FileRead]] = []
+
+    def on_read(key: object, read: FileRead) -> bool:
+        told.append((key, read))
+        return True
+
+    with WorkerPool(1, demo_trust) as pool:
+        jobs: list[tuple[object, bytes | FileToRead]] = [("a", _job(first)), ("b", _job(second))]
+        results = dict(
+            pool.map_unordered(jobs, _kill_and_swap(pool, on_read, second, _unsigned(sample_docs, expected)))
+        )
+    assert set(results) == {"a", "b"}
+    assert results["a"].verdict == Verdict.UNREADABLE  # the worker died on it
+    reads_of_b = [read for key, read in told if key == "b"]
+    assert len(reads_of_b) == 2 and reads_of_b[0].error is None
+    assert reads_of_b[1].sha256 == hashlib.sha256(second.read_bytes()).hexdigest() != reads_of_b[0].sha256
+    assert reads_of_b[1].error == CHANGED_ON_REREAD
+    assert results["b"] == ValidationOutcome(Verdict.UNREADABLE, CHANGED_ON_REREAD)
+
+
+@pytest.mark.slow
+def test_a_scan_records_no_verdict_under_the_digest_of_bytes_it_did_not_judge(
+    tmp_path: Path,
+    sample_docs: Path,
+    expected: dict[str, Any],
+    demo_pki: Path,
+    demo_trust: TrustConfig,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same change in a scan with a store, and a copy of the first bytes in a ZIP found while the
+    file is in the workers' hands (it waits for that result): the file and its copy are unreadable with
+    the reason, every document has a verdict, and the store keeps no result under the first digest."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    signed = _signed(sample_docs, expected)
+    shutil.copyfile(signed, archive / "a.pdf")
+    shutil.copyfile(signed, archive / "b.pdf")
+    (archive / "a.pdf").write_bytes((archive / "a.pdf").read_bytes() + b"\n")  # its own digest
+    with zipfile.ZipFile(archive / "z.zip", "w") as z:
+        z.writestr("copy.pdf", signed.read_bytes())
+    first_digest = hashlib.sha256(signed.read_bytes()).hexdigest()
+    unsigned = _unsigned(sample_docs, expected)
+    plain = WorkerPool.map_unordered
+
+    def swapping(pool: WorkerPool, items: Any, on_read: OnRead | None = None) -> Any:
+        assert on_read is not None
+        return plain(pool, items, _kill_and_swap(pool, on_read, archive / "b.pdf", unsigned))
+
+    monkeypatch.setattr(WorkerPool, "map_unordered", swapping)
+    options = AuditOptions(
+        paths=(archive,), trust=demo_trust, registry=load_registry(demo_pki.parent / "agencies.csv"), jobs=1
+    )
+    with ResultStore(tmp_path / "s.sqlite") as store:
+        run = run_audit(options, store=store)
+        verdicts = {d.path.split("/", 1)[1]: (d.verdict, d.reason) for d in run.documents}
+    assert set(verdicts) == {"a.pdf", "b.pdf", "z.zip!/copy.pdf"}
+    assert verdicts["b.pdf"] == (Verdict.UNREADABLE, CHANGED_ON_REREAD)
+    assert verdicts["z.zip!/copy.pdf"][0] == Verdict.UNREADABLE
+    assert "b.pdf, a copy of this document" in verdicts["z.zip!/copy.pdf"][1]
+    with sqlite3.connect(tmp_path / "s.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM results WHERE sha256 = ?", (first_digest,)).fetchone()[0] == 0
+    assert (archive / "b.pdf").read_bytes() == unsigned.read_bytes()  # as replaced, not written to

@@ -26,7 +26,10 @@ fine: "Bé", "vô" or "Sè" are as plausible in either reading. A run holding an
 (ă đ ơ ư ạ… or a combining mark) is Unicode and never altered: TCVN3 text cannot contain one. Otherwise
 each word holding a VN3 code votes: for TCVN3 when it is a Vietnamese syllable once converted and was
 not before ("ngµy" → "ngày"), for Unicode in the other case ("Lê" read as-is); a French or English
-name ("François", "Müller") is no syllable either way and does not vote. The run goes with the
+name ("François", "Müller") is no syllable either way and does not vote, nor does a word with no
+letter in Latin-1 (French quotes « », ©, a middle dot, ½, ¶, ª standing alone: one VN3 letter each,
+"ô", "â", "ã"…, but symbols in Unicode text, where they would vote TCVN3), nor one that opens with
+the micro sign (a unit: "µm" reads "àm", a syllable; VN3 words rarely open with "à"). The run goes with the
 majority; a run with no majority ("Sè: 12/UBND-VP", "Bé Néi vô") goes with its page: converted when
 the page's decided runs are mostly TCVN3, left as it is otherwise.
 """
@@ -61,6 +64,9 @@ _HAS_VN3 = re.compile("[" + re.escape("".join(TCVN3)) + "]")
 # Letters Latin-1 lacks: Vietnamese Unicode text has them, TCVN3 text never does.
 _UNICODE_ONLY = re.compile("[\u0100-\u024f\u0300-\u036f\u1e00-\u1eff]")
 _WORD = re.compile(r"[A-Za-z\xa1-\xff]+")
+# A letter in either reading (ASCII, or Latin-1's letters À-ÿ less × and ÷): a word without one (a
+# lone "«", "©", "·", "½", "¶", "ª" in Unicode text) is a symbol there and does not vote (see _vote).
+_LETTER = re.compile("[A-Za-z\xc0-\xd6\xd8-\xf6\xf8-\xff]")
 
 _TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
 _SYLLABLE = re.compile(
@@ -128,7 +134,7 @@ def _vote(run: str) -> int:
     vote = 0
     for found in _WORD.finditer(run):
         word = found.group()
-        if not _HAS_VN3.search(word):
+        if not _HAS_VN3.search(word) or not _LETTER.search(word) or word[0] == "µ":
             continue
         before, after = is_syllable(word), is_syllable(word.translate(_DECODE))
         vote += int(after) - int(before)

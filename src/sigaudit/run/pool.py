@@ -76,6 +76,13 @@ class _Decision:
     validate: bool
 
 
+# Why a file re-sent after its worker died is not judged when the bytes read again differ.
+CHANGED_ON_REREAD = (
+    "the file changed during the scan: read again after its worker process was replaced, it was no "
+    "longer what was first read; not judged, scan again"
+)
+
+
 # The caller's answer to a FileRead without error: True to validate, False when it has the result.
 OnRead = Callable[[object, FileRead], bool]
 
@@ -281,6 +288,7 @@ class _Job:
     data: bytes | FileToRead | None
     big: bool  # its bytes went through the pipe (not a FileToRead): until answered, may be in the pipe
     decision: bool | None = None  # what the caller decided on its FileRead: kept for a re-send
+    sha256: str = ""  # the digest of the FileRead it decided on: a re-read must find the same bytes
 
 
 class _Worker:
@@ -420,7 +428,7 @@ class WorkerPool:
             if job is not lost:
                 assert job.data is not None
                 self._send(fresh, job.key, job.data)
-                fresh.jobs[-1].decision = job.decision
+                fresh.jobs[-1].decision, fresh.jobs[-1].sha256 = job.decision, job.sha256
 
     def map_unordered(
         self, items: Iterable[tuple[object, bytes | FileToRead]], on_read: OnRead | None = None
@@ -431,7 +439,10 @@ class WorkerPool:
         read)`` is called (in this thread) with what it read before it validates: True has it validated,
         False settles the document without an outcome here (the caller has its result). A file the
         worker could not read is not validated: ``on_read`` is told, and its outcome is ``unreadable``
-        with ``read.error`` as reason. Without ``on_read`` every file read is validated."""
+        with ``read.error`` as reason. Without ``on_read`` every file read is validated. A file whose
+        worker died after ``on_read`` let it through is read again by the next worker; if the bytes
+        differ from those ``on_read`` was told of, ``on_read`` is told again, with CHANGED_ON_REREAD as
+        ``read.error``, and the file is not validated."""
         if on_read is not None:
             self._on_read = on_read
         source = iter(items)
@@ -507,6 +518,12 @@ class WorkerPool:
                     continue
                 if isinstance(outcome, FileRead):  # read, not yet validated (perhaps the one after the first)
                     job = next(j for j in worker.jobs if j.key == got_key)
+                    if job.decision is not None and outcome.sha256 != job.sha256 and outcome.error is None:
+                        # Read again after its worker died, and no longer the bytes the caller decided
+                        # on (and may have let copies wait for): not judged, or their result would be
+                        # recorded under the digest of other bytes.
+                        worker.send(_Decision(got_key, False), small=True)
+                        outcome = dataclasses.replace(outcome, error=CHANGED_ON_REREAD)
                     if outcome.error is not None:
                         self._drop(worker, job)
                         self._on_read(got_key, outcome)
@@ -514,6 +531,7 @@ class WorkerPool:
                         continue
                     if job.decision is None:  # (a document re-sent after its worker died: decided)
                         job.decision = self._on_read(got_key, outcome)
+                        job.sha256 = outcome.sha256
                     worker.send(_Decision(got_key, job.decision), small=True)
                     if not job.decision:
                         self._drop(worker, job)

@@ -14,6 +14,7 @@ path on every run — and a :class:`Notice` says so. The file itself is read thr
 from __future__ import annotations
 
 import dataclasses
+import errno
 import itertools
 import os
 import stat
@@ -182,6 +183,10 @@ def read_document(path: Path, limits: WalkLimits) -> tuple[bytes, FileStamp]:
         return _read_file(path, limits)
     except _TooLarge as exc:
         raise OSError(f"file too large ({exc.size} bytes)") from exc
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link (put there since the walk listed a file)
+            raise OSError(errno.ELOOP, "symbolic link not followed") from exc
+        raise
 
 
 def _walk_dir(

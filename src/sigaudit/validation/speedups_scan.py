@@ -16,9 +16,10 @@ what pyHanko's parser reads — the same keys, the same array indices, the same 
 certain that pyHanko's parser would succeed. An object it is not certain of (a comment, a string
 escape pyHanko refuses or may refuse, a duplicate key, a stream whose ``/Length`` is not a direct
 number or whose ``endstream`` is not where the length says, a missing ``endobj``, a header the xref
-does not point at exactly, nesting deeper than 32, an object-stream header that is not plain) is read
-by pyHanko itself (``resolver(reference)``) and its parsed value turned into a skeleton. A file it is
-not certain of as a whole — encrypted, not held in memory, a path longer than 64 elements (where
+does not point at exactly, nesting deeper than 32, a number over 640 characters (pyHanko's int() may
+refuse it), an object-stream header that is not plain) is read by pyHanko itself
+(``resolver(reference)``) and its parsed value turned into a skeleton. A file it is not certain of
+as a whole — encrypted, not held in memory, a path longer than 64 elements (where
 pyHanko's recursive path hashing nears Python's recursion limit), a reference that does not resolve in
 strict mode, any exception at all — is mapped by speedups_paths.py's walk from the start, which
 leaves pyHanko's map or raises pyHanko's error (tests/validation/test_speedups_paths.py). The map left
@@ -47,6 +48,9 @@ Skeleton = list[tuple[Any, Any]]
 _EMPTY: Skeleton = []
 _LONG_PATH = speedups_paths._LONG_PATH  # the same bound as the tuple walk's
 _MAX_NESTING = 32
+# A number token longer than this is read by pyHanko: its int() raises ValueError past Python's limit on
+# digits converted (sys.set_int_max_str_digits: 4300 by default, 640 at the lowest it can be set).
+_LONG_NUMBER = 640
 _STRUCT_TREE_PATH = ("/Root", "/StructTreeRoot")
 
 _WS = rb"[ \n\r\t\f\x00]*"  # misc.PDF_WHITESPACE; a '%' comment is never skipped here
@@ -306,6 +310,8 @@ class _Scanner:
         if kind == "num":
             text = token["num"]
             if _INTEGER.fullmatch(text) is None and _DECIMAL.fullmatch(text) is None:
+                raise _NotCertain
+            if len(text) > _LONG_NUMBER:  # pyHanko's int() may refuse it (Python's digit limit)
                 raise _NotCertain
             return None, end
         if kind == "ref":
