@@ -25,7 +25,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from sigaudit.validation import speedups, speedups_paths, speedups_scan
 from sigaudit.validation.guards import xref_overclaim
-from tokenizer_pdfs import tokenizer_files
+from tokenizer_pdfs import raw_pdf, tokenizer_files
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
@@ -233,23 +233,6 @@ def test_a_deep_chain_fails_exactly_where_pyhankos_walk_does(
     assert ours[0] == ("ok" if objects <= 2 else "error") or 2 < objects < 12
 
 
-def _raw_pdf(objects: dict[int, bytes]) -> bytes:
-    """A one-revision file of these object bodies (``N 0 obj`` … ``endobj``), catalogue first."""
-    out = BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = {}
-    for number, body in objects.items():
-        offsets[number] = out.tell()
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    size = max(objects) + 1
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % size)
-    for number in range(1, size):
-        out.write(b"%010d 00000 n \n" % offsets[number] if number in offsets else b"0000000000 65535 f \n")
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref))
-    return out.getvalue()
-
-
 def test_the_scanner_reads_plain_objects_itself_and_leaves_odd_ones_to_pyhanko() -> None:
     """Objects in the syntax the scanner is certain of (escaped strings pyHanko accepts, hex strings,
     numbers, a stream with a direct /Length, a reference to a free object) are read from their bytes;
@@ -270,7 +253,7 @@ def test_the_scanner_reads_plain_objects_itself_and_leaves_odd_ones_to_pyhanko()
         9: b"<< /Na#6de 3 0 R >>",
         10: b"5",
     }
-    data = _raw_pdf(plain | odd)
+    data = raw_pdf(plain | odd)
     speedups_scan.reset_counts()
     ours = _mapped(data, 0, speedups_scan.load_reverse_xref_cache)
     assert ours == _mapped(data, 0, speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE)
@@ -289,7 +272,7 @@ def test_the_scanner_reads_plain_objects_itself_and_leaves_odd_ones_to_pyhanko()
 def test_what_pyhanko_refuses_fails_the_same_way_with_the_scanner(body: bytes) -> None:
     """Values pyHanko's parser refuses (an escape of 8 or 9, an octal escape over 255, a comma in a
     number, object number 0, a bad name escape) or reads in its own way: the same map or error."""
-    data = _raw_pdf(
+    data = raw_pdf(
         {1: b"<< /Type /Catalog /Pages 2 0 R /X 3 0 R >>", 2: b"<< /Type /Pages /Kids [] >>", 3: body}
     )
     assert _mapped(data, 0, speedups_scan.load_reverse_xref_cache) == _mapped(
