@@ -170,18 +170,7 @@ def test_a_struct_tree_and_a_page_reached_twice_are_mapped_as_pyhanko_does(
         12: b"<< /Next 11 0 R /Back 1 0 R /Values [1.5 -2 +3 .25 (a) <00> true null] >>",
         13: b"<< /Type /StructElem /S /Div >>",  # a /P that is not the element's parent
     }
-    out = BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = {}
-    for number, body in objects.items():
-        offsets[number] = out.tell()
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for number in objects:
-        out.write(b"%010d 00000 n \n" % offsets[number])
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    data = out.getvalue()
+    data = raw_pdf(objects)
     ours = _mapped(data, 0, walk)
     assert ours == _mapped(data, 0, speedups_paths.ORIGINAL_LOAD_REVERSE_XREF_CACHE)
     assert ours[0] == "ok"
