@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import threading
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from realsign import issue, load_issuer, sign
 from sigaudit.model import Verdict
 from sigaudit.run.pool import Limits, WorkerPool
 from sigaudit.validation.trust import TrustConfig
@@ -121,3 +124,65 @@ def test_the_workers_read_the_text_only_when_asked(
     assert read.verdict == unread.verdict == Verdict.VALID
     assert read.text is not None and read.text.status == TextStatus.READ and read.text.number
     assert unread.text is None
+
+
+# A page of 3 million one-letter text objects: a 40 kB signed file. Validating it fits in a worker
+# under 512 MB (measured), while PDFium reading its text aborts the worker even under the default
+# 2048 MB (measured: exit code -6): 1024 MB leaves a factor of two either way.
+HOSTILE_OBJECTS = 3_000_000
+HOSTILE_MEMORY_MB = 1024
+
+
+def _page_of_text_objects(count: int) -> bytes:
+    """An unsigned one-page PDF whose page shows ``count`` text objects (a letter each, one ``Tj``
+    apiece), its content stream Flate-compressed: a small file that PDFium parses into ``count``
+    objects when its text is read."""
+    content = zlib.compress(b"BT /F1 12 Tf 72 720 Td " + b"(a) Tj " * count + b"ET", 9)
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        page + b"/Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+@pytest.mark.slow
+def test_a_document_whose_text_step_kills_the_worker_keeps_its_signatures_verdict(
+    sample_docs: Path, expected: dict[str, Any], demo_pki: Path, demo_trust: TrustConfig
+) -> None:
+    """A validly signed PDF whose page holds millions of text objects: validating it takes little
+    memory, but PDFium reading its text runs out of the worker's address space and takes the worker
+    down with it. The verdict was sent before the text was read: the document keeps it (the same as
+    without the text step), its text is not read with the reason, and the next document is read in
+    full by the replacement worker."""
+    from sigaudit.content import TextLimits
+    from sigaudit.model import TextStatus
+
+    hostile = sign(_page_of_text_objects(HOSTILE_OBJECTS), issue(load_issuer(demo_pki)))
+    normal = _signed_pdf(sample_docs, expected)
+    limits = Limits(memory_mb=HOSTILE_MEMORY_MB)
+    with WorkerPool(1, demo_trust, limits, text=TextLimits()) as pool:
+        results = dict(pool.map_unordered([(0, hostile), (1, normal)]))
+        processes = pool.processes()
+    with WorkerPool(1, demo_trust, limits) as pool:  # --no-text: the verdict alone
+        [(_, alone)] = list(pool.map_unordered([(0, hostile)]))
+    kept, after = results[0], results[1]
+    assert alone.verdict == Verdict.VALID, alone.reason
+    assert dataclasses.replace(kept, text=None) == alone
+    assert kept.text is not None and kept.text.status == TextStatus.NOT_READ, kept.text
+    assert kept.text.detail.startswith("the worker stopped while reading the text (the verdict was given")
+    assert "died" in kept.text.detail or "memory" in kept.text.detail, kept.text.detail
+    assert after.verdict == Verdict.VALID and after.text is not None and after.text.status == TextStatus.READ
+    assert processes[0].exitcode == 0  # the replacement, let go at the end; the first one died

@@ -7,6 +7,9 @@ between documents. The parent enforces the limits from outside the validating co
 - each worker runs under an address-space limit (RLIMIT_AS); a document that exhausts it is
   ``unreadable`` with reason ``memory``;
 - a worker that dies for any other reason is replaced and its document is ``unreadable``.
+With the text step on, a worker sends a document's verdict before it reads the text (PDFium): a worker
+that then dies or runs past the deadline costs the document its text only (``not_read``, with why), not
+its verdict.
 Results come back in completion order with the caller's key, so callers can order them as they like.
 
 A document is handed over as its bytes, or as a :class:`FileToRead` (a PDF on disk): then the worker
@@ -33,10 +36,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from ..content import TextLimits, read_text
-from ..model import ValidationOutcome, Verdict
+from ..model import TextMeta, TextStatus, ValidationOutcome, Verdict
 from ..sources.walk import PDF_SNIFF_BYTES, FileStamp, WalkLimits, is_pdf_head, read_document
 from ..validation import speedups_gate
 from ..validation.policy import ValidationPolicy, default_policy
@@ -135,6 +138,11 @@ def validate_guarded(
     return outcome
 
 
+def text_follows(outcome: ValidationOutcome) -> bool:
+    """Whether the text is read after this outcome (when the text step is on): not after memory ran out."""
+    return not outcome.reason.startswith("memory:")
+
+
 def examine(
     data: bytes,
     trust: TrustConfig,
@@ -143,9 +151,10 @@ def examine(
     text: TextLimits | None = None,
 ) -> ValidationOutcome:
     """Validate, then (unless ``text`` is None, or memory ran out) read the first and last pages' text:
-    the worker that holds the bytes reads them once, within the same per-document limits."""
+    the worker that holds the bytes reads them once, within the same per-document limits. (The pool's
+    own workers do the two steps apart, the verdict sent before the text is read: see _worker_main.)"""
     outcome = validate_guarded(data, trust, memory_mb, policy)
-    if text is None or outcome.reason.startswith("memory:"):
+    if text is None or not text_follows(outcome):
         return outcome
     return dataclasses.replace(outcome, text=read_text(data, text))
 
@@ -187,7 +196,7 @@ def _worker_main(
             else:
                 queue.done()
                 data = payload
-            outcome = examine(data, trust, memory_mb, policy, text)
+            outcome = validate_guarded(data, trust, memory_mb, policy)
         except (EOFError, OSError):  # the parent is gone
             _leave()
         except MemoryError:
@@ -197,18 +206,42 @@ def _worker_main(
             with contextlib.suppress(OSError):
                 conn.send((None, _memory_outcome(memory_mb)))
             return
+        # The verdict goes to the parent before the text is read: if PDFium then kills the worker (a
+        # page of millions of text objects aborts it inside the memory limit) or runs past the
+        # deadline, the parent keeps the verdict and only the text is lost.
+        sent = _answer(conn, key, outcome, _memory_outcome(memory_mb))
+        if sent is None:
+            return
+        if (
+            text is not None
+            and text_follows(sent)
+            and _answer(conn, key, read_text(data, text), _TEXT_MEMORY) is None
+        ):
+            return
+
+
+_TEXT_MEMORY = TextMeta(TextStatus.NOT_READ, "memory: the text read did not fit in the worker's memory limit")
+
+
+_Answer = TypeVar("_Answer", ValidationOutcome, TextMeta)
+
+
+def _answer(conn: Connection, key: object, answer: _Answer, instead: _Answer) -> _Answer | None:
+    """Send a worker's answer; what was sent, or None when the worker must stop."""
+    try:
+        conn.send((key, answer))
+    except OSError:  # the parent stopped (Ctrl-C, SIGTERM) and no longer listens: nothing to say
+        _leave()
+    except MemoryError:
+        # The answer did not fit while being pickled (nothing was written yet): say memory, in as few
+        # bytes as possible, and go on; if even that does not fit, stop (the parent sees the worker
+        # end and reports this document).
         try:
-            conn.send((key, outcome))
-        except OSError:  # the parent stopped (Ctrl-C, SIGTERM) and no longer listens: nothing to say
-            _leave()
-        except MemoryError:
-            # The answer did not fit while being pickled (nothing was written yet): say memory, in
-            # as few bytes as possible, and go on; if even that does not fit, stop (the parent sees
-            # the worker end and reports this document).
-            try:
-                conn.send((key, _memory_outcome(memory_mb)))
-            except (MemoryError, OSError):
-                return
+            conn.send((key, instead))
+        except (MemoryError, OSError):
+            return None
+        return instead
+    return answer
 
 
 class _Queue:
@@ -289,6 +322,7 @@ class _Job:
     big: bool  # its bytes went through the pipe (not a FileToRead): until answered, may be in the pipe
     decision: bool | None = None  # what the caller decided on its FileRead: kept for a re-send
     sha256: str = ""  # the digest of the FileRead it decided on: a re-read must find the same bytes
+    verdict: ValidationOutcome | None = None  # answered, its text being read: kept if the worker stops
 
 
 class _Worker:
@@ -544,6 +578,13 @@ class WorkerPool:
                     yield lost.key, outcome
                     continue
                 assert got_key == key, "a worker answers for its documents in order"
+                first = worker.jobs[0]
+                if isinstance(outcome, TextMeta):  # the text read after the verdict
+                    assert first.verdict is not None
+                    outcome = dataclasses.replace(first.verdict, text=outcome)
+                elif self.text is not None and text_follows(outcome):
+                    first.verdict = outcome  # its text is being read (same deadline)
+                    continue
                 self._finished(worker)
                 yield key, outcome
             elif worker.process.sentinel in ready:
@@ -551,28 +592,45 @@ class WorkerPool:
                 self._replace(worker)
                 yield key, outcome
             elif worker.deadline is not None and now >= worker.deadline:
-                self._replace(worker)
-                yield (
-                    key,
+                outcome = self._kept(
+                    worker,
                     ValidationOutcome(
                         Verdict.UNREADABLE,
                         f"timeout: validation took longer than {self.limits.timeout_s:g} s; "
                         "the worker was stopped",
                     ),
                 )
+                self._replace(worker)
+                yield key, outcome
 
     def _death_outcome(self, worker: _Worker) -> ValidationOutcome:
         worker.process.join(1)
         code = worker.process.exitcode
         if code is not None and code < 0 and -code == signal.SIGKILL:
-            return ValidationOutcome(
-                Verdict.UNREADABLE,
-                "memory: the validating worker was killed (SIGKILL) on this file, most likely by the "
-                "system's out-of-memory killer",
+            return self._kept(
+                worker,
+                ValidationOutcome(
+                    Verdict.UNREADABLE,
+                    "memory: the validating worker was killed (SIGKILL) on this file, most likely by the "
+                    "system's out-of-memory killer",
+                ),
             )
-        return ValidationOutcome(
-            Verdict.UNREADABLE, f"the validating worker process died on this file (exit code {code})"
+        return self._kept(
+            worker,
+            ValidationOutcome(
+                Verdict.UNREADABLE, f"the validating worker process died on this file (exit code {code})"
+            ),
         )
+
+    @staticmethod
+    def _kept(worker: _Worker, lost: ValidationOutcome) -> ValidationOutcome:
+        """The outcome of the document a worker stopped on: ``lost``, or, when its verdict had come
+        and the worker stopped while reading its text, that verdict with the text not read and why."""
+        verdict = worker.jobs[0].verdict
+        if verdict is None:
+            return lost
+        why = f"the worker stopped while reading the text (the verdict was given before): {lost.reason}"
+        return dataclasses.replace(verdict, text=TextMeta(TextStatus.NOT_READ, why))
 
 
 def default_jobs() -> int:
