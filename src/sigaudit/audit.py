@@ -265,28 +265,37 @@ def run_audit(
             if event.file is not None and event.stamp is not None and event.data is not None:
                 item.file = (_file_key(str(event.file)), event.stamp)
             if event.data is None or event.error is not None:
-                item.outcome = ValidationOutcome(Verdict.UNREADABLE, event.error or "unreadable")
-                item.facts = facts_to_json(facts_of(item.outcome))
-                item.validated = False
-                finished(item)
+                unjudged(item, ValidationOutcome(Verdict.UNREADABLE, event.error or "unreadable"))
                 continue
-            cached = store.get_facts(sha, fingerprint) if store and not options.rescan else None
-            if cached is not None:
-                item.facts = cached.facts
-                if cached.recorded_since(started):  # validated earlier in this run
-                    finished(item, copy=True)
-                else:
-                    finished(item, reused=True)
-                continue
-            if store and not options.rescan and sha in twins:
-                # A copy of a document in the workers' hands: it takes that result when it comes, so
-                # the counts do not depend on timing (as if the first copy had been stored already).
-                twins[sha].append(item)
+            if settled(item, sha):
                 continue
             in_flight[item.index] = item
-            twins[sha] = []
             yield item.index, event, sha
         counters["walked"] = 1  # every document is found: the total is known from here on
+
+    def unjudged(item: _Item, outcome: ValidationOutcome) -> None:
+        """A document finished without validation (unreadable, or not judged), with why."""
+        item.outcome = outcome
+        item.facts = facts_to_json(facts_of(outcome))
+        item.validated = False
+        finished(item)
+
+    def settled(item: _Item, sha: str) -> bool:
+        """Finish a document whose result is known (stored, or its copy's in the workers' hands);
+        False when it is to be validated, as the first of its bytes."""
+        cached = store.get_facts(sha, fingerprint) if store and not options.rescan else None
+        if cached is not None:
+            item.facts = cached.facts
+            copy = cached.recorded_since(started)  # validated earlier in this run
+            finished(item, reused=not copy, copy=copy)
+            return True
+        if store and not options.rescan and sha in twins:
+            # A copy of a document in the workers' hands: it takes that result when it comes, so the
+            # counts do not depend on timing (as if the first copy had been stored already).
+            twins[sha].append(item)
+            return True
+        twins[sha] = []
+        return False
 
     def on_read(key: object, read: FileRead) -> bool:
         """A worker read a file the walk left to it: settle it here if its result is known."""
@@ -298,25 +307,13 @@ def run_audit(
             item.validated = False
             # Copies that waited for the result of what it was first read as get no result from it.
             for twin in twins.pop(first_read, ()) if first_read else ():
-                twin.outcome = ValidationOutcome(Verdict.UNREADABLE, _copy_changed(item.path))
-                twin.facts = facts_to_json(facts_of(twin.outcome))
-                twin.validated = False
-                finished(twin)
+                unjudged(twin, ValidationOutcome(Verdict.UNREADABLE, _copy_changed(item.path)))
             return False
         assert item.file is not None and read.stamp is not None
         item.file = (item.file[0], read.stamp)  # the stat of the bytes judged, for the next run
-        cached = store.get_facts(read.sha256, fingerprint) if store and not options.rescan else None
-        if cached is not None:
+        if settled(item, read.sha256):
             del in_flight[key]
-            item.facts = cached.facts
-            copy = cached.recorded_since(started)  # validated earlier in this run
-            finished(item, reused=not copy, copy=copy)
             return False
-        if store and not options.rescan and read.sha256 in twins:
-            del in_flight[key]
-            twins[read.sha256].append(item)
-            return False
-        twins[read.sha256] = []
         return True
 
     with spool, _executor(options) as executor:
@@ -326,10 +323,7 @@ def run_audit(
                 item = in_flight.pop(key)
                 if not item.validated or not item.sha256:
                     # Not read by its worker (or the worker died first): no bytes, nothing stored.
-                    item.outcome = outcome
-                    item.facts = facts_to_json(facts_of(outcome))
-                    item.validated = False
-                    finished(item)
+                    unjudged(item, outcome)
                     continue
                 item.facts = facts_to_json(facts_of(outcome))
                 if store:
