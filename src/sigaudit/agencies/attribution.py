@@ -188,11 +188,12 @@ def meta_from_text(meta: DocumentMeta, text: TextMeta, issuer: Agency, registry:
         if name_key(name) in own:
             continue
         found = by_name(name, day, registry, "text", "recipient")
-        group = level_of_group(name, day) if found is None else None
         if found is not None:
             parties.append(Party(found.code, name, found.level))
+        elif (group := level_of_group(name, day)) is not None:
+            parties.append(Party(None, name, group.level))
         else:
-            parties.append(Party(None, name, group.level) if group else Party(None, name))
+            parties.append(Party(None, name))
     if not parties:
         parties = [Party(issuer.code, issuer.name or text.agency, issuer.level)]
     return replace(
