@@ -29,7 +29,7 @@ mutants. The upstream write-up is in docs/upstream.md.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from pyhanko.pdf_utils import generic, misc
@@ -39,20 +39,20 @@ ORIGINAL_LOAD_REVERSE_XREF_CACHE: Any = HistoricalResolver._load_reverse_xref_ca
 
 Path = tuple[Any, ...]
 _CONTAINERS = (generic.IndirectObject, generic.DictionaryObject, generic.ArrayObject)
-_STRUCT_TREE_PATH: Path = ("/Root", "/StructTreeRoot")
+STRUCT_TREE_PATH: Path = ("/Root", "/StructTreeRoot")
 # pyHanko hashes and compares its linked-list paths recursively, one Python frame per element, at the
 # walk's depth (one frame per element too): a path of a few hundred elements exceeds Python's recursion
 # limit there and the analysis fails. Paths longer than this are hashed (and compared) the same way, at
 # the same depth, so such a file fails here exactly as it does in pyHanko (real documents' paths are
 # under 20 elements).
-_LONG_PATH = 64
+LONG_PATH = 64
 
 
 def load_reverse_xref_cache(self: Any) -> None:
     """Drop-in for ``HistoricalResolver._load_reverse_xref_cache`` (see the module docstring)."""
     if self._indirect_object_access_cache is not None:
         return
-    page_tree_nodes, struct_tree_nodes = _tree_nodes(self)
+    page_tree_nodes, struct_tree_nodes = tree_nodes(self)
     collected: defaultdict[generic.Reference, set[Path]] = defaultdict(set)
     on_path: set[generic.Reference] = set()
 
@@ -65,12 +65,12 @@ def load_reverse_xref_cache(self: Any) -> None:
             if ref in on_path:
                 return
             collected[ref].add(path)
-            if len(path) > _LONG_PATH:
+            if len(path) > LONG_PATH:
                 hash(_cons(path))  # raises where pyHanko's recursive hash of the path would
             obj = self(ref)
             canonical = page_tree_nodes.get(ref, path)
             if canonical != path:  # a page tree node off its canonical path
-                if max(len(path), len(canonical)) > _LONG_PATH:
+                if max(len(path), len(canonical)) > LONG_PATH:
                     _ = _cons(canonical) != _cons(path)  # raises where pyHanko's comparison would
                 return
             if not in_struct_tree and ref in struct_tree_nodes:
@@ -82,7 +82,7 @@ def load_reverse_xref_cache(self: Any) -> None:
                     if key == "/Parent" or (in_struct_tree and key == "/P"):
                         continue
                     if isinstance(value, _CONTAINERS):
-                        entering = in_struct_tree or (path == _STRUCT_TREE_PATH and key == "/K")
+                        entering = in_struct_tree or (path == STRUCT_TREE_PATH and key == "/K")
                         walk(value, (*path, key), entering)
             elif isinstance(obj, generic.ArrayObject):
                 for index, value in enumerate(obj):
@@ -93,7 +93,12 @@ def load_reverse_xref_cache(self: Any) -> None:
                 on_path.discard(ref)
 
     walk(self.trailer_view, (), False)
-    self._indirect_object_access_cache = {
+    keep_map(self, collected)
+
+
+def keep_map(resolver: Any, collected: Mapping[generic.Reference, Iterable[Path]]) -> None:
+    """Leave a walk's map where pyHanko keeps its own: the paths to each reference, as RawPdfPaths."""
+    resolver._indirect_object_access_cache = {
         ref: {RawPdfPath(*path) for path in paths} for ref, paths in collected.items()
     }
 
@@ -114,7 +119,7 @@ def reverse_map(resolver: Any, walk: Any = None) -> dict[generic.Reference, set[
     return dict(resolver._indirect_object_access_cache or {})
 
 
-def _tree_nodes(self: Any) -> tuple[dict[generic.Reference, Path], set[generic.Reference]]:
+def tree_nodes(self: Any) -> tuple[dict[generic.Reference, Path], set[generic.Reference]]:
     """The page tree's nodes with their canonical paths and the structure tree's elements, exactly as
     pyHanko's ``_load_reverse_xref_cache`` finds them (same reads, same errors)."""
     pages_ref = self.root.raw_get("/Pages")

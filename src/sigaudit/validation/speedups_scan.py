@@ -36,7 +36,6 @@ from typing import Any, NamedTuple
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.decode_limits import DecodePurpose
-from pyhanko.pdf_utils.reader import RawPdfPath
 from pyhanko.pdf_utils.xref import ObjStreamRef
 
 from . import speedups_paths
@@ -46,12 +45,10 @@ from . import speedups_paths
 # top-level reference, null) is the empty skeleton.
 Skeleton = list[tuple[Any, Any]]
 _EMPTY: Skeleton = []
-_LONG_PATH = speedups_paths._LONG_PATH  # the same bound as the tuple walk's
 _MAX_NESTING = 32
 # A number token longer than this is read by pyHanko: its int() raises ValueError past Python's limit on
 # digits converted (sys.set_int_max_str_digits: 4300 by default, 640 at the lowest it can be set).
 _LONG_NUMBER = 640
-_STRUCT_TREE_PATH = ("/Root", "/StructTreeRoot")
 
 _WS = rb"[ \n\r\t\f\x00]*"  # misc.PDF_WHITESPACE; a '%' comment is never skipped here
 _TOKEN = re.compile(
@@ -132,9 +129,7 @@ def load_reverse_xref_cache(self: Any) -> None:
         _counts[1] += scanner.cached
         _counts[2] += scanner.delegated
         _counts[3] += 1
-    self._indirect_object_access_cache = {
-        ref: {RawPdfPath(*path) for path in paths} for ref, paths in collected.items()
-    }
+    speedups_paths.keep_map(self, collected)
 
 
 class _Scanner:
@@ -166,7 +161,7 @@ class _Scanner:
 
     def map(self) -> defaultdict[generic.Reference, set[tuple[Any, ...]]]:
         resolver = self.resolver
-        page_tree_nodes, struct_tree_nodes = speedups_paths._tree_nodes(resolver)
+        page_tree_nodes, struct_tree_nodes = speedups_paths.tree_nodes(resolver)
         collected: defaultdict[generic.Reference, set[tuple[Any, ...]]] = defaultdict(set)
         on_path: set[generic.Reference] = set()
         skeleton_of = self.skeleton
@@ -175,9 +170,9 @@ class _Scanner:
             for step, child in node:
                 if step == "/Parent" or (in_struct_tree and step == "/P"):
                     continue
-                entering = in_struct_tree or (step == "/K" and path == _STRUCT_TREE_PATH)
+                entering = in_struct_tree or (step == "/K" and path == speedups_paths.STRUCT_TREE_PATH)
                 child_path = (*path, step)
-                if len(child_path) > _LONG_PATH:
+                if len(child_path) > speedups_paths.LONG_PATH:
                     raise Unsure("a long path")
                 if child.__class__ is list:
                     walk(child, child_path, entering)
