@@ -114,6 +114,9 @@ def test_a_list_with_only_the_file_copy() -> None:
 
 def test_signing_blocks() -> None:
     assert signing_block(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A"]) == "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    # an office letter's signing cell: on behalf of the committee, signed for the chair by a vice-chair
+    three = ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Thị Bình"]
+    assert signing_block(three) == "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
     assert signing_block(["TL. GIÁM ĐỐC", "Chánh Văn phòng"]) == "TL. GIÁM ĐỐC"
     assert signing_block(["- Lưu: VT. Q. GIÁM ĐỐC"]) == "Q. GIÁM ĐỐC"
 

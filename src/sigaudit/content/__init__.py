@@ -14,7 +14,8 @@ __all__ = ["TEXT_REVISION", "TextLimits", "read_text"]
 
 # Bumped when what is read from the same bytes changes: part of the store's verdict fingerprint.
 # 2: text typed in TCVN3 (ABC) fonts is converted to Unicode (tcvn3.py).
-TEXT_REVISION = 2
+# 3: a signing block of two authorities keeps its title ("TM. … / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH").
+TEXT_REVISION = 3
 
 
 def read_text(data: bytes, limits: TextLimits | None = None) -> TextMeta:

@@ -201,18 +201,23 @@ def _subject_after(lines: Sequence[str]) -> str | None:
 
 
 def signing_block(lines: Sequence[str]) -> str | None:
-    """The signing authority ("TM. ỦY BAN NHÂN DÂN") and the title under it ("CHỦ TỊCH")."""
+    """The signing authority ("TM. ỦY BAN NHÂN DÂN") and the title under it ("CHỦ TỊCH"); a block of
+    two authorities keeps both and the title ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH")."""
     lines = _nfc(lines)
     for i, line in enumerate(lines):
         low = folded(line).strip()
         at = max(low.find(f" {p}.") for p in ("tm", "kt", "tl", "tuq", "q"))
         if not _SIGNING.match(low) and at < 0:
             continue
-        authority = line[at + 1 :] if not _SIGNING.match(low) else line
-        title = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        if title and title.upper() == title and not title.startswith("-"):
-            return f"{_clean(authority)} / {_clean(title)}"
-        return _clean(authority)
+        parts = [_clean(line[at + 1 :] if not _SIGNING.match(low) else line)]
+        for following in lines[i + 1 : i + 3]:
+            title = following.strip()
+            if not title or title.upper() != title or title.startswith("-"):
+                break
+            parts.append(_clean(title))
+            if not _SIGNING.match(folded(title)):
+                break  # the title: the block ends with it
+        return " / ".join(parts)
     return None
 
 
