@@ -80,7 +80,11 @@ class Letter:
     kind: str = ""  # a centred heading (QUYẾT ĐỊNH), with ``title`` under it
     title: str = ""
     addressees: tuple[str, ...] = ()  # Kính gửi
-    bullets: str = "typed"  # "typed" ("- " typed), "list" (Word list numbering with a "-" label)
+    # "typed" ("- " typed), "list" (Word list numbering with a "-" label), "symbol" (Word's "List Bullet")
+    bullets: str = "typed"
+    head_rows: int = 1  # the header table in one row, or two (agency | motto, then number | date)
+    en_dash: bool = False  # the motto typed with en dashes ("Độc lập – Tự do – Hạnh phúc")
+    page_numbers: bool = False  # a page number at the top of pages 2 and after
     paragraphs: int = 2  # body paragraphs (each BODY or MORE); 2 or 3 pages take ~12 or ~20
     articles: tuple[str, ...] = ()  # "Điều 1. …" of a decision
     authority: str = ""  # a decision's "GIÁM ĐỐC SỞ NỘI VỤ" line above its grounds
@@ -102,7 +106,8 @@ def plan() -> list[Letter]:
                ("Như trên;", "Chủ tịch, các PCT UBND tỉnh;", "Lưu: VT, KGVX."),
                ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), "Trần Thị Bình",
                subject="V/v triển khai ký số văn bản điện tử\ntrong cơ quan hành chính nhà nước",
-               addressees=("Các sở, ban, ngành tỉnh;", "UBND các huyện, thành, thị."), bullets="list"),
+               addressees=("Các sở, ban, ngành tỉnh;", "UBND các huyện, thành, thị."), head_rows=2,
+               en_dash=True),
         Letter("snv-qd-215-khong-ky.pdf", "so-noi-vu", "none", ("UBND TỈNH PHÚ THỌ", "SỞ NỘI VỤ"), 1,
                "Số: 215/QĐ-SNV", "Phú Thọ, ngày 12 tháng 9 năm 2024",
                ("Như Điều 3;", "UBND tỉnh (để b/c);", "Lưu: VT, TCBC."), ("GIÁM ĐỐC",), "Lê Minh Cường",
@@ -124,10 +129,12 @@ def plan() -> list[Letter]:
         # --- district ---------------------------------------------------------------------------
         Letter("viet-tri-cv-402-ky-3-trang.pdf", "viet-tri", "agency", ("ỦY BAN NHÂN DÂN", "THÀNH PHỐ VIỆT TRÌ"),
                0, "Số: 402/UBND-VP", "Việt Trì, ngày 09 tháng 8 năm 2024",
-               ("UBND các phường, xã;", "UBND tỉnh Phú Thọ (để b/c);", "Sở Nội vụ tỉnh Phú Thọ;",
+               ("UBND các phường, xã;", "UBND tỉnh Phú Thọ (để b/c);",
+                "Sở Thông tin và Truyền thông tỉnh Phú Thọ (để phối hợp);", "Sở Nội vụ tỉnh Phú Thọ;",
                 "Lưu: VT, VP."),
                ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"), "Phạm Thu Hà",
-               subject="V/v tăng cường kiểm tra chữ ký số\ntrên văn bản điện tử", paragraphs=14),
+               subject="V/v tăng cường kiểm tra chữ ký số\ntrên văn bản điện tử", paragraphs=14,
+               page_numbers=True, head_rows=2),
         Letter("lam-thao-cv-233-khong-ky.pdf", "lam-thao", "none", ("UBND HUYỆN LÂM THAO",), 0,
                "Số: 233/UBND-NV", "Lâm Thao, ngày 14 tháng 8 năm 2024",
                ("Như trên;", "Sở Nội vụ tỉnh Phú Thọ;", "Lưu: VT, NV."),
@@ -142,14 +149,14 @@ def plan() -> list[Letter]:
         Letter("viet-tri-tb-noi-bo.pdf", "viet-tri", "none", ("ỦY BAN NHÂN DÂN", "THÀNH PHỐ VIỆT TRÌ"), 0,
                "Số: 118/TB-UBND", "Việt Trì, ngày 30 tháng 8 năm 2024", ("Lưu: VT, VP.",),
                ("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"), "Phạm Thu Hà",
-               kind="THÔNG BÁO", title="Phân công trực lãnh đạo dịp nghỉ lễ Quốc khánh"),
+               kind="THÔNG BÁO", title="Phân công trực lãnh đạo dịp nghỉ lễ Quốc khánh", bullets="symbol"),
         # --- commune ----------------------------------------------------------------------------
         Letter("son-vi-bc-27-ky.pdf", "son-vi", "agency", ("UBND HUYỆN LÂM THAO", "UBND XÃ SƠN VI"), 1,
                "Số: 27/BC-UBND", "Sơn Vi, ngày 02 tháng 9 năm 2024",
                ("UBND huyện Lâm Thao (để b/c);", "Phòng Nội vụ huyện;", "Lưu: VT."),
                ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"), "Bùi Thị Mai",
                kind="BÁO CÁO", title="Kết quả thực hiện ký số văn bản điện tử\n8 tháng đầu năm 2024",
-               bullets="list"),
+               bullets="symbol"),
         Letter("gia-cam-cv-61-khong-ky.pdf", "gia-cam", "none",
                ("UBND THÀNH PHỐ VIỆT TRÌ", "ỦY BAN NHÂN DÂN", "PHƯỜNG GIA CẨM"), 1,
                "Số: 61/UBND-VP", "Gia Cẩm, ngày 06 tháng 9 năm 2024",
@@ -249,13 +256,34 @@ def _listed(p: Any, num_id: str) -> None:
     numpr.get_or_add_numId().val = int(num_id)
 
 
-def _entries(cell: Any, items: tuple[str, ...], letter: Letter, num_id: str, size: float, *,
-             last_full_stop: bool = False) -> None:  # fmt: skip
-    for item in items:
-        text = item if letter.bullets == "list" else f"- {item}"
-        p = _para(cell, text, size=size, align=WD_ALIGN_PARAGRAPH.LEFT)
+def _item(container: Any, item: str, letter: Letter, num_id: str, size: float) -> Any:
+    """One list entry, its bullet as the letter writes them (see ``Letter.bullets``)."""
+    if letter.bullets == "symbol":  # Word's own bullet list style (a Symbol-font bullet)
+        p = _para(container, item, size=size, align=WD_ALIGN_PARAGRAPH.LEFT, style="List Bullet")
+    else:
+        p = _para(container, item if letter.bullets == "list" else f"- {item}", size=size,
+                  align=WD_ALIGN_PARAGRAPH.LEFT)  # fmt: skip
         if letter.bullets == "list":
             _listed(p, num_id)
+    return p
+
+
+def _page_numbers(section: Any) -> None:
+    """A page number centred at the top of every page but the first (Decree 30 Appendix I)."""
+    section.different_first_page_header_footer = True
+    p = section.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run()
+    run.font.size, run.font.name = Pt(13), FONT
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
 
 
 def docx_of(letter: Letter, agency_name: str) -> Any:
@@ -268,23 +296,28 @@ def docx_of(letter: Letter, agency_name: str) -> Any:
     normal = doc.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(14)
     num_id = _dash_numbering(doc) if letter.bullets == "list" else ""
+    if letter.page_numbers:
+        _page_numbers(section)
 
-    # The header: a borderless table, the agency on the left, the motto and date on the right.
-    head = doc.add_table(rows=1, cols=2)
+    # The header: a borderless table, the agency on the left, the motto and date on the right; in two
+    # rows (agency | motto, then number | date, as Word templates have it) or one.
+    head = doc.add_table(rows=2 if letter.head_rows == 2 else 1, cols=2)
     _no_borders(head)
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = head.rows[0].cells
     _widths(head, Cm(6.5), Cm(10))
+    left, right = head.rows[0].cells
+    low_left, low_right = head.rows[-1].cells
     for i, line in enumerate(letter.header):
         is_parent = i < letter.parent_lines
         _para(left, line, size=13, bold=not is_parent, first_cell=i == 0)
     _para(left, "_______", size=8, after=4)
-    _para(left, letter.number, size=13, after=2)
+    _para(low_left, letter.number, size=13, after=2, first_cell=letter.head_rows == 2)
     if letter.subject:
-        _para(left, letter.subject, size=12)
+        _para(low_left, letter.subject, size=12)
     _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True, first_cell=True)
-    _para(right, "Độc lập - Tự do - Hạnh phúc", size=13, bold=True, underline=True, after=14)
-    _para(right, letter.place_date, size=13, italic=True)
+    motto = "Độc lập – Tự do – Hạnh phúc" if letter.en_dash else "Độc lập - Tự do - Hạnh phúc"
+    _para(right, motto, size=13, bold=True, underline=True, after=14)
+    _para(low_right, letter.place_date, size=13, italic=True, first_cell=letter.head_rows == 2)
 
     _para(doc, "", size=8)
     if letter.kind:
@@ -292,29 +325,24 @@ def docx_of(letter: Letter, agency_name: str) -> Any:
         _para(doc, letter.title, size=14, bold=True, after=6)
         if letter.kind == "QUYẾT ĐỊNH":
             _para(doc, letter.authority, size=14, bold=True, after=6)
-            _para(
-                doc,
-                "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
-                size=14,
-                italic=True,
-                align=WD_ALIGN_PARAGRAPH.JUSTIFY,
-            )
+            law = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;"
+            _para(doc, law, size=14, italic=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
             _para(doc, "QUYẾT ĐỊNH:", size=14, bold=True, after=6)
-    if letter.addressees:
-        if len(letter.addressees) == 1:
-            _para(doc, f"Kính gửi: {letter.addressees[0]}", size=14, after=6)
-        else:
-            _para(doc, "Kính gửi:", size=14)
-            for item in letter.addressees:
-                p = _para(
-                    doc,
-                    item if letter.bullets == "list" else f"- {item}",
-                    size=14,
-                    align=WD_ALIGN_PARAGRAPH.LEFT,
-                )
-                p.paragraph_format.left_indent = Cm(4)
-                if letter.bullets == "list":
-                    _listed(p, num_id)
+    if len(letter.addressees) == 1:
+        _para(doc, f"Kính gửi: {letter.addressees[0]}", size=14, after=6)
+    elif letter.addressees and letter.bullets == "typed":
+        # "Kính gửi:" and the first addressee on one line, the others under it after a tab, as typed
+        p = _para(doc, f"Kính gửi:\t- {letter.addressees[0]}", size=14, align=WD_ALIGN_PARAGRAPH.LEFT)
+        p.paragraph_format.left_indent = Cm(4.5)
+        p.paragraph_format.first_line_indent = Cm(-2.2)
+        p.paragraph_format.tab_stops.add_tab_stop(Cm(4.5))
+        for item in letter.addressees[1:]:
+            p = _para(doc, f"- {item}", size=14, align=WD_ALIGN_PARAGRAPH.LEFT)
+            p.paragraph_format.left_indent = Cm(4.5)
+    elif letter.addressees:
+        _para(doc, "Kính gửi:", size=14)
+        for item in letter.addressees:
+            _item(doc, item, letter, num_id, 14).paragraph_format.left_indent = Cm(4)
     paragraphs = [BODY.format(agency=agency_name)] + [MORE] * (letter.paragraphs - 1)
     for text in [*letter.articles] or paragraphs:
         p = _para(doc, text, size=14, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6)
@@ -330,7 +358,8 @@ def docx_of(letter: Letter, agency_name: str) -> Any:
     left, right = foot.rows[0].cells
     _widths(foot, Cm(8), Cm(8.5))
     _para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, first_cell=True)
-    _entries(left, letter.recipients, letter, num_id, 11)
+    for item in letter.recipients:
+        _item(left, item, letter, num_id, 11)
     for i, line in enumerate(letter.signing):
         _para(right, line, size=14, bold=True, first_cell=i == 0)
     for _ in range(4):

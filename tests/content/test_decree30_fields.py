@@ -12,6 +12,7 @@ from sigaudit.content.decree30 import (
     header as read_header,
 )
 from sigaudit.content.decree30 import (
+    addressees,
     number_notation,
     parse,
     place_date,
@@ -105,6 +106,17 @@ def test_recipients_over_several_lines_and_as_above() -> None:
     recipients, upward, copy, found = recipient_list(lines, above)
     assert recipients == ("UBND các huyện, thành, thị", "Sở Tài chính, Sở Kế hoạch và Đầu tư", "UBND tỉnh")
     assert upward == ("UBND tỉnh",) and copy == "Lưu: VT, TH" and found
+
+
+def test_word_list_bullets_and_notes_on_what_an_entry_is_for() -> None:
+    # Word's "List Bullet" draws Symbol's bullet, which PDFium reads as U+F0B7; a letter converted by
+    # LibreOffice gives each entry on its own line after it. A purpose note is not part of the name.
+    lines = ["Nơi nhận:", "\uf0b7 Sở Tài chính (để phối hợp);", "\uf0b7 UBND tỉnh (để b/c);", "\uf0b7 Lưu: VT."]
+    assert recipient_list(lines) == (("Sở Tài chính", "UBND tỉnh"), ("UBND tỉnh",), "Lưu: VT", True)
+    assert recipient_list(["Nơi nhận:", "• Lưu: VT, NC."]) == ((), (), "Lưu: VT, NC", True)
+    assert recipient_list(["Nơi nhận:", "- UBND huyện X (t/h);", "- Lưu: VT."])[0] == ("UBND huyện X",)
+    kinh_gui = ["Kính gửi: \uf0b7 Các sở, ban, ngành tỉnh;", "\uf0b7 UBND các huyện, thành, thị."]
+    assert addressees(kinh_gui) == ("Các sở, ban, ngành tỉnh", "UBND các huyện, thành, thị")
 
 
 def test_a_list_with_only_the_file_copy() -> None:

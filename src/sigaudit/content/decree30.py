@@ -35,6 +35,11 @@ _KINDS = (
 _NUMBER = re.compile(r"(?:^|[\s(])s[oe]\s*:\s*(\d+[a-z]?)?\s*/\s*([a-z0-9đ]+(?:\s*[-./]\s*[a-z0-9đ]+)*)")
 _DATE = re.compile(r"([^\n,]{2,40}?)\s*,\s*ngay\s*(\d{1,2})?\s*thang\s*(\d{1,2})?\s*nam\s*(\d{4})")
 _SIGNING = re.compile(r"^(?:tm|kt|tl|tuq|q|tq)\s*\.\s*\S")
+# A list entry's bullet: typed ("-", "–", "+") or Word's list bullets, which PDFium reads as "•", "●",
+# "▪", "◦" or, from the Symbol and Wingdings fonts, as private-use characters (U+F0B7 for Symbol's "•").
+_BULLET = re.compile(r"^[-–—+•●▪◦‣∙·\uf000-\uf0ff]\s*")
+# A recipient's note on what it is sent for: "(để phối hợp)", "(t/h)", "(đ/b)", "(biết)" (folded text).
+_NOTE = re.compile(r"\s*\((?:de [^()]*|[a-z]/[a-z]|biet|thuc hien|phoi hop|chi dao|theo doi)\)")
 _PARENT_START = re.compile(r"^(?:uy ban nhan dan|ubnd|hoi dong nhan dan|hdnd|bo|tinh|thanh pho) \S")
 
 
@@ -244,13 +249,23 @@ def addressees(lines: Sequence[str]) -> tuple[str, ...]:
         if at < 0:
             continue
         rest = line[at + len("kinh gui") :].lstrip(" :")
+        rest = rest[bullet.end() :] if (bullet := _BULLET.match(rest)) else rest
         items = [rest] if rest else []
         for following in lines[i + 1 : i + 10]:
-            if not following.lstrip().startswith(("-", "–", "+", "•")):
+            bullet = _BULLET.match(following.lstrip())
+            if bullet is None:
                 break
-            items.append(following)
+            items.append(following.lstrip()[bullet.end() :])
         return tuple(x for part in items for x in _split_items(part))
     return ()
+
+
+def _without_notes(entry: str) -> str:
+    """The entry without the notes saying what it is sent for ("Sở Tài chính (để phối hợp)")."""
+    low = folded(entry)
+    for note in reversed(list(_NOTE.finditer(low))):
+        entry = entry[: note.start()] + entry[note.end() :]
+    return entry
 
 
 def _split_items(text: str) -> list[str]:
@@ -262,8 +277,10 @@ def recipient_list(
 ) -> tuple[tuple[str, ...], tuple[str, ...], str | None, bool]:
     """(recipients, those marked "(b/c)", the file-copy entry, whether a ``Nơi nhận:`` list was found).
 
-    Entries start with "-" (or "+", "•") and may run over several lines; "Như trên" stands for the
-    ``Kính gửi`` addressees (``above``), "Như Điều 3" for the bodies an article charges, kept as written.
+    Entries start with "-" (or "+", or a Word list bullet: "•", Symbol's U+F0B7…) and may run over
+    several lines; a note on what an entry is for ("(để phối hợp)", "(t/h)") is not part of its name;
+    "Như trên" stands for the ``Kính gửi`` addressees (``above``), "Như Điều 3" for the bodies an
+    article charges, kept as written.
     """
     lines = _nfc(lines)
     start = next((i for i, line in enumerate(lines) if folded(line).lstrip().startswith("noi nhan")), None)
@@ -275,7 +292,7 @@ def recipient_list(
         stripped = line.strip()
         if not stripped:
             continue
-        bullet = re.match(r"^[-–+•]\s*", stripped)
+        bullet = _BULLET.match(stripped)
         low = folded(stripped)
         if _SIGNING.match(low) or (not bullet and entries and folded(entries[-1]).startswith("luu")):
             break  # the signing block, read in the same column; or past the file copy, always last
@@ -295,7 +312,7 @@ def recipient_list(
             recipients.extend(above or ["Như trên"])
             continue
         report = re.search(r"\((?:de )?(?:b/c|bc|bao cao)\)", low)
-        for name in _split_items(entry[: report.start()] if report else entry):
+        for name in _split_items(_without_notes(entry[: report.start()] if report else entry)):
             recipients.append(name)
             if report:
                 upward.append(name)
