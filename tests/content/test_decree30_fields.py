@@ -9,15 +9,15 @@ from pathlib import Path
 from decree30_pdf import bare_folder, body, closing, header, pdf
 from sigaudit.content import read_text
 from sigaudit.content.decree30 import (
-    header as read_header,
-)
-from sigaudit.content.decree30 import (
     addressees,
     number_notation,
     parse,
     place_date,
     recipient_list,
     signing_block,
+)
+from sigaudit.content.decree30 import (
+    header as read_header,
 )
 from sigaudit.content.pages import Page
 
@@ -111,7 +111,12 @@ def test_recipients_over_several_lines_and_as_above() -> None:
 def test_word_list_bullets_and_notes_on_what_an_entry_is_for() -> None:
     # Word's "List Bullet" draws Symbol's bullet, which PDFium reads as U+F0B7; a letter converted by
     # LibreOffice gives each entry on its own line after it. A purpose note is not part of the name.
-    lines = ["Nơi nhận:", "\uf0b7 Sở Tài chính (để phối hợp);", "\uf0b7 UBND tỉnh (để b/c);", "\uf0b7 Lưu: VT."]
+    lines = [
+        "Nơi nhận:",
+        "\uf0b7 Sở Tài chính (để phối hợp);",
+        "\uf0b7 UBND tỉnh (để b/c);",
+        "\uf0b7 Lưu: VT.",
+    ]
     assert recipient_list(lines) == (("Sở Tài chính", "UBND tỉnh"), ("UBND tỉnh",), "Lưu: VT", True)
     assert recipient_list(["Nơi nhận:", "• Lưu: VT, NC."]) == ((), (), "Lưu: VT, NC", True)
     assert recipient_list(["Nơi nhận:", "- UBND huyện X (t/h);", "- Lưu: VT."])[0] == ("UBND huyện X",)
