@@ -9,14 +9,15 @@ from pathlib import Path
 from decree30_pdf import bare_folder, body, closing, header, pdf
 from sigaudit.content import read_text
 from sigaudit.content.decree30 import (
-    header as read_header,
-)
-from sigaudit.content.decree30 import (
+    addressees,
     number_notation,
     parse,
     place_date,
     recipient_list,
     signing_block,
+)
+from sigaudit.content.decree30 import (
+    header as read_header,
 )
 from sigaudit.content.pages import Page
 
@@ -103,8 +104,26 @@ def test_recipients_over_several_lines_and_as_above() -> None:
     ]
     above = ("UBND các huyện, thành, thị",)
     recipients, upward, copy, found = recipient_list(lines, above)
-    assert recipients == ("UBND các huyện, thành, thị", "Sở Tài chính, Sở Kế hoạch và Đầu tư", "UBND tỉnh")
+    assert recipients == ("UBND các huyện, thành, thị", "Sở Tài chính", "Sở Kế hoạch và Đầu tư", "UBND tỉnh")
     assert upward == ("UBND tỉnh",) and copy == "Lưu: VT, TH" and found
+
+
+def test_a_comma_splits_names_only_where_another_agency_begins() -> None:
+    lines = [
+        "Nơi nhận:",
+        "- Sở Nội vụ, UBND các huyện, thành, thị;",
+        "- Các sở, ban, ngành;",
+        "- Công an tỉnh, Bộ Tư pháp (b/c);",
+        "- Văn phòng UBND tỉnh, Phòng Nội vụ, Kho bạc Nhà nước tỉnh;",
+        "- Lưu: VT.",
+    ]
+    recipients, upward, _, _ = recipient_list(lines)
+    assert recipients == (
+        "Sở Nội vụ", "UBND các huyện, thành, thị", "Các sở, ban, ngành", "Công an tỉnh", "Bộ Tư pháp",
+        "Văn phòng UBND tỉnh", "Phòng Nội vụ", "Kho bạc Nhà nước tỉnh",
+    )  # fmt: skip
+    assert upward == ("Công an tỉnh", "Bộ Tư pháp")
+    assert addressees(["Kính gửi: Sở Tài chính, Sở Xây dựng"]) == ("Sở Tài chính", "Sở Xây dựng")
 
 
 def test_a_list_with_only_the_file_copy() -> None:
