@@ -29,6 +29,7 @@ from selenium.webdriver.common.keys import Keys
 
 from sigaudit.agencies.registry import load_registry
 from sigaudit.aggregate.exchange import Exclusion, Period, classify
+from sigaudit.aggregate.gates import GateFailure
 from sigaudit.aggregate.kpi import LEVEL_ORDER, Summary, summarize
 from sigaudit.aggregate.reconcile import Finding, Findings, Reconciliation
 from sigaudit.audit import AuditOptions, run_audit
@@ -87,7 +88,7 @@ def audit() -> tuple[AuditRun, Summary]:
     return run, summarize(run.documents)
 
 
-def _html(audit: tuple[AuditRun, Summary], lang: str = "vi", gates: tuple[str, ...] = ()) -> str:
+def _html(audit: tuple[AuditRun, Summary], lang: str = "vi", gates: tuple[GateFailure, ...] = ()) -> str:
     run, summary = audit
     return render_html(ReportContext(run, summary, gates, lang=lang))
 
@@ -311,10 +312,10 @@ def test_levels_agencies_months_and_manifest_are_shown(audit: tuple[AuditRun, Su
 
 
 def test_gate_failures_are_shown(audit: tuple[AuditRun, Summary]) -> None:
-    failure = "--fail-under 90: level district has 40.0% valid"
+    failure = GateFailure("--fail-under 90", "level", level=Level.DISTRICT, percent=40.0)
     page = _html(audit, "en", gates=(failure,))
     assert '<section id="gates" class="gates failed">' in page
-    assert f"<li>{failure}</li>" in page
+    assert "<li>--fail-under 90: level district has 40.0% valid</li>" in page
 
 
 def test_an_empty_run_still_renders() -> None:
