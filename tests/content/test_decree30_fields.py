@@ -104,7 +104,7 @@ def test_recipients_over_several_lines_and_as_above() -> None:
     ]
     above = ("UBND các huyện, thành, thị",)
     recipients, upward, copy, found = recipient_list(lines, above)
-    assert recipients == ("UBND các huyện, thành, thị", "Sở Tài chính, Sở Kế hoạch và Đầu tư", "UBND tỉnh")
+    assert recipients == ("UBND các huyện, thành, thị", "Sở Tài chính", "Sở Kế hoạch và Đầu tư", "UBND tỉnh")
     assert upward == ("UBND tỉnh",) and copy == "Lưu: VT, TH" and found
 
 
@@ -122,6 +122,24 @@ def test_word_list_bullets_and_notes_on_what_an_entry_is_for() -> None:
     assert recipient_list(["Nơi nhận:", "- UBND huyện X (t/h);", "- Lưu: VT."])[0] == ("UBND huyện X",)
     kinh_gui = ["Kính gửi: \uf0b7 Các sở, ban, ngành tỉnh;", "\uf0b7 UBND các huyện, thành, thị."]
     assert addressees(kinh_gui) == ("Các sở, ban, ngành tỉnh", "UBND các huyện, thành, thị")
+
+
+def test_a_comma_splits_names_only_where_another_agency_begins() -> None:
+    lines = [
+        "Nơi nhận:",
+        "- Sở Nội vụ, UBND các huyện, thành, thị;",
+        "- Các sở, ban, ngành;",
+        "- Công an tỉnh, Bộ Tư pháp (b/c);",
+        "- Văn phòng UBND tỉnh, Phòng Nội vụ, Kho bạc Nhà nước tỉnh;",
+        "- Lưu: VT.",
+    ]
+    recipients, upward, _, _ = recipient_list(lines)
+    assert recipients == (
+        "Sở Nội vụ", "UBND các huyện, thành, thị", "Các sở, ban, ngành", "Công an tỉnh", "Bộ Tư pháp",
+        "Văn phòng UBND tỉnh", "Phòng Nội vụ", "Kho bạc Nhà nước tỉnh",
+    )  # fmt: skip
+    assert upward == ("Công an tỉnh", "Bộ Tư pháp")
+    assert addressees(["Kính gửi: Sở Tài chính, Sở Xây dựng"]) == ("Sở Tài chính", "Sở Xây dựng")
 
 
 def test_a_list_with_only_the_file_copy() -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from ..model import TextMeta, TextStatus
@@ -260,6 +260,14 @@ def addressees(lines: Sequence[str]) -> tuple[str, ...]:
     return ()
 
 
+# A comma followed by one of these words and a name starts another agency ("Sở Tài chính, Sở Nội vụ");
+# any other comma is inside one name or group ("UBND các huyện, thành, thị", "Các sở, ban, ngành").
+_AGENCY_AFTER_COMMA = re.compile(
+    r",\s*(?=(?:so|bo|ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan|van phong|phong|cong an|kho bac|thanh tra|"
+    r"chi cuc|cuc|toa an|vien kiem sat|trung tam)\s+[a-z0-9])"
+)
+
+
 def _without_notes(entry: str) -> str:
     """The entry without the notes saying what it is sent for ("Sở Tài chính (để phối hợp)")."""
     low = folded(entry)
@@ -269,7 +277,18 @@ def _without_notes(entry: str) -> str:
 
 
 def _split_items(text: str) -> list[str]:
-    return [c for part in re.split(r"[;\n]", text) if (c := _clean(part))]
+    """The names of one entry: split at ";" and line ends, and at a comma that starts another agency."""
+    parts = re.split(r"[;\n]", text)
+    names = [piece for part in parts for piece in _split_at(part, _AGENCY_AFTER_COMMA.finditer(folded(part)))]
+    return [c for name in names if (c := _clean(name))]
+
+
+def _split_at(text: str, commas: Iterator[re.Match[str]]) -> list[str]:
+    pieces, start = [], 0
+    for comma in commas:
+        pieces.append(text[start : comma.start()])
+        start = comma.end()
+    return [*pieces, text[start:]]
 
 
 def recipient_list(

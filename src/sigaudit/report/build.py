@@ -38,16 +38,14 @@ def report_context(
     view, gates = view or View(), gates or Gates()
     with classify(run.counted, view.period) as exchanges, reconcile(exchanges) as findings:
         summary = summarize(exchanges, view.period_kind)
-        failed = tuple(failed_gates(gates, summary))
         yield ReportContext(
             run,
             summary,
-            tuple(failure.text for failure in failed),
+            tuple(failed_gates(gates, summary)),
             targets,
             lang,
             exchanges=exchanges,
             reconciliation=findings,
             period=view.period,
             csv_raw=csv_raw,
-            failed_gates=failed,
         )

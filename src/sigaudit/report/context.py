@@ -19,7 +19,7 @@ class ReportContext:
 
     run: AuditRun
     summary: Summary
-    gate_failures: tuple[str, ...] = ()
+    failed_gates: tuple[GateFailure, ...] = ()  # as values, worded in each report's language
     targets: Targets = field(default_factory=lambda: PLAN_TARGETS)
     lang: str = "en"  # "vi" or "en", for reports meant for people
     exchanges: Sequence[Exchange] | None = None  # per document, same order as run.documents
@@ -27,7 +27,11 @@ class ReportContext:
     period: Period = ALL_TIME
     csv_raw: bool = False  # CSV cells exactly as found, without the spreadsheet-formula guard
     width: int = 150  # columns of the terminal the table is printed on
-    failed_gates: tuple[GateFailure, ...] = ()  # gate_failures as values, worded in each report's language
+
+    @property
+    def gate_failures(self) -> tuple[str, ...]:
+        """The failed gates in English, as the JSON report and the exit message give them."""
+        return tuple(failure.text for failure in self.failed_gates)
 
 
 def policy_of(manifest: Mapping[str, object]) -> tuple[str, str] | None:

@@ -415,9 +415,7 @@ def gate_text(failure: GateFailure, lang: str) -> str:
 
 
 def gate_lines(ctx: ReportContext, lang: str) -> tuple[str, ...]:
-    """The context's failed gates in ``lang`` (as values when it has them, else its messages)."""
-    if len(ctx.failed_gates) != len(ctx.gate_failures):
-        return ctx.gate_failures
+    """The context's failed gates in ``lang``."""
     return tuple(gate_text(failure, lang) for failure in ctx.failed_gates)
 
 

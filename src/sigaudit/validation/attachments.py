@@ -21,6 +21,8 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from .change_rules import deref
+
 MAX_FILES = 64
 MAX_DEPTH = 8
 MAX_BYTES = 256 * 1024 * 1024
@@ -56,14 +58,8 @@ def embedded_files(data: bytes, max_bytes: int = MAX_BYTES) -> tuple[EmbeddedFil
         return ()
 
 
-def _deref(value: Any) -> Any:
-    """The object an indirect reference points to (pyHanko's ``get_object`` is untyped)."""
-    resolve = getattr(value, "get_object", None) if isinstance(value, generic.IndirectObject) else None
-    return resolve() if resolve is not None else value
-
-
 def _array(value: Any) -> list[Any]:
-    obj = _deref(value)
+    obj = deref(value)
     return list(obj) if isinstance(obj, generic.ArrayObject) else []
 
 
@@ -77,7 +73,7 @@ def _leaves(node: Any, depth: int) -> Iterator[tuple[str, Any]]:
     """(name, file spec) pairs of a name tree, in order, at most :data:`MAX_DEPTH` levels deep."""
     if node is None or depth > MAX_DEPTH:
         return
-    node = _deref(node)
+    node = deref(node)
     if not isinstance(node, generic.DictionaryObject):
         return
     pairs = _array(node.get("/Names"))
@@ -88,7 +84,7 @@ def _leaves(node: Any, depth: int) -> Iterator[tuple[str, Any]]:
 
 
 def _file(name: str, spec_ref: Any, associated: set[tuple[int, int] | None], max_bytes: int) -> EmbeddedFile:
-    spec = _deref(spec_ref)
+    spec = deref(spec_ref)
     if not isinstance(spec, generic.DictionaryObject):
         return EmbeddedFile(name, None, None, None, False, "not a file specification")
     shown = str(spec.get("/UF") or spec.get("/F") or name)
@@ -96,9 +92,9 @@ def _file(name: str, spec_ref: Any, associated: set[tuple[int, int] | None], max
     rel = str(relationship).lstrip("/") if relationship is not None else None
     is_associated = _ref(spec_ref) in associated and _ref(spec_ref) is not None
     ef = spec.get("/EF")
-    ef = _deref(ef)
+    ef = deref(ef)
     stream = ef.get("/F") if isinstance(ef, generic.DictionaryObject) else None
-    stream = _deref(stream)
+    stream = deref(stream)
     if not isinstance(stream, generic.StreamObject):
         return EmbeddedFile(shown, None, None, rel, is_associated, "no embedded stream")
     content = _content(stream, max_bytes)
