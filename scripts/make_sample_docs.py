@@ -36,15 +36,15 @@ if str(Path(__file__).resolve().parent) not in sys.path:  # also when loaded by 
 # The parts beside this script, lowest first: sample_common (paths, constants, agencies), sample_pki
 # (the demo PKI and the signers), sample_draw (letters as PDF), sample_plan (the documents and their
 # builder), sample_layout (folders, ZIPs, registers, edXML, expected.json) and sample_bare (the bare folder).
-import sample_bare  # noqa: E402  (the bare folder: letters with no metadata at all)
-import sample_common as common  # noqa: E402
-from sample_common import (  # noqa: E402
+import sample_bare
+import sample_common as common
+from sample_common import (
     AGENCIES,
 )
-from sample_draw import (  # noqa: E402
+from sample_draw import (
     render_pages,
 )
-from sample_layout import (  # noqa: E402
+from sample_layout import (
     EDXML_SOURCE,
     RECEIVED_COPIES,
     SAMPLE_README,
@@ -54,13 +54,13 @@ from sample_layout import (  # noqa: E402
     write_expected,
     write_registry,
 )
-from sample_pki import (  # noqa: E402
+from sample_pki import (
     PdfsigTool,
     build_pki,
     load_pki,
     write_pki,
 )
-from sample_plan import (  # noqa: E402
+from sample_plan import (
     Builder,
     plan,
 )
@@ -70,14 +70,26 @@ __all__ = ["main", "render_pages"]  # render_pages: tests/decree30_pdf.py draws 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Regenerate demo/ (PKI, registry) and sample_docs/.")
-    parser.add_argument("--out", type=Path, default=common.ROOT, help="folder to write demo/ and sample_docs/ into "
-                        "(default: the repository root)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=common.ROOT,
+        help="folder to write demo/ and sample_docs/ into (default: the repository root)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print pdfsig's check of its signatures")
-    parser.add_argument("--exchange-only", action="store_true", help="keep the signed PDFs and the PKI; only "
-                        "(re)write the edXML part, the received copies, the registers and expected.json")
-    parser.add_argument("--bare-only", action="store_true", help=f"keep the PKI and every other file; only "
-                        f"(re)write sample_docs/{sample_bare.FOLDER}/ (signed with the demo/pki/ keys), its "
-                        "expected.json entries and sample_docs/README.txt")
+    parser.add_argument(
+        "--exchange-only",
+        action="store_true",
+        help="keep the signed PDFs and the PKI; only "
+        "(re)write the edXML part, the received copies, the registers and expected.json",
+    )
+    parser.add_argument(
+        "--bare-only",
+        action="store_true",
+        help=f"keep the PKI and every other file; only "
+        f"(re)write sample_docs/{sample_bare.FOLDER}/ (signed with the demo/pki/ keys), its "
+        "expected.json entries and sample_docs/README.txt",
+    )
     args = parser.parse_args()
     common.set_out(args.out.resolve())
     if args.exchange_only:
@@ -119,7 +131,10 @@ def main() -> int:
     write_expected(docs)
     if args.verbose:
         print(log)
-    print(f"{len(docs)} documents written to {common.DOCS.relative_to(common.ROOT)}/, PKI and registry in {common.DEMO.relative_to(common.ROOT)}/")
+    print(
+        f"{len(docs)} documents written to {common.DOCS.relative_to(common.ROOT)}/, "
+        f"PKI and registry in {common.DEMO.relative_to(common.ROOT)}/"
+    )
     return 0
 
 

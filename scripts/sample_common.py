@@ -29,7 +29,7 @@ def set_out(root: Path) -> None:
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
 ICT = dt.timezone(dt.timedelta(hours=7), "ICT")  # Vietnam, +07:00
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 CRL_URL_INTERMEDIATE = "http://crl.sigaudit-demo.invalid/demo-intermediate.crl"
 CRL_URL_ROOT = "http://crl.sigaudit-demo.invalid/demo-root.crl"
@@ -70,6 +70,8 @@ class Agency:
 
 
 PROVINCE = "UBND tỉnh Phú Thọ"
+# A table: one row per line (the formatter would put one field per line).
+# fmt: off
 AGENCIES: dict[str, Agency] = {
     a.key: a
     for a in [
@@ -105,11 +107,13 @@ AGENCIES: dict[str, Agency] = {
                "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG", "0100356201", in_registry=False),
     ]
 }
+# fmt: on
 
+# A table: one row per line (the formatter would put one field per line).
+# fmt: off
 CCCD = {
     "ubnd-tinh": "025185001234", "vp-ubnd": "025079004512", "so-noi-vu": "025082007733",
     "viet-tri": "025186002468", "lam-thao": "025077009135", "gia-cam": "025190003579",
     "tt-lam-thao": "025083006420", "son-vi": "025188001122", "bo-noi-vu": "001075008899",
 }
-
-
+# fmt: on

@@ -120,8 +120,14 @@ def letter_content(lt: Letter) -> list[tuple[str, float, float, int, str]]:
     return lines
 
 
-def render_letter(lt: Letter, *, empty_fields: tuple[str, ...] = (), encrypt_pw: str | None = None,
-                  xref_stream: bool = False, poppler_dr_font: bool = False) -> bytes:
+def render_letter(
+    lt: Letter,
+    *,
+    empty_fields: tuple[str, ...] = (),
+    encrypt_pw: str | None = None,
+    xref_stream: bool = False,
+    poppler_dr_font: bool = False,
+) -> bytes:
     w = PdfFileWriter(stream_xrefs=xref_stream)
     engine = font_engine(w)
     ops = []
@@ -134,14 +140,20 @@ def render_letter(lt: Letter, *, empty_fields: tuple[str, ...] = (), encrypt_pw:
             ops.append(b"%SO-KY-HIEU")  # marks the number line (used to tamper in place)
         ops.append(b"BT /F1 %d Tf 1 0 0 1 %.2f %.2f Tm %s ET" % (size, x0, y, shaped.graphics_ops))
     contents = w.add_object(generic.StreamObject(stream_data=b"\n".join(ops) + b"\n"))
-    resources = generic.DictionaryObject({
-        generic.pdf_name("/Font"): generic.DictionaryObject({generic.pdf_name("/F1"): engine.as_resource()})
-    })
+    resources = generic.DictionaryObject(
+        {generic.pdf_name("/Font"): generic.DictionaryObject({generic.pdf_name("/F1"): engine.as_resource()})}
+    )
     w.insert_page(PageObject(contents=contents, media_box=(0, 0, 595, 842), resources=resources))
-    w.set_info(generic.DictionaryObject({
-        generic.pdf_name("/Title"): generic.TextStringObject(f"{lt.number}/{lt.notation} {lt.subject}"),
-        generic.pdf_name("/Author"): generic.TextStringObject(lt.agency.name),
-    }))
+    w.set_info(
+        generic.DictionaryObject(
+            {
+                generic.pdf_name("/Title"): generic.TextStringObject(
+                    f"{lt.number}/{lt.notation} {lt.subject}"
+                ),
+                generic.pdf_name("/Author"): generic.TextStringObject(lt.agency.name),
+            }
+        )
+    )
     if poppler_dr_font:
         # pdfsig (poppler 22.12) looks for a /DR font named "popplerfont…" with /BaseFont
         # "Helvetica " and otherwise embeds the *whole* system font matching Helvetica
@@ -149,19 +161,35 @@ def render_letter(lt: Letter, *, empty_fields: tuple[str, ...] = (), encrypt_pw:
         # signed files small; the signatures are unaffected.
         # NB the AcroForm must be an indirect object: with a direct one, pdfsig 22.12 rewrites
         # the catalog without adding its new field to /Fields (an orphaned signature widget).
-        w.root[generic.pdf_name("/AcroForm")] = w.add_object(generic.DictionaryObject({
-            generic.pdf_name("/Fields"): generic.ArrayObject(),
-            generic.pdf_name("/DR"): generic.DictionaryObject({
-                generic.pdf_name("/Font"): generic.DictionaryObject({
-                    generic.pdf_name("/popplerfont"): w.add_object(generic.DictionaryObject({
-                        generic.pdf_name("/Type"): generic.pdf_name("/Font"),
-                        generic.pdf_name("/Subtype"): generic.pdf_name("/Type1"),
-                        generic.pdf_name("/BaseFont"): generic.pdf_name("/Helvetica "),
-                        generic.pdf_name("/Encoding"): generic.pdf_name("/WinAnsiEncoding"),
-                    })),
-                }),
-            }),
-        }))
+        w.root[generic.pdf_name("/AcroForm")] = w.add_object(
+            generic.DictionaryObject(
+                {
+                    generic.pdf_name("/Fields"): generic.ArrayObject(),
+                    generic.pdf_name("/DR"): generic.DictionaryObject(
+                        {
+                            generic.pdf_name("/Font"): generic.DictionaryObject(
+                                {
+                                    generic.pdf_name("/popplerfont"): w.add_object(
+                                        generic.DictionaryObject(
+                                            {
+                                                generic.pdf_name("/Type"): generic.pdf_name("/Font"),
+                                                generic.pdf_name("/Subtype"): generic.pdf_name("/Type1"),
+                                                generic.pdf_name("/BaseFont"): generic.pdf_name(
+                                                    "/Helvetica "
+                                                ),
+                                                generic.pdf_name("/Encoding"): generic.pdf_name(
+                                                    "/WinAnsiEncoding"
+                                                ),
+                                            }
+                                        )
+                                    ),
+                                }
+                            ),
+                        }
+                    ),
+                }
+            )
+        )
     for i, name in enumerate(empty_fields):
         fields.append_signature_field(
             w, fields.SigFieldSpec(name, box=(330 + 60 * i, 150 - 40 * i, 510 + 60 * i, 230 - 40 * i))
@@ -192,14 +220,18 @@ def render_pages(pages: list[list[Line]], *, title: str = "") -> bytes:
         if not lines:  # a grey rectangle where a scanned image would be: drawing, but no text
             ops.append(b"0.8 g 72 72 451 698 re f")
         contents = w.add_object(generic.StreamObject(stream_data=b"\n".join(ops) + b"\n"))
-        resources = generic.DictionaryObject({
-            generic.pdf_name("/Font"): generic.DictionaryObject({generic.pdf_name("/F1"): engine.as_resource()})
-        } if engine is not None else {})
+        resources = generic.DictionaryObject(
+            {
+                generic.pdf_name("/Font"): generic.DictionaryObject(
+                    {generic.pdf_name("/F1"): engine.as_resource()}
+                )
+            }
+            if engine is not None
+            else {}
+        )
         w.insert_page(PageObject(contents=contents, media_box=(0, 0, 595, 842), resources=resources))
     if title:
         w.set_info(generic.DictionaryObject({generic.pdf_name("/Title"): generic.TextStringObject(title)}))
     out = io.BytesIO()
     w.write(out)
     return out.getvalue()
-
-

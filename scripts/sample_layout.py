@@ -46,8 +46,11 @@ def _zip(members: dict[str, Any]) -> bytes:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name in sorted(members):
             v = members[name]
-            z.writestr(zipfile.ZipInfo(name, date_time=(2024, 6, 30, 17, 0, 0)),
-                       _zip(v) if isinstance(v, dict) else v, compress_type=zipfile.ZIP_DEFLATED)
+            z.writestr(
+                zipfile.ZipInfo(name, date_time=(2024, 6, 30, 17, 0, 0)),
+                _zip(v) if isinstance(v, dict) else v,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return buf.getvalue()
 
 
@@ -59,12 +62,15 @@ def place(tree: dict[str, Any], path: str, data: bytes) -> None:
     node[parts[-1]] = data
 
 
-SAMPLE_README = """\
+SAMPLE_README = (
+    """\
 Xuat du lieu van ban dien tu - he thong QLVB&DH tinh Phu Tho (DEMO, sigaudit test data)
 Exported: 2024-06-30. manifest.csv is the register of documents sent (direction, number, date,
 recipients); huyen/viet-tri/so-van-ban-den.csv registers documents received by UBND thanh pho Viet Tri;
 lien-thong/ holds edXML packages exchanged through the provincial axis. This file is not a document.
-""" + sample_bare.README_LINE
+"""
+    + sample_bare.README_LINE
+)
 
 # Who each agency sends its documents to (codes); a document's recipients for the sent register.
 RECIPIENTS = {
@@ -113,7 +119,8 @@ def edxml_package(doc: Doc, pdf: bytes) -> bytes:
         '<edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016"><edXMLEnvelope><edXMLHeader><MessageHeader>'
         f"<From><OrganId>{a.code}</OrganId><OrganName>{a.name}</OrganName></From>{to}"
         f"<Code><CodeNumber>{number}</CodeNumber><CodeNotation>{notation}</CodeNotation></Code>"
-        f"<PromulgationInfo><Place>Phú Thọ</Place><PromulgationDate>{day}</PromulgationDate></PromulgationInfo>"
+        "<PromulgationInfo><Place>Phú Thọ</Place>"
+        f"<PromulgationDate>{day}</PromulgationDate></PromulgationInfo>"
         "<DocumentType><Type>1</Type><TypeName>Công văn</TypeName></DocumentType>"
         f"<Subject>{escape(SUBJECTS[doc.subject % len(SUBJECTS)])}</Subject>"
         "<SignerInfo><Competence>TM. UBND</Competence><Position>Chủ tịch</Position>"
@@ -127,7 +134,7 @@ def edxml_package(doc: Doc, pdf: bytes) -> bytes:
         "<AttachmentEncoded><Attachment><ContentType>application/pdf</ContentType>"
         f"<ContentId>1</ContentId><AttachmentName>{number}-{notation}.pdf</AttachmentName>"
         f"<ContentTransferEncoded>{body}</ContentTransferEncoded></Attachment></AttachmentEncoded></edXML>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def edxml_status(doc: Doc, reporter: str, code: str) -> bytes:
@@ -141,7 +148,7 @@ def edxml_status(doc: Doc, reporter: str, code: str) -> bytes:
         f"</ResponseFor><From><OrganId>{reporter}</OrganId><OrganName>{_name_of(reporter)}</OrganName></From>"
         f"<StatusCode>{code}</StatusCode><Description>Đã hoàn thành xử lý</Description>"
         "<Timestamp>2024/02/20 16:30:00</Timestamp></Status></edXMLHeader></edXMLEnvelope></edXML>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _name_of(code: str) -> str:
@@ -181,7 +188,16 @@ def write_exchange(tree: dict[str, Any], docs: list[Doc], built: dict[str, bytes
     with (common.DOCS / "manifest.csv").open("w", encoding="utf-8", newline="") as f:
         wr = csv.writer(f, lineterminator="\n")
         wr.writerow(
-            ["file", "agency_code", "agency_name", "level", "direction", "date", "number_notation", "recipient_codes"]
+            [
+                "file",
+                "agency_code",
+                "agency_name",
+                "level",
+                "direction",
+                "date",
+                "number_notation",
+                "recipient_codes",
+            ]
         )
         for doc in docs:
             if doc.manifest == "none":
@@ -200,14 +216,34 @@ def write_exchange(tree: dict[str, Any], docs: list[Doc], built: dict[str, bytes
     by_path = {d.path: d for d in docs}
     with (common.DOCS / RECEIVED_REGISTER).open("w", encoding="utf-8", newline="") as f:
         wr = csv.writer(f, lineterminator="\n")
-        wr.writerow(["Tệp", "Mã cơ quan ban hành", "Cơ quan ban hành", "Số, ký hiệu", "Ngày văn bản",
-                     "Mã nơi nhận", "Trích yếu", "Trạng thái"])
+        wr.writerow(
+            [
+                "Tệp",
+                "Mã cơ quan ban hành",
+                "Cơ quan ban hành",
+                "Số, ký hiệu",
+                "Ngày văn bản",
+                "Mã nơi nhận",
+                "Trích yếu",
+                "Trạng thái",
+            ]
+        )
         for copy, original in RECEIVED_COPIES.items():
             doc = by_path[original]
             a = AGENCIES[doc.agency or "son-vi"]
             day = "/".join(reversed(doc.date.split("-")))  # dd/mm/yyyy, as registers write it
-            wr.writerow([copy.removeprefix("huyen/viet-tri/"), a.code, a.name, number_notation(doc), day,
-                         "000.00.30.H44", SUBJECTS[doc.subject % len(SUBJECTS)], "01;03;06"])
+            wr.writerow(
+                [
+                    copy.removeprefix("huyen/viet-tri/"),
+                    a.code,
+                    a.name,
+                    number_notation(doc),
+                    day,
+                    "000.00.30.H44",
+                    SUBJECTS[doc.subject % len(SUBJECTS)],
+                    "01;03;06",
+                ]
+            )
 
 
 def write_registry() -> None:
@@ -247,9 +283,9 @@ def write_expected(docs: list[Doc]) -> None:
     for copy, original in copies.items():
         exp[copy] = {**exp[original], "note": f"copy of {original}"}
     exp.update(sample_bare.expected_entries({a.key: (a.code, a.level) for a in AGENCIES.values()}))
-    (common.DEMO / "expected.json").write_text(json.dumps(exp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
+    (common.DEMO / "expected.json").write_text(
+        json.dumps(exp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
 
 
 def write_bare(agency: dict[str, Cred], person: dict[str, Cred]) -> int:
@@ -263,4 +299,3 @@ def write_bare(agency: dict[str, Cred], person: dict[str, Cred]) -> int:
 
     names = {a.key: (a.name, a.person) for a in AGENCIES.values()}
     return sample_bare.write(common.DOCS, render_pages, sign, names)
-

@@ -79,10 +79,15 @@ class Cred:
 
 
 def _name(**attrs: str) -> x509.Name:
-    order = [("C", NameOID.COUNTRY_NAME), ("ST", NameOID.STATE_OR_PROVINCE_NAME),
-             ("L", NameOID.LOCALITY_NAME), ("O", NameOID.ORGANIZATION_NAME),
-             ("OU", NameOID.ORGANIZATIONAL_UNIT_NAME), ("CN", NameOID.COMMON_NAME),
-             ("UID", NameOID.USER_ID)]
+    order = [
+        ("C", NameOID.COUNTRY_NAME),
+        ("ST", NameOID.STATE_OR_PROVINCE_NAME),
+        ("L", NameOID.LOCALITY_NAME),
+        ("O", NameOID.ORGANIZATION_NAME),
+        ("OU", NameOID.ORGANIZATIONAL_UNIT_NAME),
+        ("CN", NameOID.COMMON_NAME),
+        ("UID", NameOID.USER_ID),
+    ]
     # cryptography checks ub-common-name (64) in UTF-8 bytes and warns on every parse of a
     # longer value; keep the demo names within 64 bytes so tests run with -W error.
     for v in attrs.values():
@@ -91,9 +96,19 @@ def _name(**attrs: str) -> x509.Name:
 
 
 def _make_cert(
-    name: str, subject: x509.Name, issuer: Cred | None, *, ca: bool, not_before: dt.datetime,
-    not_after: dt.datetime, ecdsa: bool = False, eku: list[ObjectIdentifier] | None = None,
-    crl_url: str | None = None, role: str = "", note: str = "", agency: str = "",
+    name: str,
+    subject: x509.Name,
+    issuer: Cred | None,
+    *,
+    ca: bool,
+    not_before: dt.datetime,
+    not_after: dt.datetime,
+    ecdsa: bool = False,
+    eku: list[ObjectIdentifier] | None = None,
+    crl_url: str | None = None,
+    role: str = "",
+    note: str = "",
+    agency: str = "",
     path_len: int | None = None,
 ) -> Cred:
     key = ec.generate_private_key(ec.SECP256R1()) if ecdsa else rsa.generate_private_key(65537, 2048)
@@ -146,22 +161,40 @@ class Pki:
     root_crl_der: bytes
 
     def all(self) -> list[Cred]:
-        return [self.root, self.intermediate, *self.agency.values(), *self.person.values(),
-                self.expired, self.revoked, self.rogue_root, self.rogue_signer]
+        return [
+            self.root,
+            self.intermediate,
+            *self.agency.values(),
+            *self.person.values(),
+            self.expired,
+            self.revoked,
+            self.rogue_root,
+            self.rogue_signer,
+        ]
 
 
 def build_pki() -> Pki:
     root = _make_cert(
         "demo-root",
         _name(C="VN", O=DEMO_O, CN="DEMO RootCA chuyên dùng Chính phủ G2 (sigaudit test)"),
-        None, ca=True, not_before=utc(2018, 1, 1), not_after=utc(2050, 1, 1), path_len=1,
-        role="root", note="trust anchor for the demo archive",
+        None,
+        ca=True,
+        not_before=utc(2018, 1, 1),
+        not_after=utc(2050, 1, 1),
+        path_len=1,
+        role="root",
+        note="trust anchor for the demo archive",
     )
     inter = _make_cert(
         "demo-intermediate",
         _name(C="VN", O=DEMO_O, CN="DEMO CA phục vụ các cơ quan Nhà nước G2 (sigaudit)"),
-        root, ca=True, not_before=utc(2018, 6, 1), not_after=utc(2048, 1, 1), path_len=0,
-        crl_url=CRL_URL_ROOT, role="intermediate",
+        root,
+        ca=True,
+        not_before=utc(2018, 6, 1),
+        not_after=utc(2048, 1, 1),
+        path_len=0,
+        crl_url=CRL_URL_ROOT,
+        role="intermediate",
     )
     person_eku = [ExtendedKeyUsageOID.EMAIL_PROTECTION, OID_DOCUMENT_SIGNING]
     agency: dict[str, Cred] = {}
@@ -169,54 +202,104 @@ def build_pki() -> Pki:
     for a in AGENCIES.values():
         agency[a.key] = _make_cert(
             f"agency-{a.key}",
-            _name(C="VN", ST="Phú Thọ" if a.level != "central" else "Hà Nội",
-                  L=a.place if a.level != "central" else "Hà Nội", O=a.parent_name, CN=a.name,
-                  UID=f"MST:{a.mst}"),
-            inter, ca=False, not_before=utc(2020, 1, 1), not_after=utc(2045, 1, 1),
-            ecdsa=a.ecdsa, crl_url=CRL_URL_INTERMEDIATE, role="agency", agency=a.code,
+            _name(
+                C="VN",
+                ST="Phú Thọ" if a.level != "central" else "Hà Nội",
+                L=a.place if a.level != "central" else "Hà Nội",
+                O=a.parent_name,
+                CN=a.name,
+                UID=f"MST:{a.mst}",
+            ),
+            inter,
+            ca=False,
+            not_before=utc(2020, 1, 1),
+            not_after=utc(2045, 1, 1),
+            ecdsa=a.ecdsa,
+            crl_url=CRL_URL_INTERMEDIATE,
+            role="agency",
+            agency=a.code,
             # NB poppler/NSS reports "Unknown issue with Certificate" for a signer without EKU,
             # so every agency that signs with pdfsig must have one.
             eku=person_eku if a.agency_eku else None,
         )
         person[a.key] = _make_cert(
             f"person-{a.key}",
-            _name(C="VN", L=a.place if a.level != "central" else "Hà Nội", O=a.parent_name,
-                  OU=a.name, CN=a.person, UID=f"CCCD:{CCCD[a.key]}"),
-            inter, ca=False, not_before=utc(2020, 1, 1), not_after=utc(2045, 1, 1),
-            ecdsa=a.ecdsa, eku=person_eku, crl_url=CRL_URL_INTERMEDIATE, role="person",
+            _name(
+                C="VN",
+                L=a.place if a.level != "central" else "Hà Nội",
+                O=a.parent_name,
+                OU=a.name,
+                CN=a.person,
+                UID=f"CCCD:{CCCD[a.key]}",
+            ),
+            inter,
+            ca=False,
+            not_before=utc(2020, 1, 1),
+            not_after=utc(2045, 1, 1),
+            ecdsa=a.ecdsa,
+            eku=person_eku,
+            crl_url=CRL_URL_INTERMEDIATE,
+            role="person",
             agency=a.code,
         )
     snv = AGENCIES["so-noi-vu"]
     expired = _make_cert(
         "person-expired-so-noi-vu",
-        _name(C="VN", L="Phú Thọ", O=snv.parent_name, OU=snv.name, CN="Đặng Quốc Khánh",
-              UID="CCCD:025071005566"),
-        inter, ca=False, not_before=utc(2019, 1, 1), not_after=dt.datetime(2020, 12, 31, 23, 59, 59, tzinfo=UTC),
-        eku=person_eku, crl_url=CRL_URL_INTERMEDIATE, role="person",
-        note="EXPIRED: valid 2019-01-01..2020-12-31", agency=snv.code,
+        _name(
+            C="VN", L="Phú Thọ", O=snv.parent_name, OU=snv.name, CN="Đặng Quốc Khánh", UID="CCCD:025071005566"
+        ),
+        inter,
+        ca=False,
+        not_before=utc(2019, 1, 1),
+        not_after=dt.datetime(2020, 12, 31, 23, 59, 59, tzinfo=UTC),
+        eku=person_eku,
+        crl_url=CRL_URL_INTERMEDIATE,
+        role="person",
+        note="EXPIRED: valid 2019-01-01..2020-12-31",
+        agency=snv.code,
     )
     gc = AGENCIES["gia-cam"]
     revoked = _make_cert(
         "person-revoked-gia-cam",
-        _name(C="VN", L="Gia Cẩm", O=gc.parent_name, OU=gc.name, CN="Ngô Thanh Tùng",
-              UID="CCCD:025087004321"),
-        inter, ca=False, not_before=utc(2020, 1, 1), not_after=utc(2045, 1, 1),
-        eku=person_eku, crl_url=CRL_URL_INTERMEDIATE, role="person",
-        note="REVOKED 2024-01-01 (keyCompromise) in demo-intermediate.crl", agency=gc.code,
+        _name(
+            C="VN", L="Gia Cẩm", O=gc.parent_name, OU=gc.name, CN="Ngô Thanh Tùng", UID="CCCD:025087004321"
+        ),
+        inter,
+        ca=False,
+        not_before=utc(2020, 1, 1),
+        not_after=utc(2045, 1, 1),
+        eku=person_eku,
+        crl_url=CRL_URL_INTERMEDIATE,
+        role="person",
+        note="REVOKED 2024-01-01 (keyCompromise) in demo-intermediate.crl",
+        agency=gc.code,
     )
     rogue_root = _make_cert(
         "rogue-root",
-        _name(C="VN", O="sigaudit DEMO - ROGUE, never trust",
-              CN="RootCA chuyên dùng Chính phủ G2 (sigaudit ROGUE test)"),
-        None, ca=True, not_before=utc(2018, 1, 1), not_after=utc(2050, 1, 1), path_len=0,
-        role="rogue-root", note="UNTRUSTED: never pass it to the tool",
+        _name(
+            C="VN",
+            O="sigaudit DEMO - ROGUE, never trust",
+            CN="RootCA chuyên dùng Chính phủ G2 (sigaudit ROGUE test)",
+        ),
+        None,
+        ca=True,
+        not_before=utc(2018, 1, 1),
+        not_after=utc(2050, 1, 1),
+        path_len=0,
+        role="rogue-root",
+        note="UNTRUSTED: never pass it to the tool",
     )
     lt = AGENCIES["lam-thao"]
     rogue_signer = _make_cert(
         "rogue-signer",
         _name(C="VN", ST="Phú Thọ", L="Lâm Thao", O=PROVINCE, CN=lt.name, UID=f"MST:{lt.mst}"),
-        rogue_root, ca=False, not_before=utc(2020, 1, 1), not_after=utc(2045, 1, 1),
-        role="agency", note="impersonates UBND huyện Lâm Thao; chains to rogue-root", agency=lt.code,
+        rogue_root,
+        ca=False,
+        not_before=utc(2020, 1, 1),
+        not_after=utc(2045, 1, 1),
+        role="agency",
+        note="impersonates UBND huyện Lâm Thao; chains to rogue-root",
+        agency=lt.code,
     )
 
     crl = (
@@ -232,7 +315,9 @@ def build_pki() -> Pki:
             .build()
         )
         .add_extension(x509.CRLNumber(7), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(inter.key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(inter.key.public_key()), critical=False
+        )
         .sign(inter.key, hashes.SHA256())
     )
     root_crl = (
@@ -241,12 +326,23 @@ def build_pki() -> Pki:
         .last_update(utc(2024, 6, 1))
         .next_update(utc(2045, 1, 1))
         .add_extension(x509.CRLNumber(3), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root.key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root.key.public_key()), critical=False
+        )
         .sign(root.key, hashes.SHA256())
     )
-    return Pki(root, inter, rogue_root, rogue_signer, agency, person, expired, revoked,
-               crl.public_bytes(serialization.Encoding.DER),
-               root_crl.public_bytes(serialization.Encoding.DER))
+    return Pki(
+        root,
+        inter,
+        rogue_root,
+        rogue_signer,
+        agency,
+        person,
+        expired,
+        revoked,
+        crl.public_bytes(serialization.Encoding.DER),
+        root_crl.public_bytes(serialization.Encoding.DER),
+    )
 
 
 PKI_README = """\
@@ -273,7 +369,7 @@ the sample documents. Nothing here is related to the real Government specialised
 
 Certificates carry a CRL distribution point under `crl.sigaudit-demo.invalid` (a reserved
 TLD that never resolves): an auditor must work offline with the files here.
-"""
+"""  # noqa: E501  (the README's table rows are long on purpose)
 
 
 def write_pki(pki: Pki) -> None:
@@ -282,28 +378,32 @@ def write_pki(pki: Pki) -> None:
     for c in pki.all():
         (common.PKI / f"{c.name}.pem").write_bytes(c.cert.public_bytes(serialization.Encoding.PEM))
         (common.PKI / f"{c.name}.DEMO-ONLY.key.pem").write_bytes(
-            c.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+            c.key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
         )
-        index.append({
-            "file": f"{c.name}.pem",
-            "key_file": f"{c.name}.DEMO-ONLY.key.pem",
-            "role": c.role,
-            "agency_code": c.agency or None,
-            "subject": c.cert.subject.rfc4514_string(),
-            "issuer": c.cert.issuer.rfc4514_string(),
-            "key": "ECDSA P-256" if isinstance(c.key, ec.EllipticCurvePrivateKey) else "RSA 2048",
-            "not_before": c.cert.not_valid_before_utc.isoformat(),
-            "not_after": c.cert.not_valid_after_utc.isoformat(),
-            "serial": format(c.cert.serial_number, "x"),
-            "sha256": c.cert.fingerprint(hashes.SHA256()).hex(),
-            "note": c.note,
-        })
+        index.append(
+            {
+                "file": f"{c.name}.pem",
+                "key_file": f"{c.name}.DEMO-ONLY.key.pem",
+                "role": c.role,
+                "agency_code": c.agency or None,
+                "subject": c.cert.subject.rfc4514_string(),
+                "issuer": c.cert.issuer.rfc4514_string(),
+                "key": "ECDSA P-256" if isinstance(c.key, ec.EllipticCurvePrivateKey) else "RSA 2048",
+                "not_before": c.cert.not_valid_before_utc.isoformat(),
+                "not_after": c.cert.not_valid_after_utc.isoformat(),
+                "serial": format(c.cert.serial_number, "x"),
+                "sha256": c.cert.fingerprint(hashes.SHA256()).hex(),
+                "note": c.note,
+            }
+        )
     (common.PKI / "demo-intermediate.crl").write_bytes(pki.crl_der)
     (common.PKI / "demo-root.crl").write_bytes(pki.root_crl_der)
-    (common.PKI / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (common.PKI / "index.json").write_text(
+        json.dumps(index, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     (common.PKI / "README.md").write_text(PKI_README, encoding="utf-8")
-
 
 
 # --------------------------------------------------------------------------------------
@@ -314,8 +414,13 @@ def write_pki(pki: Pki) -> None:
 class _TimedPdfSigner(signers.PdfSigner):
     """PdfSigner whose claimed signing time (CMS signingTime and /M) is fixed."""
 
-    def __init__(self, *args: Any, signing_time: dt.datetime,
-                 presign_vc: ValidationContext | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        signing_time: dt.datetime,
+        presign_vc: ValidationContext | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._signing_time = signing_time
         self._presign_vc = presign_vc
@@ -347,17 +452,31 @@ def pyhanko_signer(c: Cred) -> signers.SimpleSigner:
     )
 
 
-def sign_pyhanko(pdf: bytes, c: Cred, field_name: str, when: dt.datetime, *, reason: str, location: str,
-                 vc: ValidationContext | None = None, embed: bool = False,
-                 presign_vc: ValidationContext | None = None, password: str | None = None) -> bytes:
+def sign_pyhanko(
+    pdf: bytes,
+    c: Cred,
+    field_name: str,
+    when: dt.datetime,
+    *,
+    reason: str,
+    location: str,
+    vc: ValidationContext | None = None,
+    embed: bool = False,
+    presign_vc: ValidationContext | None = None,
+    password: str | None = None,
+) -> bytes:
     # strict=False: pdfsig 22.12 writes xref entries with generation 1 for objects that never
     # had a generation 0 ("orphaned generation"), which pyHanko's strict reader refuses.
     w = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     if password is not None:
         w.encrypt(password)
     meta = signers.PdfSignatureMetadata(
-        field_name=field_name, md_algorithm="sha256", reason=reason, location=location,
-        embed_validation_info=embed, validation_context=vc,
+        field_name=field_name,
+        md_algorithm="sha256",
+        reason=reason,
+        location=location,
+        embed_validation_info=embed,
+        validation_context=vc,
     )
     s = _TimedPdfSigner(meta, signer=pyhanko_signer(c), signing_time=when, presign_vc=presign_vc)
     return s.sign_pdf(w).getvalue()
@@ -370,27 +489,37 @@ class PdfsigTool:
         self.db = workdir / "nssdb"
         self.db.mkdir()
         self.work = workdir
-        subprocess.run(["certutil", "-N", "-d", f"sql:{self.db}", "--empty-password"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["certutil", "-N", "-d", f"sql:{self.db}", "--empty-password"], check=True, capture_output=True
+        )
         for ca, nick in [(pki.root, "demo-root"), (pki.intermediate, "demo-intermediate")]:
             p = workdir / f"{nick}.pem"
             p.write_bytes(ca.cert.public_bytes(serialization.Encoding.PEM))
             trust = "CT,C,C" if ca is pki.root else ",,"
-            subprocess.run(["certutil", "-A", "-d", f"sql:{self.db}", "-n", nick, "-t", trust, "-a", "-i", str(p)],
-                           check=True, capture_output=True)
+            subprocess.run(
+                ["certutil", "-A", "-d", f"sql:{self.db}", "-n", nick, "-t", trust, "-a", "-i", str(p)],
+                check=True,
+                capture_output=True,
+            )
         self.nicks: set[str] = set()
 
     def _import(self, c: Cred) -> str:
         nick = c.name
         if nick not in self.nicks:
             p12 = pkcs12.serialize_key_and_certificates(
-                nick.encode(), c.key, c.cert, c.chain,
+                nick.encode(),
+                c.key,
+                c.cert,
+                c.chain,
                 serialization.BestAvailableEncryption(b"demo"),
             )
             path = self.work / f"{nick}.p12"
             path.write_bytes(p12)
-            subprocess.run(["pk12util", "-i", str(path), "-d", f"sql:{self.db}", "-W", "demo", "-K", ""],
-                           check=True, capture_output=True)
+            subprocess.run(
+                ["pk12util", "-i", str(path), "-d", f"sql:{self.db}", "-W", "demo", "-K", ""],
+                check=True,
+                capture_output=True,
+            )
             self.nicks.add(nick)
         return nick
 
@@ -404,9 +533,24 @@ class PdfsigTool:
         for _attempt in range(60):
             dst.unlink(missing_ok=True)
             r = subprocess.run(
-                ["pdfsig", "-add-signature", "-nssdir", f"sql:{self.db}", "-nick", nick, "-digest", "SHA256",
-                 "-reason", reason, "-new-signature-field-name", field_name, str(src), str(dst)],
-                capture_output=True, text=True,
+                [
+                    "pdfsig",
+                    "-add-signature",
+                    "-nssdir",
+                    f"sql:{self.db}",
+                    "-nick",
+                    nick,
+                    "-digest",
+                    "SHA256",
+                    "-reason",
+                    reason,
+                    "-new-signature-field-name",
+                    field_name,
+                    str(src),
+                    str(dst),
+                ],
+                capture_output=True,
+                text=True,
             )
             if r.returncode == 0 and dst.exists():
                 return dst.read_bytes()
@@ -417,10 +561,10 @@ class PdfsigTool:
     def check(self, pdf: bytes) -> str:
         src = self.work / "check.pdf"
         src.write_bytes(pdf)
-        r = subprocess.run(["pdfsig", "-nssdir", f"sql:{self.db}", "-no-ocsp", str(src)],
-                           capture_output=True, text=True)
+        r = subprocess.run(
+            ["pdfsig", "-nssdir", f"sql:{self.db}", "-no-ocsp", str(src)], capture_output=True, text=True
+        )
         return r.stdout + r.stderr
-
 
 
 def load_pki() -> tuple[dict[str, Cred], dict[str, Cred]]:
@@ -429,11 +573,12 @@ def load_pki() -> tuple[dict[str, Cred], dict[str, Cred]]:
 
     def load(name: str, issuer: Cred | None) -> Cred:
         cert = x509.load_pem_x509_certificate((common.PKI / f"{name}.pem").read_bytes())
-        key = serialization.load_pem_private_key((common.PKI / f"{name}.DEMO-ONLY.key.pem").read_bytes(), None)
+        key = serialization.load_pem_private_key(
+            (common.PKI / f"{name}.DEMO-ONLY.key.pem").read_bytes(), None
+        )
         return Cred(name, cert, key, issuer, "")
 
     inter = load("demo-intermediate", load("demo-root", None))
     agency = {k: load(f"agency-{k}", inter) for k in AGENCIES}
     person = {k: load(f"person-{k}", inter) for k in AGENCIES}
     return agency, person
-
