@@ -754,12 +754,9 @@ def main() -> int:
     parser.add_argument("--bomb-entries", type=int, default=10, help="entries of overlapping-entries.zip")
     parser.add_argument("--bomb-mib", type=int, default=2, help="MiB of its one shared deflate stream")
     parser.add_argument(
-        "--edxml-elements",
-        type=int,
-        default=0,
-        metavar="N",
+        "--edxml-elements", type=int, default=0, metavar="N",
         help="also write flat-edxml-N.xml (N empty elements)",
-    )
+    )  # fmt: skip
     parser.add_argument(
         "--edxml-attachment-bytes", type=int, default=0, metavar="N",
         help="also write edxml-attachment-N.xml (one attachment of N bytes)",

@@ -43,7 +43,7 @@ SIGNATURES = {"agency": "valid", "two": "valid", "none": "unsigned", "tampered":
 @dataclass(frozen=True)
 class BareDoc:
     file: str
-    agency: str  # key in make_sample_docs.AGENCIES of the agency the header names
+    agency: str  # key in sample_common.AGENCIES of the agency the header names
     sign: str  # a key of SIGNATURES
     header: tuple[str, ...]  # the agency's name as printed, one item per line
     number: str
