@@ -195,7 +195,9 @@ def meta_from_text(meta: DocumentMeta, text: TextMeta, issuer: Agency, registry:
         else:
             parties.append(Party(None, name))
     if not parties:
-        parties = [Party(issuer.code, issuer.name or text.agency, issuer.level)]
+        # Only the file copy: the one recipient is the issuer, named as the issuer is (the header's name
+        # when the issuer has none would differ from it and make an internal note inter-agency).
+        parties = [Party(issuer.code, issuer.name, issuer.level)]
     return replace(
         meta,
         source="text" if meta.source == "none" else f"{meta.source}+text",
