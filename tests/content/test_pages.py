@@ -61,3 +61,23 @@ def test_the_characters_per_page_are_bounded() -> None:
 def test_the_time_budget_stops_before_the_last_page() -> None:
     meta = read_text(pdf([FIRST, LAST]), TextLimits(time_s=-1))
     assert meta.status == TextStatus.NOT_READ and "stopped after" in meta.detail
+
+
+def test_each_field_and_the_recipients_are_bounded() -> None:
+    """A header of 8 lines × 300 characters (1 pt: readable only with a lens) and a ``Nơi nhận`` of 40
+    lines × 8 names (4 pt): a Decree 30 name, place or subject is a line or two, a list some dozens of
+    bodies. Unbounded, the 2,400-character "agency" went whole into every warning and ``verify`` line,
+    and 312 recipients into the exchange."""
+    top = [(f"{i}" + " UBND XÃ SƠN VI" * 20, 150.0, 790.0 - 3 * i, 1, "c") for i in range(8)]
+    top += [("Số: 12/SNV-VP", 150, 760, 11, "c"), ("Phú Thọ, ngày 12 tháng 3 năm 2024", 400, 760, 11, "c")]
+    names = [("Nơi nhận:", 72.0, 306.0, 6, "l")]
+    names += [
+        ("- " + " ".join(f"Sở {i}{x};" for x in "abcdefgh"), 72.0, 300.0 - 6 * i, 4, "l") for i in range(40)
+    ]
+    meta = read_text(pdf([top + names]))
+    limits = TextLimits()
+    assert meta.status == TextStatus.READ and meta.agency is not None and meta.number == "12"
+    assert meta.agency.startswith("0 UBND XÃ SƠN VI") and meta.agency.endswith("…")
+    assert len(meta.agency) == limits.max_field
+    assert len(meta.recipients) == limits.max_recipients and meta.recipients[:2] == ("Sở 0a", "Sở 0b")
+    assert meta.detail == "cut to 500 characters a field and 200 names: agency, recipients (312 names)"

@@ -27,6 +27,8 @@ class TextLimits:
     max_chars: int = 20_000  # per page: a Decree 30 page holds ~3,000
     max_runs: int = 2_000  # text runs per page, for the column layout
     time_s: float = 5.0  # no further page is started past this
+    max_field: int = 500  # characters per field read (a name, place, subject: a line or two)
+    max_recipients: int = 200  # names kept from the Nơi nhận / Kính gửi lists (some dozens in practice)
 
 
 @dataclass(frozen=True)
