@@ -17,7 +17,8 @@ __all__ = ["TEXT_REVISION", "TextLimits", "bounded", "read_text"]
 
 # Bumped when what is read from the same bytes changes: part of the store's verdict fingerprint.
 # 2: text typed in TCVN3 (ABC) fonts is converted to Unicode (tcvn3.py).
-# 3: each field cut to TextLimits.max_field characters, the recipients to max_recipients names.
+# 3: each field cut to TextLimits.max_field characters, the recipients to max_recipients names; words
+#    outside the page or under TextLimits.min_size points are not read (pages.py).
 TEXT_REVISION = 3
 
 
