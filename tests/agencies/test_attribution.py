@@ -173,3 +173,27 @@ def test_an_internal_note_from_an_unplaced_agency_names_no_other_body() -> None:
     sender = party_key(issuer.code, issuer.name)
     others = {party_key(p.code, p.name) for p in meta.recipients} - {sender, None}
     assert not others, f"an internal note names {others} as another body"
+
+
+def test_a_recipient_named_by_a_header_the_certificate_overrules_is_another_body() -> None:
+    """The certificate (UBND huyện Lâm Thao, district) outranks the header (UBND XÃ SƠN VI, commune):
+    the district is the sender, so a ``Nơi nhận`` naming UBND xã Sơn Vi names another agency. It was
+    dropped as the sender itself, and the letter counted as internal: a header naming the recipient
+    took a letter between agencies out of the KPI."""
+    letter = TextMeta(
+        TextStatus.READ, agency="UBND XÃ SƠN VI", date=DAY, has_recipient_list=True,
+        recipients=("UBND xã Sơn Vi",), file_copy="Lưu: VT",
+    )  # fmt: skip
+    found = attribute_document(
+        None, EMPTY_REGISTRY, certificates=(("UBND huyện Lâm Thao", None),), text=letter
+    )
+    assert (found.agency.level, found.agency.source) == (Level.DISTRICT, "certificate")
+    assert found.conflict is not None and "text says commune" in found.conflict
+    meta = meta_from_text(NO_META, letter, found.agency, EMPTY_REGISTRY)
+    assert [(p.name, p.level) for p in meta.recipients] == [("UBND xã Sơn Vi", Level.COMMUNE)]
+    # the same header when it agrees with the certificate still names the sender itself
+    same = attribute_document(None, EMPTY_REGISTRY, certificates=(("UBND xã Sơn Vi", None),), text=letter)
+    own = meta_from_text(NO_META, letter, same.agency, EMPTY_REGISTRY)
+    assert [p.name for p in own.recipients] == ["UBND xã Sơn Vi"] and own.recipients[
+        0
+    ].code == same.agency.code
