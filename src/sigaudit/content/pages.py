@@ -174,7 +174,8 @@ def _runs(textpage: object, limits: TextLimits, shown: tuple[float, ...] = ()) -
         origin_of(handle, first, px, py)
         box_of(handle, last, pl, pr, pb, pt)
         word_right = max(right.value, word_left)
-        if 0 < size_of(handle, first) < limits.min_size or (
+        tiny = word_top - word_bottom < limits.min_size  # font size asked only then (of every word: +7% CPU)
+        if (tiny and 0 < size_of(handle, first) < limits.min_size) or (
             shown
             and (
                 word_right < shown[0] or word_top < shown[1] or word_left > shown[2] or word_bottom > shown[3]
