@@ -77,12 +77,48 @@ def check_outcome(outcome: Any) -> str | None:
     return None
 
 
-def _worker(conn: Connection, trust_files: tuple[str, str], memory_mb: int) -> None:
+def check_text(meta: Any) -> str | None:
+    """Why the text step's result is malformed, or None: a ``TextMeta`` whose fields are text within the
+    limits (no lone surrogate, which no report could encode), that the store's codec writes as JSON and
+    reads back unchanged."""
+    import json
+
+    from sigaudit.codec import text_meta_from_dict, text_meta_to_dict
+    from sigaudit.content import TextLimits
+    from sigaudit.model import TextMeta, TextStatus
+
+    if not isinstance(meta, TextMeta) or not isinstance(meta.status, TextStatus):
+        return f"text: not a TextMeta: {type(meta).__name__}"
+    limits = TextLimits()
+    names = [meta.parent, meta.agency, meta.number, meta.notation, meta.place, meta.kind, meta.subject]
+    names += [meta.signing, meta.file_copy, *meta.recipients, *meta.upward]
+    for value in names:
+        if value is None:
+            continue
+        if not isinstance(value, str) or len(value) > limits.max_field:
+            return f"text: a field is not text or over the limit: {value!r:.200}"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"text: a field holds a lone surrogate: {value!r:.200}"
+    if len(meta.recipients) > limits.max_recipients:
+        return f"text: {len(meta.recipients)} recipients"
+    try:
+        again = text_meta_from_dict(json.loads(json.dumps(text_meta_to_dict(meta), ensure_ascii=False)))
+    except Exception as exc:
+        return f"text: the codec fails: {type(exc).__name__}: {exc}"
+    if again != meta:
+        return "text: the codec does not read back what it wrote"
+    return None
+
+
+def _worker(conn: Connection, trust_files: tuple[str, str], memory_mb: int, text: bool = False) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     from sigaudit.validation.worker import prepare
 
     prepare()  # as sigaudit's own workers do: engine loaded, speed-ups applied, before the memory limit
     _limit_memory(memory_mb)
+    from sigaudit.content import read_text
     from sigaudit.validation.engine import validate_pdf
     from sigaudit.validation.trust import build_trust
 
@@ -96,12 +132,13 @@ def _worker(conn: Connection, trust_files: tuple[str, str], memory_mb: int) -> N
         started = time.monotonic()
         try:
             outcome = validate_pdf(data, trust)
+            problem = check_text(read_text(data)) if text else None  # as the audit's workers do, after
         except BaseException as exc:  # anything escaping is the finding
             detail = "".join(traceback.format_exception(exc))
             conn.send(("exception", f"{type(exc).__name__}: {exc}"[:500], detail, time.monotonic() - started))
             continue
         elapsed = time.monotonic() - started
-        problem = check_outcome(outcome)
+        problem = check_outcome(outcome) or problem
         verdict = str(getattr(outcome, "verdict", "?"))
         reason = str(getattr(outcome, "reason", ""))
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
@@ -117,9 +154,10 @@ def _worker(conn: Connection, trust_files: tuple[str, str], memory_mb: int) -> N
 class Runner:
     """One long-lived worker process; restarted after it dies or times out."""
 
-    def __init__(self, timeout: float, memory_mb: int) -> None:
+    def __init__(self, timeout: float, memory_mb: int, text: bool = False) -> None:
         self.timeout = timeout
         self.memory_mb = memory_mb
+        self.text = text
         self.ctx = mp.get_context("spawn")
         self.proc: Any = None
         self.conn: Connection | None = None
@@ -129,7 +167,7 @@ class Runner:
         parent, child = self.ctx.Pipe()
         self.proc = self.ctx.Process(
             target=_worker,
-            args=(child, (str(DEMO_ROOT), str(DEMO_INTERMEDIATE)), self.memory_mb),
+            args=(child, (str(DEMO_ROOT), str(DEMO_INTERMEDIATE)), self.memory_mb, self.text),
             daemon=True,
         )
         self.proc.start()
@@ -224,7 +262,7 @@ def campaign(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.corpus) if not args.replay else []
     if not corpus and not args.replay:
         raise SystemExit("no PDF in the corpus")
-    runner = Runner(args.timeout, args.memory_mb)
+    runner = Runner(args.timeout, args.memory_mb, args.text)
     stats = Stats()
     started = time.monotonic()
     interrupted = False

@@ -66,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--progress", type=int, default=500, help="progress line every N inputs (0: none)")
     parser.add_argument(
+        "--text",
+        action="store_true",
+        help="also read each input's text (content.read_text) and check the result, as the audit does",
+    )
+    parser.add_argument(
         "--replay", type=Path, action="append", help="run these files/folders instead of mutants"
     )
     parser.add_argument(

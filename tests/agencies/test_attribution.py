@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from decree30_pdf import closing, header, pdf
 from sigaudit.agencies.attribution import attribute_document, meta_from_text
 from sigaudit.agencies.names import level_from_name, level_of_group
-from sigaudit.agencies.registry import load_registry, party_level
+from sigaudit.agencies.registry import EMPTY_REGISTRY, load_registry, party_level
+from sigaudit.aggregate.exchange import party_key
+from sigaudit.content import read_text
 from sigaudit.model import NO_META, Level, Party, TextMeta, TextStatus
 from sigaudit.sources.manifest import ManifestEntry
 
@@ -152,3 +155,45 @@ def test_a_letter_sent_to_groups_is_inter_agency_toward_their_levels(tmp_path: P
     ]
     # the same group named by an export's metadata (a manifest's recipients) resolves alike
     assert party_level(Party(None, "UBND các huyện, thành, thị"), DAY, registry).level == Level.DISTRICT
+
+
+def test_an_internal_note_from_an_unplaced_agency_names_no_other_body() -> None:
+    """A note whose header names a body no rule places ("PHÒNG HÀNH CHÍNH") and whose ``Nơi nhận`` holds
+    only the file copy is internal: its one recipient is its issuer. Before, the recipient took the
+    header's name while the issuer (level unknown) had none, so the two differed and an unsigned
+    internal note counted as sent to another agency."""
+    note = read_text(
+        pdf([header(["PHÒNG HÀNH CHÍNH"], "Số: 9/PHC", "Sơn Vi, ngày 3 tháng 4 năm 2024")
+             + closing(["- Lưu: VT."], ["TRƯỞNG PHÒNG"])])
+    )  # fmt: skip
+    assert (note.agency, note.recipients, note.file_copy) == ("PHÒNG HÀNH CHÍNH", (), "Lưu: VT")
+    issuer = attribute_document(None, EMPTY_REGISTRY, text=note).agency
+    assert issuer.level == Level.UNKNOWN
+    meta = meta_from_text(NO_META, note, issuer, EMPTY_REGISTRY)
+    sender = party_key(issuer.code, issuer.name)
+    others = {party_key(p.code, p.name) for p in meta.recipients} - {sender, None}
+    assert not others, f"an internal note names {others} as another body"
+
+
+def test_a_recipient_named_by_a_header_the_certificate_overrules_is_another_body() -> None:
+    """The certificate (UBND huyện Lâm Thao, district) outranks the header (UBND XÃ SƠN VI, commune):
+    the district is the sender, so a ``Nơi nhận`` naming UBND xã Sơn Vi names another agency. It was
+    dropped as the sender itself, and the letter counted as internal: a header naming the recipient
+    took a letter between agencies out of the KPI."""
+    letter = TextMeta(
+        TextStatus.READ, agency="UBND XÃ SƠN VI", date=DAY, has_recipient_list=True,
+        recipients=("UBND xã Sơn Vi",), file_copy="Lưu: VT",
+    )  # fmt: skip
+    found = attribute_document(
+        None, EMPTY_REGISTRY, certificates=(("UBND huyện Lâm Thao", None),), text=letter
+    )
+    assert (found.agency.level, found.agency.source) == (Level.DISTRICT, "certificate")
+    assert found.conflict is not None and "text says commune" in found.conflict
+    meta = meta_from_text(NO_META, letter, found.agency, EMPTY_REGISTRY)
+    assert [(p.name, p.level) for p in meta.recipients] == [("UBND xã Sơn Vi", Level.COMMUNE)]
+    # the same header when it agrees with the certificate still names the sender itself
+    same = attribute_document(None, EMPTY_REGISTRY, certificates=(("UBND xã Sơn Vi", None),), text=letter)
+    own = meta_from_text(NO_META, letter, same.agency, EMPTY_REGISTRY)
+    assert [p.name for p in own.recipients] == ["UBND xã Sơn Vi"] and own.recipients[
+        0
+    ].code == same.agency.code

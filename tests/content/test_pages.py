@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from decree30_pdf import body, closing, header, pdf
 from sigaudit.content import TextLimits, read_text
 from sigaudit.content.pages import read_pages
@@ -61,3 +63,40 @@ def test_the_characters_per_page_are_bounded() -> None:
 def test_the_time_budget_stops_before_the_last_page() -> None:
     meta = read_text(pdf([FIRST, LAST]), TextLimits(time_s=-1))
     assert meta.status == TextStatus.NOT_READ and "stopped after" in meta.detail
+
+
+def test_each_field_and_the_recipients_are_bounded() -> None:
+    """A ``Nơi nhận`` in 4-pt type whose first entry runs over 10 lines (~800 characters) and whose 25
+    further lines name 12 bodies each: a Decree 30 name is a line or two, a list some dozens of bodies.
+    Unbounded, each field went whole into every warning and ``verify`` line, and 301 recipients into
+    the exchange."""
+    words = "tài chính kế hoạch đầu tư phát triển nông thôn mới tỉnh Phú Thọ"
+    long = [("- Sở " + words, 72.0, 300.0, 4, "l")]
+    long += [("và " + words, 72.0, 300.0 - 5 * i, 4, "l") for i in range(1, 11)]
+    many = [
+        ("- " + " ".join(f"Sở {i}{x};" for x in "abcdefghijkl"), 72.0, 245.0 - 5 * i, 4, "l")
+        for i in range(25)
+    ]
+    meta = read_text(pdf([[*FIRST, ("Nơi nhận:", 72.0, 306.0, 6, "l"), *long, *many]]))
+    limits = TextLimits()
+    assert meta.status == TextStatus.READ and meta.agency == "SỞ NỘI VỤ" and meta.number == "12"
+    assert len(meta.recipients) == limits.max_recipients and meta.recipients[1:3] == ("Sở 0a", "Sở 0b")
+    assert meta.recipients[0].startswith("Sở tài chính") and meta.recipients[0].endswith("…")
+    assert len(meta.recipients[0]) == limits.max_field
+    assert meta.detail == "cut to 500 characters a field and 200 names: recipients (301 names)"
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        [("Nơi nhận:", 72.0, 900.0, 10, "l"), ("- Lưu: VT.", 72.0, 887.0, 9, "l")],  # above the page
+        [("Nơi nhận:", -400.0, 500.0, 10, "l"), ("- Lưu: VT.", -400.0, 487.0, 9, "l")],  # left of it
+        [("Nơi nhận:", 72.0, 700.0, 1, "l"), ("- Lưu: VT.", 72.0, 698.0, 1, "l")],  # 1 pt: a dot on paper
+    ],
+)
+def test_text_a_reader_cannot_see_is_not_read(hidden: list[tuple[str, float, float, int, str]]) -> None:
+    """A letter visibly sent to Sở Tài chính, with a second ``Nơi nhận`` holding only the file copy drawn
+    outside the page or too small to read: read first, it made the letter internal, out of the KPI."""
+    visible = FIRST + closing(["- Sở Tài chính;", "- Lưu: VT."], ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"])
+    meta = read_text(pdf([hidden + visible]))
+    assert meta.recipients == ("Sở Tài chính",) and meta.agency == "SỞ NỘI VỤ"

@@ -53,6 +53,15 @@ def test_terminal_shows_controls_and_bidi_as_visible_escapes() -> None:
     assert terminal("UBND tỉnh Phú Thọ [bold] — 12/UBND-VP") == "UBND tỉnh Phú Thọ [bold] — 12/UBND-VP"
 
 
+def test_zero_width_characters_are_shown_where_bidi_controls_are() -> None:
+    """A name read from a page may hold characters that take no width ("UBND xã Sơn\u200b Vi"): shown
+    raw, two different names looked the same on the terminal, in ``verify`` and on the dashboard."""
+    name = "UBND xã Sơn\u200b Vi\u200c\u200d\u2060\ufeff\u00ad\u180e"
+    shown = "UBND xã Sơn\\u200b Vi\\u200c\\u200d\\u2060\\ufeff\\xad\\u180e"
+    assert terminal(name) == shown and html_text(name) == shown
+    assert terminal("Văn phòng UBND huyện Lâm Thao") == "Văn phòng UBND huyện Lâm Thao"
+
+
 def test_csv_cell_guards_every_owasp_formula_start_unless_raw() -> None:
     for start in FORMULA_START:
         assert csv_cell(f"{start}1+1") == f"'{start}1+1"

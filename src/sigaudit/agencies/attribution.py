@@ -178,11 +178,16 @@ def meta_from_text(meta: DocumentMeta, text: TextMeta, issuer: Agency, registry:
 
     Each recipient is resolved as a header is (the registry by name, then the name rules; a group such as
     "UBND các huyện, thành, thị" has the level of the agencies it names; else its level is ``unknown``,
-    and it still is another body); an entry naming the issuer itself is dropped. A list
+    and it still is another body); an entry naming the issuer itself is dropped, as is one naming the
+    header's agency unless a stronger source put the issuer at another level (the header then names
+    another body, as the run's warning says). A list
     with only the file copy ("Lưu: VT") names the issuer as its only recipient: ``internal``. The
     number, notation and date fill only what the metadata leaves empty."""
     day = meta.date or text.date
-    own = {name_key(n) for n in (issuer.name, text.agency) if n}
+    own = {name_key(issuer.name)} if issuer.name else set()
+    header = from_text(text, day, registry)
+    if text.agency and (header is None or header.level == issuer.level or issuer.level == Level.UNKNOWN):
+        own.add(name_key(text.agency))  # the header names the sender (unless it names another level's)
     parties: list[Party] = []
     for name in text.recipients:
         if name_key(name) in own:
@@ -195,7 +200,9 @@ def meta_from_text(meta: DocumentMeta, text: TextMeta, issuer: Agency, registry:
         else:
             parties.append(Party(None, name))
     if not parties:
-        parties = [Party(issuer.code, issuer.name or text.agency, issuer.level)]
+        # Only the file copy: the one recipient is the issuer, named as the issuer is (the header's name
+        # when the issuer has none would differ from it and make an internal note inter-agency).
+        parties = [Party(issuer.code, issuer.name, issuer.level)]
     return replace(
         meta,
         source="text" if meta.source == "none" else f"{meta.source}+text",

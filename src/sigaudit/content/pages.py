@@ -27,6 +27,9 @@ class TextLimits:
     max_chars: int = 20_000  # per page: a Decree 30 page holds ~3,000
     max_runs: int = 2_000  # text runs per page, for the column layout
     time_s: float = 5.0  # no further page is started past this
+    min_size: float = 3.0  # points: smaller text, or text outside the page, cannot be read on it
+    max_field: int = 500  # characters per field read (a name, place, subject: a line or two)
+    max_recipients: int = 200  # names kept from the Nơi nhận / Kính gửi lists (some dozens in practice)
 
 
 @dataclass(frozen=True)
@@ -122,9 +125,10 @@ def _page(pdf: object, index: int, limits: TextLimits) -> Page:
     page = pdf[index]  # type: ignore[index]
     try:
         width = float(page.get_width())
+        shown = page.get_bbox()  # the part of the page a viewer or printer shows (crop box)
         textpage = page.get_textpage()
         try:
-            runs = _runs(textpage, limits)
+            runs = _runs(textpage, limits, tuple(float(v) for v in shown))
         finally:
             textpage.close()
     finally:
@@ -135,8 +139,10 @@ def _page(pdf: object, index: int, limits: TextLimits) -> Page:
     return _columns(runs, width, index + 1, converted)
 
 
-def _runs(textpage: object, limits: TextLimits) -> list[_Run]:
-    """The page's words put into runs: same baseline, no large gap, in the content's order.
+def _runs(textpage: object, limits: TextLimits, shown: tuple[float, ...] = ()) -> list[_Run]:
+    """The page's words put into runs: same baseline, no large gap, in the content's order; a word
+    outside ``shown`` (left, bottom, right, top) or under ``limits.min_size`` is left out, as no reader
+    sees it (a second "Nơi nhận" above the page made a letter sent to other bodies look internal).
 
     PDFium's own text rectangles may overlap on tight line spacing (its bounded text then mixes two
     lines), so the words are placed by their characters' boxes and baseline: the first and last
@@ -168,6 +174,14 @@ def _runs(textpage: object, limits: TextLimits) -> list[_Run]:
         origin_of(handle, first, px, py)
         box_of(handle, last, pl, pr, pb, pt)
         word_right = max(right.value, word_left)
+        tiny = word_top - word_bottom < limits.min_size  # font size asked only then (of every word: +7% CPU)
+        if (tiny and 0 < size_of(handle, first) < limits.min_size) or (
+            shown
+            and (
+                word_right < shown[0] or word_top < shown[1] or word_left > shown[2] or word_bottom > shown[3]
+            )
+        ):
+            continue
         if box and (
             abs(y.value - baseline) > 0.3 * size
             or word_left < box[2] - size  # back to the left: another column or line

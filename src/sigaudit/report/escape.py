@@ -5,10 +5,11 @@ names, manifest and register cells, reasons that quote them) is untrusted to the
 has its own danger, so each has its own function here, and every formatter routes such text through it:
 
 - **terminal** (:func:`terminal`, :func:`rich_text`): C0/C1 control characters start ANSI/OSC escape
-  sequences (colours, cursor moves, hyperlinks, window titles) and bidi controls reorder what is shown,
-  so both are replaced by a *visible* escape (``\\x1b``, ``\\u202e``). Visible rather than U+FFFD: the
-  reader sees what the name really holds, and two names that differ only there stay different. Text
-  given to rich is also a :class:`rich.text.Text`, never markup, so ``[/x]`` or ``[link=…]`` is text.
+  sequences (colours, cursor moves, hyperlinks, window titles), bidi controls reorder what is shown and
+  zero-width characters hide a difference, so all are replaced by a *visible* escape (``\\x1b``,
+  ``\\u202e``, ``\\u200b``). Visible rather than U+FFFD: the reader sees what the name really holds,
+  and two names that differ only there stay different. Text given to rich is also a
+  :class:`rich.text.Text`, never markup, so ``[/x]`` or ``[link=…]`` is text.
 - **CSV/spreadsheet** (:func:`csv_cell`, :class:`RFC4180`): RFC 4180 (CRLF line ends; a field with
   CR, LF, a quote or the delimiter is quoted), so a CR in a cell cannot start a forged row; and a cell
   a spreadsheet would take for a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR — the
@@ -16,8 +17,9 @@ has its own danger, so each has its own function here, and every formatter route
 - **XML** (:func:`xml_text`, :func:`xml_bytes`): characters XML 1.0 cannot hold at all (most C0
   controls, lone surrogates, U+FFFE/U+FFFF) become visible escapes; a CR is written as ``&#13;`` so a
   parser reads it back as CR, not as a line end.
-- **HTML** (:func:`html_text`): Jinja's autoescape handles ``<&>"'``; this replaces the controls and
-  bidi overrides that HTML shows invisibly or lets reorder a name (Jinja's ``finalize`` applies it).
+- **HTML** (:func:`html_text`): Jinja's autoescape handles ``<&>"'``; this replaces the controls,
+  zero-width characters and bidi overrides that HTML shows invisibly or lets reorder a name (Jinja's
+  ``finalize`` applies it).
 - **Excel workbook** (:func:`xlsx_text`): the cell is always written as a string (the workbook
   formatter sets its type, so ``=HYPERLINK(…)`` stays text); this makes visible the controls and bidi
   characters a sheet cannot hold or would reorder, and cuts text at Excel's 32,767 characters a cell.
@@ -50,8 +52,13 @@ __all__ = [
 # U+2066–2069, the marks U+200E/U+200F and U+061C; with the line and paragraph separators U+2028/2029,
 # which some terminals and viewers take for line ends.
 _BIDI = "\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-_TERMINAL = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
-_HTML = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")  # tab and LF are plain whitespace there
+# Characters that take no width (zero-width space, joiners, word joiner, invisible operators, BOM, soft
+# hyphen, Mongolian vowel separator): "Sơn\u200b Vi" looks like "Sơn Vi" and is another name.
+_INVISIBLE = "\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff"
+_TERMINAL = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}{_INVISIBLE}]")
+_HTML = re.compile(
+    f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}{_INVISIBLE}]"
+)  # tab and LF are plain whitespace there
 # What XML 1.0 (§2.2 Char) cannot hold, even as a character reference.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
