@@ -100,3 +100,32 @@ def test_text_a_reader_cannot_see_is_not_read(hidden: list[tuple[str, float, flo
     visible = FIRST + closing(["- Sở Tài chính;", "- Lưu: VT."], ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"])
     meta = read_text(pdf([hidden + visible]))
     assert meta.recipients == ("Sở Tài chính",) and meta.agency == "SỞ NỘI VỤ"
+
+
+def _turned(data: bytes, degrees: int) -> bytes:
+    """``data`` with its first page's /Rotate set, as a viewer's "rotate and save" leaves it."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    page["/Rotate"] = generic.NumberObject(degrees)
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("degrees", [90, 270])
+def test_a_page_turned_by_its_rotate_is_read_in_its_own_columns(degrees: int) -> None:
+    """The columns split the page where its words are: by the displayed width of a turned page, the
+    signing block's "CHỦ TỊCH" fell into the left column and ran into the file copy."""
+    letter = FIRST + closing(["- Sở Tài chính;", "- Lưu: VT."], ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"])
+    upright = read_text(pdf([letter]))
+    turned = read_text(_turned(pdf([letter]), degrees))
+    assert upright.file_copy == "Lưu: VT" and upright.signing == "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"
+    assert (turned.agency, turned.recipients, turned.file_copy, turned.signing) == (
+        upright.agency, upright.recipients, upright.file_copy, upright.signing
+    )  # fmt: skip

@@ -124,11 +124,10 @@ class _Run:
 def _page(pdf: object, index: int, limits: TextLimits) -> Page:
     page = pdf[index]  # type: ignore[index]
     try:
-        width = float(page.get_width())
-        shown = page.get_bbox()  # the part of the page a viewer or printer shows (crop box)
+        shown = tuple(float(v) for v in page.get_bbox())  # what a viewer or printer shows (crop box)
         textpage = page.get_textpage()
         try:
-            runs = _runs(textpage, limits, tuple(float(v) for v in shown))
+            runs = _runs(textpage, limits, shown)
         finally:
             textpage.close()
     finally:
@@ -136,7 +135,10 @@ def _page(pdf: object, index: int, limits: TextLimits) -> Page:
     texts, converted = convert_runs([run.text for run in runs])
     if converted:
         runs = [_Run(r.left, r.bottom, r.right, r.top, text) for r, text in zip(runs, texts, strict=True)]
-    return _columns(runs, width, index + 1, converted)
+    # The columns split the crop box in user space, where the words' boxes are: a page turned by its
+    # /Rotate has its displayed width (page.get_width()) along the other axis, and read "CHỦ TỊCH" of
+    # the signing block as a recipient.
+    return _columns(runs, shown[0], shown[2], index + 1, converted)
 
 
 def _runs(textpage: object, limits: TextLimits, shown: tuple[float, ...] = ()) -> list[_Run]:
@@ -176,10 +178,7 @@ def _runs(textpage: object, limits: TextLimits, shown: tuple[float, ...] = ()) -
         word_right = max(right.value, word_left)
         tiny = word_top - word_bottom < limits.min_size  # font size asked only then (of every word: +7% CPU)
         if (tiny and 0 < size_of(handle, first) < limits.min_size) or (
-            shown
-            and (
-                word_right < shown[0] or word_top < shown[1] or word_left > shown[2] or word_bottom > shown[3]
-            )
+            shown and _outside((word_left, word_bottom, word_right, word_top), shown)
         ):
             continue
         if box and (
@@ -204,7 +203,11 @@ def _runs(textpage: object, limits: TextLimits, shown: tuple[float, ...] = ()) -
     return runs
 
 
-def _columns(runs: list[_Run], width: float, number: int, converted: int = 0) -> Page:
+def _outside(box: tuple[float, float, float, float], shown: tuple[float, ...]) -> bool:
+    return box[2] < shown[0] or box[3] < shown[1] or box[0] > shown[2] or box[1] > shown[3]
+
+
+def _columns(runs: list[_Run], page_left: float, page_right: float, number: int, converted: int = 0) -> Page:
     """Group runs into lines (by their vertical overlap) and lines into the two columns."""
     lines: list[list[_Run]] = []
     for run in sorted(runs, key=lambda r: (-r.top, r.left)):
@@ -214,7 +217,8 @@ def _columns(runs: list[_Run], width: float, number: int, converted: int = 0) ->
             lines.append([run])
         else:
             line.append(run)
-    middle_x = width / 2
+    width = page_right - page_left
+    middle_x = page_left + width / 2
     all_lines, left, right = [], [], []
     for line in lines:
         line.sort(key=lambda r: r.left)
