@@ -25,7 +25,7 @@ from ..codec import share_agency
 from ..model import UNKNOWN_AGENCY, Agency, DocumentMeta, Level, Names, Party, TextMeta, TextStatus
 from ..sources.manifest import ManifestEntry
 from ..text import name_key
-from .names import level_from_name, level_of_group
+from .names import is_own_body, level_from_name, level_of_group
 from .registry import Registry, _entry_words, attribute
 
 
@@ -176,16 +176,24 @@ def _nothing(certificates: Names, text: TextMeta | None) -> Agency:
 def meta_from_text(meta: DocumentMeta, text: TextMeta, issuer: Agency, registry: Registry) -> DocumentMeta:
     """The exchange metadata the document's ``Nơi nhận`` list gives, where the export gives none.
 
-    Each recipient is resolved as a header is (the registry by name, then the name rules; a group such as
-    "UBND các huyện, thành, thị" has the level of the agencies it names; else its level is ``unknown``,
-    and it still is another body); an entry naming the issuer itself is dropped. A list
-    with only the file copy ("Lưu: VT") names the issuer as its only recipient: ``internal``. The
-    number, notation and date fill only what the metadata leaves empty."""
+    A "Như Điều 3" entry stands for the bodies Article 3 charges when the article was read from the
+    pages (``TextMeta.articles``), else it stays a recipient as written. Each recipient is resolved as a
+    header is (the registry by name, then the name rules; a group such as "UBND các huyện, thành, thị"
+    has the level of the agencies it names; else its level is ``unknown``, and it still is another
+    body); an entry naming the issuer itself or its own units is dropped (:func:`names.is_own_body`:
+    "Chủ tịch, các PCT UBND tỉnh" and "UBND tỉnh" from UBND tỉnh Phú Thọ, "Văn phòng UBND xã" from a
+    commune, "Văn phòng Sở" from a Sở). A list with only the file copy ("Lưu: VT") or only the issuer's
+    own bodies names the issuer as its only recipient: ``internal``. The number, notation and date fill
+    only what the metadata leaves empty."""
     day = meta.date or text.date
-    own = {name_key(n) for n in (issuer.name, text.agency) if n}
+    own = [issuer.name or "", text.agency or ""]
+    if text.agency and text.parent and (place := _place_of(text.parent)):
+        own.append(f"{text.agency} {place}")
+    charged = {read.entry: read.bodies for read in text.articles}
+    names = [body for name in text.recipients for body in charged.get(name, (name,))]
     parties: list[Party] = []
-    for name in text.recipients:
-        if name_key(name) in own:
+    for name in dict.fromkeys(names):
+        if is_own_body(name, own):
             continue
         found = by_name(name, day, registry, "text", "recipient")
         if found is not None:
