@@ -144,7 +144,7 @@ def test_the_kpi_per_level_is_what_a_reader_counts(
 
 
 def test_as_article_3_reads_the_bodies_the_article_charges() -> None:
-    """"Như Điều 3" stays in the recipients as written; what Article 3 charges is read beside it."""
+    """ "Như Điều 3" stays in the recipients as written; what Article 3 charges is read beside it."""
     commune = read_text((FOLDER / "son-vi-qd-noi-bo-ky.pdf").read_bytes())
     assert commune.recipients == ("Như Điều 3",)
     [read] = commune.articles
