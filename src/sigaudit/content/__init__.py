@@ -16,7 +16,8 @@ __all__ = ["TEXT_REVISION", "TextLimits", "read_text"]
 # 2: text typed in TCVN3 (ABC) fonts is converted to Unicode (tcvn3.py).
 # 3: a signing block of two authorities keeps its title ("TM. … / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"); Word
 # list bullets (Symbol's U+F0B7, "•") start recipients; "(để phối hợp)"-like notes leave their names;
-# an entry is split at a comma that opens another agency's name.
+# an entry is split at a comma that opens another agency's name; a "Như Điều N" entry's article is read
+# from the pages (articles.py: the bodies it charges, in ``TextMeta.articles``).
 TEXT_REVISION = 3
 
 
