@@ -113,13 +113,18 @@ def _without_titles(name: str, low: str) -> tuple[str, str]:
     return name.strip(" ,;."), low.strip(" ,;.")
 
 
-def charged_by_articles(recipients: Sequence[str], lines: Sequence[str]) -> tuple[ArticleRecipients, ...]:
-    """Each "Như Điều N" recipient with what its articles charge, when all of them are on ``lines``."""
+def charged_by_articles(
+    recipients: Sequence[str], pages: Sequence[Sequence[str]]
+) -> tuple[ArticleRecipients, ...]:
+    """Each "Như Điều N" recipient with what its articles charge, when all of them are on the ``pages``
+    read (each page's lines)."""
     found: list[ArticleRecipients] = []
+    lines: list[str] = []
     for entry in recipients:
         numbers = article_numbers(entry)
         if not numbers:
             continue
+        lines = lines or [line for page in pages for line in page]
         read = [read_article(lines, n) for n in numbers]
         if any(r is None for r in read):
             continue

@@ -57,7 +57,9 @@ def parse(first: Page, last: Page | None = None, page_count: int = 1) -> TextMet
     place, day = place_date(first.right) or place_date(first.lines) or (None, None)
     kind, subject = kind_subject(first)
     recipients, upward, file_copy, found = recipient_list(last.left or last.lines, addressees(first.lines))
-    articles = charged_by_articles(recipients, [*first.lines, *(last.lines if last is not first else ())])
+    articles = charged_by_articles(
+        recipients, (first.lines, last.lines) if last is not first else (first.lines,)
+    )
     pages = tuple(sorted({first.number, last.number}))
     empty = tuple(p.number for p in {first, last} if p.empty)
     tcvn3 = tuple(sorted(p.number for p in {first, last} if p.converted))
