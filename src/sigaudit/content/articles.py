@@ -120,12 +120,15 @@ def charged_by_articles(
     read (each page's lines)."""
     found: list[ArticleRecipients] = []
     lines: list[str] = []
+    articles: dict[int, tuple[tuple[str, ...], tuple[str, ...]] | None] = {}  # each read once
     for entry in recipients:
         numbers = article_numbers(entry)
         if not numbers:
             continue
         lines = lines or [line for page in pages for line in page]
-        read = [read_article(lines, n) for n in numbers]
+        read = [
+            articles[n] if n in articles else articles.setdefault(n, read_article(lines, n)) for n in numbers
+        ]
         if any(r is None for r in read):
             continue
         bodies = tuple(dict.fromkeys(b for r in read if r for b in r[0]))
