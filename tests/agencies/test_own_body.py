@@ -85,3 +85,20 @@ def test_a_letter_to_its_own_leadership_and_groups_counts_the_groups_only() -> N
     issuer = attribute_document(None, EMPTY_REGISTRY, text=only_own).agency
     meta = meta_from_text(NO_META, only_own, issuer, EMPTY_REGISTRY)
     assert [(p.name, p.level) for p in meta.recipients] == [(issuer.name, Level.PROVINCE)]  # internal
+
+
+def test_a_recipient_named_by_its_head_resolves_to_the_body() -> None:
+    day = date(2024, 8, 19)
+    text = TextMeta(
+        TextStatus.READ, agency="VĂN PHÒNG", parent="UBND TỈNH PHÚ THỌ", date=day, has_recipient_list=True,
+        recipients=("Chủ tịch UBND tỉnh", "Giám đốc Sở Tài chính", "Chủ tịch UBND các huyện", "TT Tỉnh ủy"),
+    )  # fmt: skip
+    issuer = attribute_document(None, EMPTY_REGISTRY, text=text).agency
+    assert issuer.name == "VĂN PHÒNG UBND TỈNH PHÚ THỌ"  # the province's office: UBND tỉnh is another body
+    meta = meta_from_text(NO_META, text, issuer, EMPTY_REGISTRY)
+    assert [(p.name, p.level) for p in meta.recipients] == [
+        ("Chủ tịch UBND tỉnh", Level.PROVINCE),
+        ("Giám đốc Sở Tài chính", Level.PROVINCE),
+        ("Chủ tịch UBND các huyện", Level.DISTRICT),  # a group, named by its heads
+        ("TT Tỉnh ủy", Level.UNKNOWN),  # a Party body: no level in its name
+    ]
