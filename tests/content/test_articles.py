@@ -52,6 +52,7 @@ def _exchange(first: str, last: str | None = None) -> list[tuple[str | None, Lev
         ("NHƯ ĐIỀU 4", (4,)),
         ("Như Điều 2, 3", (2, 3)),
         ("Như Điều 2 và 3", (2, 3)),
+        ("Như Điều 2-4", None),  # a range: kept as written
         ("Như trên", None),
         ("Như Điều 3 Quyết định số 12", None),
         ("Sở Nội vụ", None),

@@ -38,7 +38,7 @@ from .fold import folded
 
 __all__ = ["article_numbers", "charged_by_articles", "read_article"]
 
-_ENTRY = re.compile(r"^nhu\s+dieu\s+(\d{1,3}(?:\s*(?:,|;|va|-|và)\s*\d{1,3})*)\s*$")
+_ENTRY = re.compile(r"^nhu\s+dieu\s+(\d{1,3}(?:\s*(?:,|;|va)\s*\d{1,3})*)\s*$")
 _END_OF_CHARGE = re.compile(
     r"chiu\s+trach\s+nhiem\b|can\s+cu\s+quyet\s+dinh\s+(?:nay\s+)?(?:de\s+)?thi\s+hanh|thi\s+hanh\s+quyet\s+dinh\s+nay"
 )
