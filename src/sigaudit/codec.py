@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from .model import (
     NO_META,
     Agency,
+    ArticleRecipients,
     BusinessType,
     CertificateInfo,
     ChangeCategory,
@@ -188,6 +189,15 @@ def text_meta_to_dict(meta: TextMeta | None) -> dict[str, Any] | None:
         "upward": list(meta.upward),
         "file_copy": meta.file_copy,
         "has_recipient_list": meta.has_recipient_list,
+        "articles": [
+            {
+                "entry": a.entry,
+                "articles": list(a.articles),
+                "bodies": list(a.bodies),
+                "left_out": list(a.left_out),
+            }
+            for a in meta.articles
+        ],
     }
 
 
@@ -214,6 +224,12 @@ def text_meta_from_dict(d: dict[str, Any] | None) -> TextMeta | None:
         upward=tuple(d.get("upward", ())),
         file_copy=d.get("file_copy"),
         has_recipient_list=bool(d.get("has_recipient_list")),
+        articles=tuple(  # absent from facts stored before articles were read
+            ArticleRecipients(
+                a["entry"], tuple(a["articles"]), tuple(a["bodies"]), tuple(a.get("left_out", ()))
+            )
+            for a in d.get("articles", ())
+        ),
     )
 
 

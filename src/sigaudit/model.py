@@ -313,13 +313,27 @@ class TextStatus(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class ArticleRecipients:
+    """A ``Nơi nhận`` entry "Như Điều N" (or "Như Điều 2, 3") and what those articles charge, read from
+    the pages (content/articles.py): the bodies named before "chịu trách nhiệm thi hành", position titles
+    taken off ("Chánh Văn phòng Sở" → "Văn phòng Sở"); the persons named there are left out. Recorded only
+    when every article the entry names was found on the pages read."""
+
+    entry: str  # the recipient as the list writes it ("Như Điều 3")
+    articles: tuple[int, ...]  # the articles it names (3,)
+    bodies: tuple[str, ...]  # the bodies they charge, in the document's spelling
+    left_out: tuple[str, ...] = ()  # the persons they charge ("công chức có tên tại Điều 1")
+
+
+@dataclass(frozen=True, slots=True)
 class TextMeta:
     """The Decree 30 fields read from a document's first and last pages (Appendix I layout).
 
     Everything here is untrusted text from the document, NFC-normalised; a field the page does not show
     is None (or empty). ``recipients`` are the ``Nơi nhận`` entries naming other bodies, "(b/c)" removed
     ("Như trên" replaced by the ``Kính gửi`` addressees when the first page names them); ``upward`` those
-    marked "(b/c)" (sent for report); ``file_copy`` the "Lưu: VT, …" entry.
+    marked "(b/c)" (sent for report); ``file_copy`` the "Lưu: VT, …" entry; ``articles`` what the articles
+    a "Như Điều N" entry stands for charge (the entry itself stays in ``recipients`` as written).
     """
 
     status: TextStatus
@@ -343,6 +357,7 @@ class TextMeta:
     upward: tuple[str, ...] = ()
     file_copy: str | None = None
     has_recipient_list: bool = False  # a "Nơi nhận:" block was found
+    articles: tuple[ArticleRecipients, ...] = ()  # the "Như Điều N" entries read from their articles
 
     @property
     def number_notation(self) -> str | None:

@@ -21,7 +21,7 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["fold", "fold_keep_spaces", "name_key"]
+__all__ = ["POSITION_TITLE", "fold", "fold_keep_spaces", "name_key"]
 
 
 def _strip_accents(text: str) -> str:
@@ -60,3 +60,20 @@ def name_key(name: str) -> str:
     Cached: the same few agency and signer names are compared for every document of an archive."""
     words = re.split(r"[^a-z0-9]+", fold(name).replace(".", " "))
     return " ".join(_ABBREVIATIONS.get(w, w) for w in words if w)
+
+
+# A position title written before a body's name, with what follows it up to the name ("Chủ tịch, các PCT
+# UBND tỉnh", "Chánh Văn phòng Sở", "Trưởng phòng Nội vụ"), on lower-case text without accents: a
+# :func:`name_key` or text folded character for character (punctuation kept). Matched from the start and
+# again until none is left. Taken off whole: (các) (Phó) Chủ tịch, PCT, (Phó) Giám đốc, Thủ trưởng, (Phó)
+# Chi cục trưởng / Cục trưởng / Hiệu trưởng, Thường trực or "TT" (name_key writes it "thi tran") before a
+# council, committee or Party body. Only the title word: "Chánh" before Văn phòng / Thanh tra, "(Phó)
+# Trưởng" before phòng / ban / Công an / trạm ("Trưởng phòng Nội vụ" → "phòng Nội vụ").
+POSITION_TITLE = re.compile(
+    r"(?:cac\s+)?(?:"
+    r"(?:pho\s+)?(?:chu\s+tich|giam\s+doc|chi\s+cuc\s+truong|cuc\s+truong|hieu\s+truong)|pct|thu\s+truong"
+    r"|(?:thuong\s+truc|tt|thi\s+tran)(?=\s+(?:uy\s+ban|ubnd|hoi\s+dong|hdnd|tinh\s+uy|huyen\s+uy|dang\s+uy))"
+    r"|chanh(?=\s+(?:van\s+phong|thanh\s+tra))"
+    r"|(?:pho\s+)?truong(?=\s+(?:phong|ban|cong\s+an|tram)\b)"
+    r")(?:\s*[,;]\s*|\s+va\s+|\s+|$)"
+)

@@ -31,12 +31,9 @@ FOLDER = Path(__file__).parent / "office_letters"
 LEVELS = ("province", "district", "commune")
 SIGNED = ("valid", "invalid", "indeterminate")
 
-# Where sigaudit still reads a letter otherwise than a reader, and why (reported, not hidden): the
-# decision's "Nơi nhận" is only "Như Điều 3" and its Article 3 charges the commune's own office and
-# staff. The parser keeps "Như Điều 3" as written, an unresolved recipient, so the decision counts as
-# sent to another body. Knowing better needs Article 3 read and its bodies told apart from the issuer's
-# own units, which sigaudit does not attempt.
-KNOWN_MISREADS = {"son-vi-qd-noi-bo-ky.pdf": {"exchange": "inter_agency"}}
+# Where sigaudit still reads a letter otherwise than a reader, and why (reported, not hidden): none now.
+# The commune decision whose "Nơi nhận" is only "Như Điều 3" was one until Article 3 was read.
+KNOWN_MISREADS: dict[str, dict[str, str]] = {}
 
 
 def _expected() -> dict[str, dict[str, Any]]:
@@ -146,11 +143,33 @@ def test_the_kpi_per_level_is_what_a_reader_counts(
     assert by_level["unknown"]["documents"] == by_level["central"]["documents"] == 0
 
 
+def test_as_article_3_reads_the_bodies_the_article_charges() -> None:
+    """ "Như Điều 3" stays in the recipients as written; what Article 3 charges is read beside it."""
+    commune = read_text((FOLDER / "son-vi-qd-noi-bo-ky.pdf").read_bytes())
+    assert commune.recipients == ("Như Điều 3",)
+    [read] = commune.articles
+    assert (read.entry, read.articles, read.bodies) == ("Như Điều 3", (3,), ("Văn phòng UBND xã",))
+    assert read.left_out == ("công chức có tên tại Điều 1",)
+    department = read_text((FOLDER / "snv-qd-215-khong-ky.pdf").read_bytes())
+    [read] = department.articles  # "Chánh Văn phòng Sở, Thủ trưởng các phòng, đơn vị thuộc Sở, Văn / phòng…"
+    assert read.bodies == ("Văn phòng Sở", "Các phòng, đơn vị thuộc Sở", "Văn phòng UBND tỉnh")
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="'Như Điều 3' is not resolved to the bodies Article 3 charges")
 def test_a_decision_charging_only_its_own_units_is_internal(demo_pki: Path, tmp_path: Path) -> None:
     name = "son-vi-qd-noi-bo-ky.pdf"
     assert _expected()[name]["exchange"] == "internal"
     _, report = _scan(tmp_path / "r.json", demo_pki)
     [doc] = [d for d in report["documents"] if Path(d["path"]).name == name]
     assert doc["excluded_reason"] == "internal"
+    assert doc["text_meta"]["articles"] == [
+        {
+            "entry": "Như Điều 3",
+            "articles": [3],
+            "bodies": ["Văn phòng UBND xã"],
+            "left_out": ["công chức có tên tại Điều 1"],
+        }
+    ]
+    # the department's decision charges its own office and units, and Văn phòng UBND tỉnh: another agency
+    [department] = [d for d in report["documents"] if Path(d["path"]).name == "snv-qd-215-khong-ky.pdf"]
+    assert [r["name"] for r in department["recipients"]] == ["Văn phòng UBND tỉnh", "UBND tỉnh"]

@@ -25,7 +25,7 @@ from ..codec import share_agency
 from ..model import UNKNOWN_AGENCY, Agency, DocumentMeta, Level, Names, Party, TextMeta, TextStatus
 from ..sources.manifest import ManifestEntry
 from ..text import name_key
-from .names import level_from_name, level_of_group
+from .names import is_own_body, level_from_name, level_of_group, without_titles
 from .registry import Registry, _entry_words, attribute
 
 
@@ -156,6 +156,21 @@ def attribute_document(
     return Attribution(share_agency(kept), conflict)
 
 
+def _recipient(name: str, day: date | None, registry: Registry) -> Party:
+    """A recipient read from the text as a party: the registry by name, then the name rules, then the
+    groups, each also with the position titles before the name left aside ("Giám đốc Sở Tài chính" is
+    Sở Tài chính); else another body of unknown level."""
+    readings = dict.fromkeys((name, without_titles(name_key(name))))
+    for reading in readings:
+        found = by_name(reading, day, registry, "text", "recipient") if reading else None
+        if found is not None:
+            return Party(found.code, name, found.level)
+    for reading in readings:
+        if (group := level_of_group(reading, day)) is not None:
+            return Party(None, name, group.level)
+    return Party(None, name)
+
+
 def _nothing(certificates: Names, text: TextMeta | None) -> Agency:
     """``unknown``, and in words what was looked at."""
     parts = ["no metadata names the agency"]
@@ -176,29 +191,31 @@ def _nothing(certificates: Names, text: TextMeta | None) -> Agency:
 def meta_from_text(meta: DocumentMeta, text: TextMeta, issuer: Agency, registry: Registry) -> DocumentMeta:
     """The exchange metadata the document's ``Nơi nhận`` list gives, where the export gives none.
 
-    Each recipient is resolved as a header is (the registry by name, then the name rules; a group such as
-    "UBND các huyện, thành, thị" has the level of the agencies it names; else its level is ``unknown``,
-    and it still is another body); an entry naming the issuer itself is dropped, as is one naming the
-    header's agency unless a stronger source put the issuer at another level (the header then names
-    another body, as the run's warning says). A list
-    with only the file copy ("Lưu: VT") names the issuer as its only recipient: ``internal``. The
-    number, notation and date fill only what the metadata leaves empty."""
+    A "Như Điều 3" entry stands for the bodies Article 3 charges when the article was read from the
+    pages (``TextMeta.articles``), else it stays a recipient as written. Each recipient is resolved as a
+    header is (the registry by name, then the name rules; a group such as "UBND các huyện, thành, thị"
+    has the level of the agencies it names; else its level is ``unknown``, and it still is another
+    body), also with the position titles before its name left aside ("Giám đốc Sở Tài chính"). An entry
+    naming the issuer itself or its own units is dropped (:func:`names.is_own_body`: "Chủ tịch, các PCT
+    UBND tỉnh" and "UBND tỉnh" from UBND tỉnh Phú Thọ, "Văn phòng UBND xã" from a commune, "Văn phòng
+    Sở" from a Sở). A list with only the file copy ("Lưu: VT") or only the issuer's
+    own bodies names the issuer as its only recipient: ``internal``. The number, notation and date fill
+    only what the metadata leaves empty. The header's agency names the sender unless a stronger source
+    put the issuer at another level (the header then names another body, as the run's warning says)."""
     day = meta.date or text.date
-    own = {name_key(issuer.name)} if issuer.name else set()
+    own = [issuer.name or ""]
     header = from_text(text, day, registry)
     if text.agency and (header is None or header.level == issuer.level or issuer.level == Level.UNKNOWN):
-        own.add(name_key(text.agency))  # the header names the sender (unless it names another level's)
+        own.append(text.agency)  # the header names the sender (unless it names another level's)
+        if text.parent and (place := _place_of(text.parent)):
+            own.append(f"{text.agency} {place}")
+    charged = {read.entry: read.bodies for read in text.articles}
+    names = [body for name in text.recipients for body in charged.get(name, (name,))]
     parties: list[Party] = []
-    for name in text.recipients:
-        if name_key(name) in own:
+    for name in dict.fromkeys(names):
+        if is_own_body(name, own):
             continue
-        found = by_name(name, day, registry, "text", "recipient")
-        if found is not None:
-            parties.append(Party(found.code, name, found.level))
-        elif (group := level_of_group(name, day)) is not None:
-            parties.append(Party(None, name, group.level))
-        else:
-            parties.append(Party(None, name))
+        parties.append(_recipient(name, day, registry))
     if not parties:
         # Only the file copy: the one recipient is the issuer, named as the issuer is (the header's name
         # when the issuer has none would differ from it and make an internal note inter-agency).

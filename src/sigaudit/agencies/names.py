@@ -14,13 +14,14 @@ Two cases need care, and each is decided by the rule's words rather than left to
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from ..model import Level
-from ..text import name_key
+from ..text import POSITION_TITLE, name_key
 
-__all__ = ["TWO_TIER_FROM", "NameMatch", "level_from_name", "level_of_group"]
+__all__ = ["TWO_TIER_FROM", "NameMatch", "is_own_body", "level_from_name", "level_of_group", "without_titles"]
 
 TWO_TIER_FROM = date(2025, 7, 1)  # Resolution 202/2025/QH15: no district level from this day
 
@@ -116,3 +117,75 @@ def _match(rules: tuple[_Rule, ...], name: str | None, on: date | None) -> NameM
             )
         return NameMatch(rule.level, f"name rule '{rule.words}'")
     return None
+
+
+# The issuer's own bodies, told from its name (both as name_key text): a People's Committee or Council
+# with its unit and place, and its office; a provincial department (Sở) with its name and place.
+_UNITS = r"tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran|dac khu"
+_BODY = r"uy ban nhan dan|hoi dong nhan dan"
+_LOCAL = re.compile(rf"^(van phong )?((?:{_BODY})(?: va (?:{_BODY}))?) ({_UNITS})(?: (.+))?$")
+# A commune's office is its staff (công chức Văn phòng - Thống kê), not an agency of its own; a district's
+# or province's Văn phòng UBND is a specialised agency with its own seal and code, as a Sở is.
+_COMMUNE_UNITS = ("xa", "phuong", "thi tran", "dac khu")
+_DEPARTMENT = re.compile(r"^so (.+?)(?: (tinh|thanh pho) (.+))?$")
+_DEPARTMENT_UNIT = re.compile(r"^(?:(?:van phong|thanh tra) so|.+ thuoc so)(?: (.+))?$")
+
+
+def without_titles(key: str) -> str:
+    """A name_key without the position titles before the body's name ("chu tich cac pct uy ban nhan dan
+    tinh" → "uy ban nhan dan tinh"; :data:`sigaudit.text.POSITION_TITLE`)."""
+    while (title := POSITION_TITLE.match(key)) is not None and title.end() > 0:
+        key = key[title.end() :]
+    return key.strip()
+
+
+def is_own_body(name: str, issuer: Sequence[str]) -> bool:
+    """Whether the recipient ``name`` is the issuer itself or one of its own units, the issuer being
+    named by any of ``issuer`` (its registry or certificate name, its header). Position titles before
+    the name are left aside ("Chủ tịch, các PCT UBND tỉnh" names UBND tỉnh), and a name without its
+    place is the issuer's when the rest is ("UBND tỉnh" from UBND tỉnh Phú Thọ):
+
+    - UBND/HĐND (unit) (place): the issuer when the body and unit are the issuer's and the place is the
+      issuer's or none; for a commune (xã, phường, thị trấn, đặc khu), its office too: "Văn phòng" of
+      that body, or the joint "Văn phòng HĐND và UBND" (unit) (place) — "Văn phòng UBND xã", "Văn phòng
+      HĐND và UBND xã" from UBND xã Sơn Vi (a district's or province's Văn phòng UBND is an agency);
+    - Sở (name) (place): the issuer when the name is the issuer's and the place the issuer's or none;
+      its units "Văn phòng Sở", "Thanh tra Sở", "… thuộc Sở" ("Các phòng, đơn vị thuộc Sở"), with the
+      department's name and place or without them.
+
+    Not the issuer's: a place differing from the issuer's ("UBND xã Gia Cẩm" from UBND xã Sơn Vi),
+    another body of the same place ("HĐND xã"; "Văn phòng UBND tỉnh" from UBND tỉnh), a name with a
+    place when the issuer's place is unknown ("SỞ NỘI VỤ" alone)."""
+    key = without_titles(name_key(name))
+    if not key:
+        return False
+    own = [name_key(n) for n in issuer if n]
+    return any(key == k or _own_local(key, k) or _own_department(key, k) for k in own)
+
+
+def _own_local(key: str, issuer: str) -> bool:
+    mine, theirs = _LOCAL.match(issuer), _LOCAL.match(key)
+    if mine is None or theirs is None or " va " in mine.group(2):
+        return False
+    if theirs.group(3) != mine.group(3) or theirs.group(4) not in (None, mine.group(4)):
+        return False
+    itself = bool(theirs.group(1)) == bool(mine.group(1)) and theirs.group(2) == mine.group(2)
+    its_office = (
+        not mine.group(1) and bool(theirs.group(1)) and mine.group(2) in theirs.group(2).split(" va ")
+    )
+    return itself or (its_office and mine.group(3) in _COMMUNE_UNITS)
+
+
+def _own_department(key: str, issuer: str) -> bool:
+    mine = _DEPARTMENT.match(issuer)
+    if mine is None:
+        return False
+    unit = _DEPARTMENT_UNIT.match(key)
+    if unit is not None:
+        key = f"so {unit.group(1)}" if unit.group(1) else ""
+        if not key:
+            return True  # "Văn phòng Sở", "các phòng, đơn vị thuộc Sở": the department writing
+    theirs = _DEPARTMENT.match(key)
+    if theirs is None or theirs.group(1) != mine.group(1):
+        return False
+    return theirs.group(3) is None or theirs.group(2, 3) == mine.group(2, 3)

@@ -19,9 +19,10 @@ __all__ = ["TEXT_REVISION", "TextLimits", "bounded", "read_text"]
 # 2: text typed in TCVN3 (ABC) fonts is converted to Unicode (tcvn3.py).
 # 3: a signing block of two authorities keeps its title ("TM. … / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"); Word
 # list bullets (Symbol's U+F0B7, "•") start recipients; "(để phối hợp)"-like notes leave their names;
-# an entry is split at a comma that opens another agency's name.
-#    each field cut to TextLimits.max_field characters, the recipients to max_recipients names; words
-#    outside the page or under TextLimits.min_size points are not read (pages.py).
+# an entry is split at a comma that opens another agency's name; a "Như Điều N" entry's article is read
+# from the pages (articles.py: the bodies it charges, in ``TextMeta.articles``).
+# each field cut to TextLimits.max_field characters, the recipients to max_recipients names; words
+# outside the page or under TextLimits.min_size points are not read (pages.py).
 TEXT_REVISION = 3
 
 

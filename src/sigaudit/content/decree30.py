@@ -20,6 +20,8 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 from ..model import TextMeta, TextStatus
+from .articles import charged_by_articles
+from .fold import folded
 from .pages import Page
 
 _MOTTO = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc", "doc lap – tu do – hanh phuc")
@@ -43,26 +45,6 @@ _NOTE = re.compile(r"\s*\((?:de [^()]*|[a-z]/[a-z]|biet|thuc hien|phoi hop|chi d
 _PARENT_START = re.compile(r"^(?:uy ban nhan dan|ubnd|hoi dong nhan dan|hdnd|bo|tinh|thanh pho) \S")
 
 
-def _fold_table() -> dict[int, str]:
-    """Each Latin letter with or without marks (Vietnamese's included) to its bare lower-case letter."""
-    table = {ord("đ"): "d", ord("Đ"): "d"}
-    for code in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
-        base = unicodedata.normalize("NFD", chr(code))[0].lower()
-        if len(base) == 1 and base.isascii() and base.isalpha():
-            table[code] = base
-    return table
-
-
-_FOLD = _fold_table()
-
-
-def folded(text: str) -> str:
-    """``text`` lower-cased without accents, character for character (đ → d; NFC first), so a match's
-    position in it is the position in the NFC text. A table, not a per-character normalisation: the
-    parser folds every line it looks at (measured: most of its time before)."""
-    return unicodedata.normalize("NFC", text).translate(_FOLD)
-
-
 def _clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split()).strip(" ;,.:-–")
 
@@ -75,6 +57,9 @@ def parse(first: Page, last: Page | None = None, page_count: int = 1) -> TextMet
     place, day = place_date(first.right) or place_date(first.lines) or (None, None)
     kind, subject = kind_subject(first)
     recipients, upward, file_copy, found = recipient_list(last.left or last.lines, addressees(first.lines))
+    articles = charged_by_articles(
+        recipients, (first.lines, last.lines) if last is not first else (first.lines,)
+    )
     pages = tuple(sorted({first.number, last.number}))
     empty = tuple(p.number for p in {first, last} if p.empty)
     tcvn3 = tuple(sorted(p.number for p in {first, last} if p.converted))
@@ -98,6 +83,7 @@ def parse(first: Page, last: Page | None = None, page_count: int = 1) -> TextMet
         upward=upward,
         file_copy=file_copy,
         has_recipient_list=found,
+        articles=articles,
     )
 
 
@@ -298,8 +284,8 @@ def recipient_list(
 
     Entries start with "-" (or "+", or a Word list bullet: "•", Symbol's U+F0B7…) and may run over
     several lines; a note on what an entry is for ("(để phối hợp)", "(t/h)") is not part of its name;
-    "Như trên" stands for the ``Kính gửi`` addressees (``above``), "Như Điều 3" for the bodies an
-    article charges, kept as written.
+    "Như trên" stands for the ``Kính gửi`` addressees (``above``); "Như Điều 3" stands for the bodies an
+    article charges and is kept as written (:func:`parse` reads the article: articles.py).
     """
     lines = _nfc(lines)
     start = next((i for i, line in enumerate(lines) if folded(line).lstrip().startswith("noi nhan")), None)

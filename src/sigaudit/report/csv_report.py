@@ -81,6 +81,7 @@ COLUMNS = (
     "text_recipients",
     "text_file_copy",
     "text_tcvn3_pages",  # the pages whose TCVN3 (ABC) font text was converted, "1;2"
+    "text_articles",  # what a "Như Điều N" recipient stands for: "Như Điều 3: Văn phòng Sở | Sở Tài chính"
 )
 
 # Columns whose every value sigaudit makes itself (hex digests, enum values, ISO dates and times,
@@ -158,6 +159,7 @@ def _text_cells(doc: DocumentResult) -> dict[str, str]:
         "text_recipients": ";".join(text.recipients),
         "text_file_copy": text.file_copy or "",
         "text_tcvn3_pages": ";".join(str(n) for n in text.tcvn3_pages),
+        "text_articles": ";".join(f"{a.entry}: {' | '.join(a.bodies)}" for a in text.articles),
     }
 
 

@@ -75,6 +75,10 @@ VERIFY_TEXT: Mapping[str, Mapping[str, str]] = {
         "file_copy": "file copy",
         "tcvn3": "TCVN3 font",
         "tcvn3_page": "page {n} converted",
+        "articles": "as article",
+        "articles_value": "{entry}: {bodies}",
+        "articles_persons": "; persons left out: {persons}",
+        "articles_none": "no body",
         "assumption": "Assumption: each signing key was under its holder's sole control (Decree 130/2018 "
         "Art. 9); a file\ncannot show this.",
         "policy": "Validation policy: {name} (SHA-256 {sha256}, {source})",
@@ -144,6 +148,10 @@ VERIFY_TEXT: Mapping[str, Mapping[str, str]] = {
         "file_copy": "nơi lưu",
         "tcvn3": "phông TCVN3",
         "tcvn3_page": "trang {n} đã chuyển mã",
+        "articles": "theo điều",
+        "articles_value": "{entry}: {bodies}",
+        "articles_persons": "; cá nhân không tính: {persons}",
+        "articles_none": "không có cơ quan",
         "assumption": "Giả định: khóa ký của mỗi chữ ký do người giữ khóa kiểm soát duy nhất (Nghị định "
         "130/2018, Điều 9);\ntệp văn bản không thể chứng minh điều này.",
         "policy": "Chính sách kiểm tra: {name} (SHA-256 {sha256}, {source})",

@@ -162,6 +162,12 @@ def _text_lines(text: TextMeta | None, w: _Words = _Words("en")) -> list[str]:
         ("tcvn3", ", ".join(w["tcvn3_page"].format(n=n) for n in text.tcvn3_pages)),
     )
     lines += [f"{w.label(key)}{value}" for key, value in fields if value]
+    for read in text.articles:  # what a "Như Điều N" entry stands for, as read from the article
+        bodies = "; ".join(read.bodies) or w["articles_none"]
+        persons = w["articles_persons"].format(persons="; ".join(read.left_out)) if read.left_out else ""
+        lines.append(
+            f"{w.label('articles')}{w['articles_value'].format(entry=read.entry, bodies=bodies)}{persons}"
+        )
     return lines
 
 
