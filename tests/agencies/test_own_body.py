@@ -61,6 +61,16 @@ def test_other_bodies_stay_other(recipient: str, issuer: tuple[str, ...]) -> Non
     assert not is_own_body(recipient, issuer)
 
 
+def test_a_commune_office_is_an_agency_from_the_two_tier_reform() -> None:
+    """Before 2025-07-01 a commune's office is its staff; from then, the new commune's Văn phòng HĐND và
+    UBND is one of its specialised agencies (Decree 150/2025/NĐ-CP): another body."""
+    for office in ("Văn phòng UBND xã", "Văn phòng HĐND và UBND xã Sơn Vi"):
+        assert is_own_body(office, COMMUNE, date(2025, 6, 30))
+        assert not is_own_body(office, COMMUNE, date(2025, 7, 1))
+    assert is_own_body("Chủ tịch UBND xã Sơn Vi", COMMUNE, date(2025, 7, 1))  # itself stays itself
+    assert is_own_body("Văn phòng Sở", DEPARTMENT, date(2025, 7, 1))
+
+
 def test_titles_are_taken_off_the_name() -> None:
     assert without_titles("chu tich cac pct uy ban nhan dan tinh") == "uy ban nhan dan tinh"
     assert without_titles("chanh van phong so") == "van phong so"

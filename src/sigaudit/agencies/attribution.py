@@ -213,7 +213,7 @@ def meta_from_text(meta: DocumentMeta, text: TextMeta, issuer: Agency, registry:
     names = [body for name in text.recipients for body in charged.get(name, (name,))]
     parties: list[Party] = []
     for name in dict.fromkeys(names):
-        if is_own_body(name, own):
+        if is_own_body(name, own, day):
             continue
         parties.append(_recipient(name, day, registry))
     if not parties:

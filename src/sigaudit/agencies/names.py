@@ -124,8 +124,9 @@ def _match(rules: tuple[_Rule, ...], name: str | None, on: date | None) -> NameM
 _UNITS = r"tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran|dac khu"
 _BODY = r"uy ban nhan dan|hoi dong nhan dan"
 _LOCAL = re.compile(rf"^(van phong )?((?:{_BODY})(?: va (?:{_BODY}))?) ({_UNITS})(?: (.+))?$")
-# A commune's office is its staff (công chức Văn phòng - Thống kê), not an agency of its own; a district's
-# or province's Văn phòng UBND is a specialised agency with its own seal and code, as a Sở is.
+# A commune's office is its staff (công chức Văn phòng - Thống kê), not an agency of its own, until the
+# two-tier reform (2025-07-01) made the new commune's Văn phòng HĐND và UBND a specialised agency; a
+# district's or province's Văn phòng UBND is a specialised agency with its own seal and code, as a Sở is.
 _COMMUNE_UNITS = ("xa", "phuong", "thi tran", "dac khu")
 _DEPARTMENT = re.compile(r"^so (.+?)(?: (tinh|thanh pho) (.+))?$")
 _DEPARTMENT_UNIT = re.compile(r"^(?:(?:van phong|thanh tra) so|.+ thuoc so)(?: (.+))?$")
@@ -139,16 +140,18 @@ def without_titles(key: str) -> str:
     return key.strip()
 
 
-def is_own_body(name: str, issuer: Sequence[str]) -> bool:
+def is_own_body(name: str, issuer: Sequence[str], on: date | None = None) -> bool:
     """Whether the recipient ``name`` is the issuer itself or one of its own units, the issuer being
     named by any of ``issuer`` (its registry or certificate name, its header). Position titles before
     the name are left aside ("Chủ tịch, các PCT UBND tỉnh" names UBND tỉnh), and a name without its
     place is the issuer's when the rest is ("UBND tỉnh" from UBND tỉnh Phú Thọ):
 
     - UBND/HĐND (unit) (place): the issuer when the body and unit are the issuer's and the place is the
-      issuer's or none; for a commune (xã, phường, thị trấn, đặc khu), its office too: "Văn phòng" of
-      that body, or the joint "Văn phòng HĐND và UBND" (unit) (place) — "Văn phòng UBND xã", "Văn phòng
-      HĐND và UBND xã" from UBND xã Sơn Vi (a district's or province's Văn phòng UBND is an agency);
+      issuer's or none; for a commune (xã, phường, thị trấn, đặc khu) on a document dated before
+      2025-07-01 (or undated), its office too: "Văn phòng" of that body, or the joint "Văn phòng HĐND
+      và UBND" (unit) (place) — "Văn phòng UBND xã", "Văn phòng HĐND và UBND xã" from UBND xã Sơn Vi (a
+      district's or province's Văn phòng UBND is an agency; from 2025-07-01 the two-tier commune's
+      Văn phòng HĐND và UBND is one of its specialised agencies, Decree 150/2025/NĐ-CP, so another body);
     - Sở (name) (place): the issuer when the name is the issuer's and the place the issuer's or none;
       its units "Văn phòng Sở", "Thanh tra Sở", "… thuộc Sở" ("Các phòng, đơn vị thuộc Sở"), with the
       department's name and place or without them.
@@ -160,10 +163,11 @@ def is_own_body(name: str, issuer: Sequence[str]) -> bool:
     if not key:
         return False
     own = [name_key(n) for n in issuer if n]
-    return any(key == k or _own_local(key, k) or _own_department(key, k) for k in own)
+    office = on is None or on < TWO_TIER_FROM  # a commune's office is its own staff, not an agency
+    return any(key == k or _own_local(key, k, office) or _own_department(key, k) for k in own)
 
 
-def _own_local(key: str, issuer: str) -> bool:
+def _own_local(key: str, issuer: str, commune_office: bool = True) -> bool:
     mine, theirs = _LOCAL.match(issuer), _LOCAL.match(key)
     if mine is None or theirs is None or " va " in mine.group(2):
         return False
@@ -173,7 +177,7 @@ def _own_local(key: str, issuer: str) -> bool:
     its_office = (
         not mine.group(1) and bool(theirs.group(1)) and mine.group(2) in theirs.group(2).split(" va ")
     )
-    return itself or (its_office and mine.group(3) in _COMMUNE_UNITS)
+    return itself or (its_office and commune_office and mine.group(3) in _COMMUNE_UNITS)
 
 
 def _own_department(key: str, issuer: str) -> bool:
