@@ -8,15 +8,13 @@ person reading the letters would count: every letter sent to another agency, sig
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from sigaudit.cli import main
+from scan_json import scan_json
 
 BARE = "thu-muc-khong-metadata"
 LEVELS = ("province", "district", "commune")
@@ -25,19 +23,6 @@ SIGNED = ("valid", "invalid", "indeterminate")
 
 def _entries(expected: dict[str, Any]) -> dict[str, Any]:
     return {p.removeprefix(f"{BARE}/"): e for p, e in expected.items() if p.startswith(f"{BARE}/")}
-
-
-def _scan(folder: Path, demo_pki: Path, out: Path, *extra: str) -> tuple[str, dict[str, Any]]:
-    result = CliRunner().invoke(
-        main,
-        [
-            "scan", str(folder), "--trust-roots", str(demo_pki / "demo-root.pem"),
-            "--other-certs", str(demo_pki / "demo-intermediate.pem"), "--no-store", "-j", "1",
-            "--json", str(out), *extra,
-        ],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    return result.output, json.loads(out.read_text(encoding="utf-8"))
 
 
 def test_the_folder_is_bare_and_declares_every_case(sample_docs: Path, expected: dict[str, Any]) -> None:
@@ -61,7 +46,7 @@ def test_the_kpi_per_level_is_what_a_reader_of_the_letters_counts(
     with_registry: bool, sample_docs: Path, demo_pki: Path, expected: dict[str, Any], tmp_path: Path
 ) -> None:
     registry = ("--agencies", str(demo_pki.parent / "agencies.csv")) if with_registry else ()
-    output, report = _scan(sample_docs / BARE, demo_pki, tmp_path / "r.json", *registry)
+    output, report = scan_json(sample_docs / BARE, demo_pki, tmp_path / "r.json", *registry)
     entries = _entries(expected)
     want = {level: Counter() for level in LEVELS}
     for e in entries.values():
@@ -102,7 +87,7 @@ def test_a_header_naming_another_agency_than_the_certificate_keeps_the_certifica
     sample_docs: Path, demo_pki: Path, expected: dict[str, Any], tmp_path: Path
 ) -> None:
     name = "son-vi-62-ubnd-ky-nham.pdf"
-    output, report = _scan(sample_docs / BARE / name, demo_pki, tmp_path / "r.json")
+    output, report = scan_json(sample_docs / BARE / name, demo_pki, tmp_path / "r.json")
     [doc] = report["documents"]
     assert doc["text_meta"]["agency"] == "UBND XÃ SƠN VI"  # the header: a commune
     agency = doc["agency"]

@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
+from scan_json import scan_json
 from sigaudit.agencies.attribution import from_text
 from sigaudit.agencies.registry import load_registry
-from sigaudit.cli import main
 from sigaudit.content import read_text
 from sigaudit.model import TextStatus
 
@@ -31,31 +30,10 @@ FOLDER = Path(__file__).parent / "office_letters"
 LEVELS = ("province", "district", "commune")
 SIGNED = ("valid", "invalid", "indeterminate")
 
-# Where sigaudit still reads a letter otherwise than a reader, and why (reported, not hidden): none now.
-# The commune decision whose "Nơi nhận" is only "Như Điều 3" was one until Article 3 was read.
-KNOWN_MISREADS: dict[str, dict[str, str]] = {}
-
 
 def _expected() -> dict[str, dict[str, Any]]:
     data: dict[str, dict[str, Any]] = json.loads((FOLDER / "expected.json").read_text(encoding="utf-8"))
     return data
-
-
-def _as_read(entry: dict[str, Any], name: str) -> dict[str, Any]:
-    return {**entry, **KNOWN_MISREADS.get(name, {})}
-
-
-def _scan(out: Path, demo_pki: Path, *extra: str) -> tuple[str, dict[str, Any]]:
-    result = CliRunner().invoke(
-        main,
-        [
-            "scan", str(FOLDER), "--trust-roots", str(demo_pki / "demo-root.pem"),
-            "--other-certs", str(demo_pki / "demo-intermediate.pem"), "--no-store", "-j", "1",
-            "--json", str(out), *extra,
-        ],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    return result.output, json.loads(out.read_text(encoding="utf-8"))
 
 
 def test_the_folder_holds_office_letters_of_every_case() -> None:
@@ -120,20 +98,19 @@ def test_the_kpi_per_level_is_what_a_reader_counts(
     with_registry: bool, demo_pki: Path, tmp_path: Path
 ) -> None:
     registry = ("--agencies", str(demo_pki.parent / "agencies.csv")) if with_registry else ()
-    _, report = _scan(tmp_path / "r.json", demo_pki, *registry)
+    _, report = scan_json(FOLDER, demo_pki, tmp_path / "r.json", *registry)
     expected = _expected()
     docs = {Path(d["path"]).name: d for d in report["documents"]}
     assert set(docs) == set(expected)
     want = {level: Counter({"documents": 0, "signed": 0, "valid": 0}) for level in LEVELS}
     for name, e in expected.items():
-        read = _as_read(e, name)
         doc = docs[name]
         assert (doc["verdict"], doc["agency"]["level"]) == (e["expected_verdict"], e["level"]), name
         assert doc["metadata"]["source"] == "text", name
-        assert doc["excluded_reason"] == (None if read["exchange"] == "inter_agency" else "internal"), name
+        assert doc["excluded_reason"] == (None if e["exchange"] == "inter_agency" else "internal"), name
         if with_registry:
             assert doc["agency"]["code"] == e["agency_code"], name
-        if read["exchange"] == "inter_agency":
+        if e["exchange"] == "inter_agency":
             want[e["level"]]["documents"] += 1
             want[e["level"]]["signed"] += e["expected_verdict"] in SIGNED
             want[e["level"]]["valid"] += e["expected_verdict"] == "valid"
@@ -159,7 +136,7 @@ def test_as_article_3_reads_the_bodies_the_article_charges() -> None:
 def test_a_decision_charging_only_its_own_units_is_internal(demo_pki: Path, tmp_path: Path) -> None:
     name = "son-vi-qd-noi-bo-ky.pdf"
     assert _expected()[name]["exchange"] == "internal"
-    _, report = _scan(tmp_path / "r.json", demo_pki)
+    _, report = scan_json(FOLDER, demo_pki, tmp_path / "r.json")
     [doc] = [d for d in report["documents"] if Path(d["path"]).name == name]
     assert doc["excluded_reason"] == "internal"
     assert doc["text_meta"]["articles"] == [
