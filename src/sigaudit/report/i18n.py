@@ -399,8 +399,9 @@ NOTES: Mapping[str, Mapping[str, str]] = {
         "edXML nào ghi nơi nhận, và trang văn bản cũng không ghi (không có lớp chữ hoặc không có mục «Nơi "
         "nhận»); hãy cung cấp manifest hoặc sổ văn bản.",
         "levels_from_names": "Cấp được xác định theo tên (không có danh mục --agencies): quy tắc tên đọc "
-        "siêu dữ liệu, chứng thư số của cơ quan và, trừ khi dùng --no-text, phần đầu văn bản; {unknown} trong {documents} văn bản "
-        "tìm thấy chưa xác định cấp. Cung cấp --agencies TỆP.csv để xác định theo mã.",
+        "siêu dữ liệu, chứng thư số của cơ quan và, trừ khi dùng --no-text, phần đầu văn bản; {unknown} "
+        "trong {documents} văn bản tìm thấy chưa xác định cấp. Cung cấp --agencies TỆP.csv để xác định "
+        "theo mã.",
         "unknown_share": "Chưa xác định cấp, theo kết quả ({basis}): {counts}.",
         "basis_kpi": "văn bản thuộc chỉ tiêu",
         "basis_all": "mọi văn bản tìm thấy",
@@ -417,8 +418,8 @@ NOTES: Mapping[str, Mapping[str, str]] = {
         "recipients and their pages name none either (no text layer, or no Nơi nhận list); supply a "
         "manifest or a register.",
         "levels_from_names": "Levels come from names (no --agencies registry): the name rules read the "
-        "metadata, the agency certificates and, unless --no-text, the document headers; {unknown} of {documents} documents "
-        "found are at level unknown. Supply --agencies FILE.csv to place them by code.",
+        "metadata, the agency certificates and, unless --no-text, the document headers; {unknown} of "
+        "{documents} documents found are at level unknown. Supply --agencies FILE.csv to place them by code.",
         "unknown_share": "Level unknown, per verdict ({basis}): {counts}.",
         "basis_kpi": "KPI documents",
         "basis_all": "all documents found",
