@@ -4,17 +4,11 @@ articles were read decode without them."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-
 from decree30_pdf import body, closing, header, pdf
 from sigaudit.codec import text_meta_from_dict, text_meta_to_dict
 from sigaudit.content import read_text
-from sigaudit.model import UNKNOWN_AGENCY, AuditRun, DocumentResult, ValidationOutcome, Verdict
-from sigaudit.report import FORMATTERS
-from sigaudit.report.build import report_context
 from sigaudit.report.verify_view import render_verify
+from text_reports import reported
 
 # a real PDF: Article 3 on the page, over two lines, with a title and a person
 DECISION = pdf(
@@ -40,13 +34,7 @@ DECISION = pdf(
 
 
 def test_what_the_article_charges_is_named_in_every_output() -> None:
-    meta = read_text(DECISION)
-    outcome = ValidationOutcome(Verdict.UNSIGNED, "no signature", text=meta)
-    doc = DocumentResult("quyet-dinh.pdf", "0" * 64, len(DECISION), UNKNOWN_AGENCY, outcome)
-    with report_context(AuditRun((doc,), (), ())) as ctx:
-        report = json.loads("".join(FORMATTERS["json"](ctx)))
-        rows = list(csv.DictReader(io.StringIO("".join(FORMATTERS["csv"](ctx)))))
-    stored = report["documents"][0]["text_meta"]
+    doc, meta, stored, row = reported("quyet-dinh.pdf", DECISION)
     assert stored["recipients"] == ["Như Điều 3"]
     assert stored["articles"] == [
         {
@@ -57,7 +45,7 @@ def test_what_the_article_charges_is_named_in_every_output() -> None:
         }
     ]
     assert text_meta_from_dict(stored) == meta
-    assert rows[0]["text_articles"] == "Như Điều 3: Văn phòng HĐND và UBND xã | UBND xã Gia Cẩm"
+    assert row["text_articles"] == "Như Điều 3: Văn phòng HĐND và UBND xã | UBND xã Gia Cẩm"
     assert (
         "as article    Như Điều 3: Văn phòng HĐND và UBND xã; UBND xã Gia Cẩm; "
         "persons left out: công chức có tên tại Điều 1"
