@@ -139,21 +139,20 @@ def _write_reports(
     json_out, csv_out, html_out = outputs.json_out, outputs.csv_out, outputs.html_out
     # The PDF report carries the JSON and CSV reports: then each is rendered once, whole, and the same
     # text is written and attached; otherwise they are written as they are rendered, in chunks.
-    whole = outputs.deliver.pdf_out is not None
-    json_report = _whole(FORMATTERS["json"](ctx)) if whole else None
-    csv_report = _whole(FORMATTERS["csv"](ctx)) if whole else None
+    reports = None
+    if outputs.deliver.pdf_out is not None:
+        reports = (_whole(FORMATTERS["json"](ctx)), _whole(FORMATTERS["csv"](ctx)))
     if json_out:
-        write_output(json_out, FORMATTERS["json"](ctx) if json_report is None else json_report, echo)
+        write_output(json_out, FORMATTERS["json"](ctx) if reports is None else reports[0], echo)
     if csv_out:
-        csv_text = FORMATTERS["csv"](ctx) if csv_report is None else csv_report
+        csv_text = FORMATTERS["csv"](ctx) if reports is None else reports[1]
         write_output(csv_out, csv_text, echo, bom=csv_out != "-")
     if html_out:
         if "html" not in FORMATTERS:
             raise ConfigError("this installation has no HTML report")
         write_output(html_out, FORMATTERS["html"](ctx), echo)
     if outputs.deliver.wanted:
-        attached = None if json_report is None or csv_report is None else evidence(json_report, csv_report)
-        write_deliverables(ctx, outputs.deliver, attached)
+        write_deliverables(ctx, outputs.deliver, evidence(*reports) if reports is not None else None)
     if outputs.etsi_dir is not None:
         try:
             write_etsi_reports(ctx, outputs.etsi_dir)

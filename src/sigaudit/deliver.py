@@ -16,9 +16,7 @@ from pathlib import Path
 from .errors import ConfigError
 from .files import write_atomic
 from .report.context import ReportContext
-from .report.csv_report import iter_csv
 from .report.deliverable import Attachment, PdfHeader
-from .report.json_report import iter_json
 from .signing.spec import SignSpec
 
 
@@ -54,7 +52,7 @@ def write_deliverables(
     ctx: ReportContext, wanted: Deliverables, attached: tuple[Attachment, Attachment] | None = None
 ) -> None:
     """Render, sign when asked, and write each requested deliverable atomically; the PDF carries
-    ``attached`` (:func:`evidence` of the reports already rendered), else the reports rendered here."""
+    ``attached`` (:func:`evidence` of the reports already rendered, given whenever a PDF is asked)."""
     if wanted.xlsx_out is not None:
         from .report.xlsx import render_xlsx  # openpyxl is loaded only when a workbook is asked for
 
@@ -63,7 +61,7 @@ def write_deliverables(
         from .report.pdf import render_pdf  # so is fpdf2 for the PDF
 
         if attached is None:
-            attached = evidence("".join(iter_json(ctx)), "".join(iter_csv(ctx)))
+            raise ValueError("the PDF report needs the JSON and CSV reports it carries")
         pdf = render_pdf(ctx, wanted.header, attached)
         if wanted.signing is not None:
             from .signing.signer import sign_pdf  # pyHanko's signers, only when signing

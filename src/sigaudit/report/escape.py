@@ -130,7 +130,8 @@ def html_text(text: str) -> str:
 
 def xlsx_text(text: str) -> str:
     """Untrusted text for a workbook cell written as a string: the characters openpyxl refuses (C0
-    controls but tab, LF, CR) and bidi controls made visible, and at most :data:`XLSX_CELL_MAX`."""
+    controls but tab, LF, CR), bidi controls and zero-width characters made visible, and at most
+    :data:`XLSX_CELL_MAX`."""
     shown = visible(text, _HTML)
     if len(shown) > XLSX_CELL_MAX:
         shown = shown[: XLSX_CELL_MAX - len(_XLSX_MORE)] + _XLSX_MORE
@@ -138,5 +139,6 @@ def xlsx_text(text: str) -> str:
 
 
 def pdf_text(text: str) -> str:
-    """Untrusted text for the PDF report: controls and bidi characters made visible, as in HTML."""
+    """Untrusted text for the PDF report: controls, bidi and zero-width characters made visible, as in
+    HTML."""
     return visible(text, _HTML)

@@ -40,8 +40,7 @@ def _text_read(manifest: Mapping[str, object]) -> bool:
 
 def _kpi_empty(ctx: ReportContext, words: Mapping[str, str]) -> Note | None:
     summary = ctx.summary
-    found = summary.all_total.documents if summary.all_total else 0
-    if not summary.kpi or summary.total.documents or not found:
+    if not summary.kpi or summary.total.documents or not summary.found:
         return None
     reasons = ", ".join(f"{count} {reason.value}" for reason, count in summary.exclusions.items())
     text = words["kpi_empty"].format(reasons=reasons)

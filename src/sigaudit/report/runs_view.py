@@ -19,7 +19,7 @@ from ..aggregate.kpi import Summary
 from ..model import Level
 from ..store.results import RunInfo
 from .escape import rich_text
-from .i18n import LEVELS
+from .i18n import LEVELS, pct
 from .terminal_text import RUNS_TEXT
 
 
@@ -57,8 +57,7 @@ def render_runs_table(runs: list[StoredRunSummary], store: Path, width: int = 15
     table.add_column(words["shares"])
     for run in runs:
         shares = ", ".join(
-            f"{LEVELS['vi'][Level(level)] if lang == 'vi' else level} "
-            f"{'—' if share is None else f'{share * 100:.1f}%'}"
+            f"{LEVELS['vi'][Level(level)] if lang == 'vi' else level} {pct(share)}"
             for level, share in _levels(run.summary).items()
         )
         table.add_row(

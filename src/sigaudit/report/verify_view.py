@@ -27,9 +27,6 @@ from .verify_text import DECREE30_TEXT, LABEL_WIDTH, SOURCE_TEXT, VALUES_VI, VER
 if TYPE_CHECKING:
     from ..validation.attachments import EmbeddedFile
 
-DECREE30_WORDS = DECREE30_TEXT["en"]  # the English words, as before
-SOURCE_WORDS = SOURCE_TEXT["en"]
-
 
 @dataclass(frozen=True)
 class _Words:
