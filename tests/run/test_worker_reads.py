@@ -4,6 +4,7 @@ is what they judge and what the parent records; the parent decides from the dige
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -14,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from sigaudit.agencies.registry import load_registry
 from sigaudit.audit import AuditOptions, run_audit
+from sigaudit.cli import main
 from sigaudit.model import ValidationOutcome, Verdict
 from sigaudit.run.pool import CHANGED_ON_REREAD, FileRead, FileToRead, OnRead, WorkerPool, read_to_validate
 from sigaudit.sources.walk import file_stamp
@@ -75,6 +78,34 @@ def test_a_file_changed_after_the_walk_is_judged_as_read_or_refused_if_no_longer
     pdf.write_bytes(b"PK\x05\x06" + bytes(18))  # replaced by an (empty) ZIP
     got, read = read_to_validate(walked)
     assert got is None and read.error is not None and "no longer starts as a PDF" in read.error
+
+
+@pytest.mark.parametrize("lead", [b"\n", b"\xef\xbb\xbf", b"  \r\n"], ids=["newline", "bom", "spaces"])
+def test_a_pdf_after_whitespace_or_a_bom_is_read_as_the_walk_reads_it(
+    lead: bytes, tmp_path: Path, sample_docs: Path, expected: dict[str, Any], demo_pki: Path
+) -> None:
+    """The walk reads such a file whole (its first byte could open XML) and takes it for a PDF; the
+    worker, re-reading it when its stored result cannot be reused, refused it as "no longer starts as a
+    PDF" on every later scan."""
+    pdf = tmp_path / "docs" / "a.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(lead + _signed(sample_docs, expected).read_bytes())
+    got, read = read_to_validate(_job(pdf))
+    assert got == pdf.read_bytes() and read.error is None
+    store = tmp_path / "store.sqlite"
+    root, helper = str(demo_pki / "demo-root.pem"), str(demo_pki / "demo-intermediate.pem")
+    judged = []
+    for extra in ([], ["--other-certs", helper]):  # the second trust set: the stored result is not reused
+        result = CliRunner().invoke(
+            main,
+            ["scan", str(pdf.parent), "--store", str(store), "--trust-roots", root, "-q", "--json",
+             str(tmp_path / "r.json"), *extra],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        [doc] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["documents"]
+        judged.append((doc["verdict"], doc["reason"]))
+    # pyHanko's own judgement of such a header, the same on both scans; not a file "changed during the scan"
+    assert judged[0] == judged[1] and "no longer starts as a PDF" not in judged[1][1], judged
 
 
 @pytest.mark.slow

@@ -40,7 +40,7 @@ from typing import Any, NoReturn, TypeVar
 
 from ..content import TextLimits, read_text
 from ..model import TextMeta, TextStatus, ValidationOutcome, Verdict
-from ..sources.walk import PDF_SNIFF_BYTES, FileStamp, WalkLimits, is_pdf_head, read_document
+from ..sources.walk import FileStamp, WalkLimits, is_pdf_content, read_document
 from ..validation import speedups_gate
 from ..validation.policy import ValidationPolicy, default_policy
 from ..validation.trust import TrustConfig
@@ -100,7 +100,7 @@ def read_to_validate(job: FileToRead) -> tuple[bytes | None, FileRead]:
     except MemoryError:  # the worker's memory limit (this file, not the one it may be validating)
         return None, FileRead("", 0, None, "memory: the file did not fit in the worker's memory limit")
     read = FileRead(hashlib.sha256(data).hexdigest(), len(data), stamp)
-    if not is_pdf_head(data[:PDF_SNIFF_BYTES], job.path):
+    if not is_pdf_content(data, job.path):
         # Replaced since the walk sniffed it: what it is now was not classified, so it is not judged.
         reason = "the file changed during the scan: it no longer starts as a PDF; scan again"
         return None, dataclasses.replace(read, error=reason)

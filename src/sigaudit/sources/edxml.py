@@ -153,13 +153,18 @@ _BOMS = (
 _NAME = re.compile(r"[^\s/>!?\[]+")
 
 
+def may_open_xml(data: bytes) -> bool:
+    """Whether ``data``'s first byte could open an XML prologue (a "<", a BOM or whitespace)."""
+    return data[:1] in (b"<", b"\xef", b"\xff", b"\xfe") or data[:1].isspace()
+
+
 def looks_like_edxml(data: bytes) -> bool:
     """True when the document element (or the DOCTYPE's declared root) is ``edXML``, any prefix.
 
     Only the prologue is read: an optional BOM, whitespace, the XML declaration, comments, processing
     instructions and a DOCTYPE. Content decides, not the file name.
     """
-    if data[:1] not in (b"<", b"\xef", b"\xff", b"\xfe") and not data[:1].isspace():
+    if not may_open_xml(data):
         return False  # the common case (a PDF, a ZIP) decided without decoding anything
     head = data[:SNIFF_BYTES]
     encoding = "utf-8"

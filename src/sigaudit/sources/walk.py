@@ -25,7 +25,7 @@ from io import BytesIO
 from pathlib import Path, PurePosixPath
 
 from ..model import Direction, DocumentMeta, Party, Skipped, StatusEvent
-from .edxml import EdxmlPackage, looks_like_edxml, read_package
+from .edxml import EdxmlPackage, looks_like_edxml, may_open_xml, read_package
 from .manifest import ManifestEntry, is_document_csv, iter_manifest
 
 PDF_MAGIC = b"%PDF-"
@@ -258,14 +258,24 @@ def _read_file(path: Path, limits: WalkLimits) -> tuple[bytes, FileStamp]:
 PDF_SNIFF_BYTES = 1024
 
 
+def _pdf_by_content(data: bytes, suffix: str) -> bool:
+    """The PDF rule on a file that is not an edXML package: "%PDF-" in its first PDF_SNIFF_BYTES bytes;
+    a ZIP that stores a PDF uncompressed carries it there too, so a file that starts as a ZIP is a ZIP
+    unless it is presented as a PDF."""
+    return PDF_MAGIC in data[:PDF_SNIFF_BYTES] and not (data[:4] in ZIP_MAGICS and suffix != ".pdf")
+
+
 def is_pdf_head(head: bytes, name: str) -> bool:
     """Whether a file starting with ``head`` (its first PDF_SNIFF_BYTES bytes, or all of a shorter
     file) is a PDF candidate as :func:`walk` classifies it, without the rest: a file whose first byte
     could open an XML prologue (edXML is tested first, on more bytes) is never decided here."""
-    if head[:1] in (b"<", b"\xef", b"\xff", b"\xfe") or head[:1].isspace():
-        return False
-    suffix = PurePosixPath(name).suffix.lower()
-    return PDF_MAGIC in head[:PDF_SNIFF_BYTES] and not (head[:4] in ZIP_MAGICS and suffix != ".pdf")
+    return not may_open_xml(head) and _pdf_by_content(head, PurePosixPath(name).suffix.lower())
+
+
+def is_pdf_content(data: bytes, name: str) -> bool:
+    """Whether a whole file's ``data`` is a PDF candidate as :func:`walk` classifies it (an edXML
+    package is not, whatever it carries; a PDF after a BOM or whitespace is)."""
+    return not looks_like_edxml(data) and _pdf_by_content(data, PurePosixPath(name).suffix.lower())
 
 
 def _read_up_to(fd: int, size: int) -> bytes:
@@ -392,13 +402,10 @@ def _classify(
     """Decide from content (and, for non-PDFs, the name) what one file is."""
     name = PurePosixPath(shown.rsplit("!/", 1)[-1]).name
     suffix = PurePosixPath(name).suffix.lower()
-    head = data[:1024]
     if looks_like_edxml(data):
         # Before the PDF test: a package is XML whose root is edXML, even if a text in it says %PDF-.
         yield from walk_edxml(shown, data, limits)
-    elif PDF_MAGIC in head and not (data[:4] in ZIP_MAGICS and suffix != ".pdf"):
-        # A ZIP that stores a PDF uncompressed carries %PDF- in its first kilobyte too: a file that
-        # starts as a ZIP is a ZIP unless it is presented as a PDF.
+    elif _pdf_by_content(data, suffix):
         yield Candidate(shown, data)
     elif suffix == ".pdf":
         # Named as a PDF, so the archive presents it as a document: audit it, do not open it as a ZIP.
@@ -473,7 +480,7 @@ def walk_edxml(shown: str, data: bytes, limits: WalkLimits) -> Iterator[WalkEven
     for attachment, path in zip(package.attachments, paths, strict=True):
         if attachment.data is None:
             yield Candidate(path, None, f"edXML attachment not read: {attachment.problem}")
-        elif PDF_MAGIC in attachment.data[:1024]:
+        elif PDF_MAGIC in attachment.data[:PDF_SNIFF_BYTES]:
             yield Candidate(path, attachment.data)
         else:
             # Attachments are documents whatever their format, as other-format files are (see above).
