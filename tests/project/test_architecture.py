@@ -234,3 +234,17 @@ PIPELINE_STEPS = (
 def test_the_command_line_parses_and_calls_but_runs_no_pipeline_step() -> None:
     wrong = [str(i) for i in imports()["cli"] if i.module.startswith(PIPELINE_STEPS)]
     assert not wrong, wrong
+
+
+def test_reading_attachments_loads_no_signature_machinery() -> None:
+    """``sigaudit verify`` lists a file's attachments in the parent process: that must not load
+    pyhanko.sign (0.3 s, and its DSA deprecation warning printed on stderr, silenced only in workers)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, sigaudit.validation.attachments; "
+        "print(sorted(m for m in sys.modules if m.startswith('pyhanko.sign')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]" and done.stderr == ""

@@ -21,7 +21,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from .change_rules import deref
+from .objects import deref
 
 MAX_FILES = 64
 MAX_DEPTH = 8

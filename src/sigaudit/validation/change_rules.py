@@ -42,6 +42,8 @@ from pyhanko.sign.diff_analysis import (
 from pyhanko.sign.diff_analysis.commons import compare_dicts
 from pyhanko.sign.diff_analysis.constants import VALUE_UPDATE_KEYS
 
+from .objects import deref, existed
+
 # Markup annotations (ISO 32000-1 12.5.6) a reader adds as comments or stamps; Popup travels with them.
 MARKUP_SUBTYPES = frozenset(
     "/" + s
@@ -70,11 +72,6 @@ def _ref(indirect: Any) -> generic.Reference:
     return generic.Reference(indirect.idnum, indirect.generation)
 
 
-def deref(value: Any) -> Any:
-    """The object an indirect reference (or a Reference) points to; a direct object as it is."""
-    return value.get_object() if isinstance(value, (generic.IndirectObject, generic.Reference)) else value
-
-
 def page_refs(node: Any, depth: int = 0) -> Iterator[Any]:
     """The page objects (as indirect references) under a page-tree node, depth- and count-bounded."""
     if depth > 32 or not isinstance(node, generic.IndirectObject):
@@ -98,15 +95,6 @@ def annots(page: Any) -> list[Any]:
     if not all(isinstance(a, generic.IndirectObject) for a in entries):
         raise ValueError("direct annotation")
     return entries
-
-
-def existed(old: Any, ref: generic.Reference) -> bool:
-    """Whether ``ref`` names an object (not null) in the earlier revision ``old`` (a historical resolver)."""
-    try:
-        obj = old(ref)
-    except Exception:
-        return False
-    return obj is not None and not isinstance(obj, generic.NullObject)
 
 
 class AddedAnnotationRule(QualifiedWhitelistRule):

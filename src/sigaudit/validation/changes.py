@@ -19,7 +19,8 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 
 from ..model import ChangeCategory, Changes, Coverage
 from .after_signing import SHOWN_DIFFERS_WORDS, UNREADABLE_AFTER_WORDS, AfterSigning
-from .change_rules import MARKUP_SUBTYPES, deref, diff_policy, page_refs
+from .change_rules import MARKUP_SUBTYPES, diff_policy, page_refs
+from .objects import deref
 from .revision_changes import PERMISSION_WORDS, ChainedDiffPolicy
 from .words import exception_words
 

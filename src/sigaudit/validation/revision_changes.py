@@ -34,7 +34,8 @@ from pyhanko.sign.diff_analysis import (
 from pyhanko.sign.fields import FieldMDPSpec, MDPPerm
 
 from ..model import ChangeCategory, Permission
-from .change_rules import MARKUP_SUBTYPES, annots, existed, page_refs
+from .change_rules import MARKUP_SUBTYPES, annots, page_refs
+from .objects import existed
 
 # What each permission allows (ISO 32000-1 12.8.2.2; validation data: ISO 32000-2 12.8.4.3).
 ALLOWED: dict[Permission, frozenset[ChangeCategory]] = {
