@@ -21,7 +21,7 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["POSITION_TITLE", "fold", "fold_keep_spaces", "name_key"]
+__all__ = ["POSITION_TITLE", "fold", "fold_keep_spaces", "name_key", "titles_end"]
 
 
 def _strip_accents(text: str) -> str:
@@ -77,3 +77,12 @@ POSITION_TITLE = re.compile(
     r"|(?:pho\s+)?truong(?=\s+(?:phong|ban|cong\s+an|tram)\b)"
     r")(?:\s*[,;]\s*|\s+va\s+|\s+|$)"
 )
+
+
+def titles_end(low: str) -> int:
+    """Where the position titles at the start of ``low`` (text as :data:`POSITION_TITLE` reads it) end:
+    0 when it opens with none."""
+    at = 0
+    while (title := POSITION_TITLE.match(low, at)) is not None and title.end() > at:
+        at = title.end()
+    return at

@@ -7,6 +7,7 @@ import pytest
 
 from sigaudit.agencies.attribution import attribute_document, meta_from_text
 from sigaudit.agencies.registry import EMPTY_REGISTRY
+from sigaudit.content import TextLimits, bounded
 from sigaudit.content.articles import article_numbers, read_article
 from sigaudit.content.decree30 import parse
 from sigaudit.content.pages import Page
@@ -144,3 +145,15 @@ def test_as_articles_2_and_3_needs_both() -> None:
     text = both + "Điều 3. Chủ tịch UBND huyện Lâm Thao chịu trách nhiệm thi hành.\n" + closing
     assert _exchange(text) == [("Sở Y tế", Level.PROVINCE), ("UBND huyện Lâm Thao", Level.DISTRICT)]
     assert parse(Page.single(both + closing)).articles == ()  # Article 3 missing: not read
+
+
+def test_what_an_article_charges_is_bounded_as_recipients_are() -> None:
+    """A body of 1,200 characters in Article 3 stood for a recipient whole (the field limit cut every
+    other field): it is cut to the field limit, and ``detail`` says so."""
+    long = "Sở " + "Kế hoạch và Đầu tư " * 60
+    text = _decision(f"Điều 3. {long} chịu trách nhiệm thi hành Quyết định này.")
+    meta = bounded(parse(Page.single(text)), TextLimits())
+    [read] = meta.articles
+    [body] = read.bodies
+    assert len(body) == TextLimits().max_field and body.endswith("…") and body.startswith("Sở Kế hoạch")
+    assert "articles" in meta.detail

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..model import Level
-from ..text import POSITION_TITLE, name_key
+from ..text import name_key, titles_end
 
 __all__ = ["TWO_TIER_FROM", "NameMatch", "is_own_body", "level_from_name", "level_of_group", "without_titles"]
 
@@ -135,9 +135,7 @@ _DEPARTMENT_UNIT = re.compile(r"^(?:(?:van phong|thanh tra) so|.+ thuoc so)(?: (
 def without_titles(key: str) -> str:
     """A name_key without the position titles before the body's name ("chu tich cac pct uy ban nhan dan
     tinh" → "uy ban nhan dan tinh"; :data:`sigaudit.text.POSITION_TITLE`)."""
-    while (title := POSITION_TITLE.match(key)) is not None and title.end() > 0:
-        key = key[title.end() :]
-    return key.strip()
+    return key[titles_end(key) :].strip()
 
 
 def is_own_body(name: str, issuer: Sequence[str], on: date | None = None) -> bool:

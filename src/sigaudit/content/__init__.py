@@ -42,11 +42,15 @@ def read_text(data: bytes, limits: TextLimits | None = None) -> TextMeta:
 
 def bounded(meta: TextMeta, limits: TextLimits) -> TextMeta:
     """``meta`` with each text field cut to ``limits.max_field`` characters (ending in "…") and at most
-    ``limits.max_recipients`` recipients; ``detail`` says what was cut. Each field is shown whole in
-    warnings, ``verify`` and the reports, so a page's 20,000 characters must not all land in one."""
+    ``limits.max_recipients`` recipients (and bodies an article charges); ``detail`` says what was cut.
+    Each field is shown whole in warnings, ``verify`` and the reports, so a page's 20,000 characters
+    must not all land in one."""
 
     def cut(text: str) -> str:
         return text if len(text) <= limits.max_field else text[: limits.max_field - 1] + "…"
+
+    def names(found: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(cut(name) for name in found[: limits.max_recipients])
 
     changes: dict[str, Any] = {}
     said: list[str] = []
@@ -56,10 +60,16 @@ def bounded(meta: TextMeta, limits: TextLimits) -> TextMeta:
             changes[field.name] = cut(value)
             said.append(field.name)
         elif field.name in ("recipients", "upward"):
-            kept = tuple(cut(name) for name in value[: limits.max_recipients])
+            kept = names(value)
             if kept != value:
                 changes[field.name] = kept
                 said.append(f"{field.name} ({len(value)} names)")
+        elif field.name == "articles":
+            # What an article charges stands for recipients: the same limits, body by body.
+            kept = tuple(replace(a, bodies=names(a.bodies), left_out=names(a.left_out)) for a in value)
+            if kept != value:
+                changes[field.name] = kept
+                said.append("articles")
     if not changes:
         return meta
     note = (

@@ -33,7 +33,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from ..model import ArticleRecipients
-from ..text import POSITION_TITLE
+from ..text import POSITION_TITLE, titles_end
 from .fold import folded
 
 __all__ = ["article_numbers", "charged_by_articles", "read_article"]
@@ -108,9 +108,8 @@ def read_article(lines: Sequence[str], number: int) -> tuple[tuple[str, ...], tu
 
 
 def _without_titles(name: str, low: str) -> tuple[str, str]:
-    while (title := POSITION_TITLE.match(low)) is not None and title.end() > 0:
-        name, low = name[title.end() :], low[title.end() :]
-    return name.strip(" ,;."), low.strip(" ,;.")
+    at = titles_end(low)
+    return name[at:].strip(" ,;."), low[at:].strip(" ,;.")
 
 
 def charged_by_articles(
@@ -126,12 +125,13 @@ def charged_by_articles(
         if not numbers:
             continue
         lines = lines or [line for page in pages for line in page]
-        read = [
-            articles[n] if n in articles else articles.setdefault(n, read_article(lines, n)) for n in numbers
-        ]
-        if any(r is None for r in read):
+        for n in numbers:
+            if n not in articles:
+                articles[n] = read_article(lines, n)
+        read = [r for n in numbers if (r := articles[n]) is not None]
+        if len(read) < len(numbers):
             continue
-        bodies = tuple(dict.fromkeys(b for r in read if r for b in r[0]))
-        persons = tuple(dict.fromkeys(p for r in read if r for p in r[1]))
+        bodies = tuple(dict.fromkeys(b for r in read for b in r[0]))
+        persons = tuple(dict.fromkeys(p for r in read for p in r[1]))
         found.append(ArticleRecipients(entry, numbers, bodies, persons))
     return tuple(found)
