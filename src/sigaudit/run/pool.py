@@ -403,7 +403,6 @@ class WorkerPool:
         # A fixed seed makes reasons identical across runs, machines and numbers of workers.
         self._ctx = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
-        self._on_read: OnRead = lambda key, read: True
 
     def __enter__(self) -> WorkerPool:
         # Workers start when the first document needs them: a re-scan served by the store starts none.
@@ -477,8 +476,7 @@ class WorkerPool:
         worker died after ``on_read`` let it through is read again by the next worker; if the bytes
         differ from those ``on_read`` was told of, ``on_read`` is told again, with CHANGED_ON_REREAD as
         ``read.error``, and the file is not validated."""
-        if on_read is not None:
-            self._on_read = on_read
+        told: OnRead = on_read or (lambda key, read: True)
         source = iter(items)
         first = next(source, None)
         if first is None:
@@ -501,7 +499,7 @@ class WorkerPool:
                 if exhausted:
                     return
                 continue
-            yield from self._collect(busy)
+            yield from self._collect(busy, told)
 
     def _send(self, worker: _Worker, key: object, data: bytes | FileToRead) -> None:
         """Hand a document to a worker; the first one's deadline runs from now."""
@@ -534,7 +532,7 @@ class WorkerPool:
             self._start_clock(worker)
         return key
 
-    def _collect(self, busy: list[_Worker]) -> Iterator[tuple[object, ValidationOutcome]]:
+    def _collect(self, busy: list[_Worker], on_read: OnRead) -> Iterator[tuple[object, ValidationOutcome]]:
         deadlines = [w.deadline for w in busy if w.deadline is not None]
         wait_s = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
         waitables: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
@@ -560,11 +558,11 @@ class WorkerPool:
                         outcome = dataclasses.replace(outcome, error=CHANGED_ON_REREAD)
                     if outcome.error is not None:
                         self._drop(worker, job)
-                        self._on_read(got_key, outcome)
+                        on_read(got_key, outcome)
                         yield got_key, ValidationOutcome(Verdict.UNREADABLE, outcome.error)
                         continue
                     if job.decision is None:  # (a document re-sent after its worker died: decided)
-                        job.decision = self._on_read(got_key, outcome)
+                        job.decision = on_read(got_key, outcome)
                         job.sha256 = outcome.sha256
                     worker.send(_Decision(got_key, job.decision), small=True)
                     if not job.decision:
